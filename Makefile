@@ -1,0 +1,65 @@
+# Hall kiosk — build, run and test.
+#   make run    start the kiosk with simulators and an embedded back office
+#   make test   vet, unit, integration, fuzz seeds, and a smoke test of the real binary
+# See README.md for the rest.
+
+GO        ?= go
+BIN       := bin
+FUZZTIME  ?= 5m
+SOAKKILLS ?= 1000
+export CGO_ENABLED := 1
+export LANG ?= C.UTF-8
+
+.PHONY: all build deps-build deps-test deps-run run test vet unit smoke fuzz bench soak screenshots package clean
+
+all: build
+
+deps-build:
+	@scripts/deps.sh build
+deps-test:
+	@scripts/deps.sh test
+deps-run:
+	@scripts/deps.sh run
+
+build: deps-build
+	$(GO) build -o $(BIN)/kiosk ./cmd/kiosk
+	$(GO) build -o $(BIN)/backoffice ./cmd/backoffice
+
+run: deps-run build
+	@scripts/run.sh
+
+vet: deps-build
+	$(GO) vet ./...
+	$(GO) vet -tags ci ./ui/...
+
+# Unit and integration tests (pseudo-terminal simulators, SQLite, a real
+# HTTP back office), including every fuzz target's seed corpus. ui/ runs on
+# Fyne's headless driver.
+unit: deps-test
+	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -count=1 -tags ci -timeout 20m ./ui/...
+
+# The real binary under Xvfb, driven with xdotool.
+smoke: deps-test build
+	@scripts/smoke.sh
+
+test: vet unit smoke
+
+# Long fuzz runs: every Fuzz target in the tree for FUZZTIME each.
+fuzz: deps-build
+	@scripts/fuzz.sh $(FUZZTIME)
+
+bench: deps-test
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+soak: deps-build
+	SOAK_KILLS=$(SOAKKILLS) $(GO) test -count=1 -run 'Crash' -timeout 60m ./offline/
+
+screenshots: deps-test
+	$(GO) test -count=1 -tags ci -run TestScreenshots ./ui/ -args -screenshots=$(CURDIR)/docs/screenshots
+
+package: deps-test
+	@scripts/package.sh
+
+clean:
+	rm -rf $(BIN) dist

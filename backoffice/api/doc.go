@@ -1,0 +1,22 @@
+// Package api holds the wire types of the kiosk ↔ back-office protocol: the
+// batched sync of outbox records, the catalog, hall-wide ticket numbering,
+// today's appointments and application progress. Both sides import it, so a
+// field renamed here is renamed for both, and the JSON names are the contract
+// that a fleet of kiosks of different versions depends on: add fields, never
+// rename or reuse them.
+//
+// Endpoints (all JSON, all but /healthz need "Authorization: Bearer <kiosk token>"):
+//
+//	POST /v1/sync                       SyncRequest → SyncResponse
+//	GET  /v1/catalog                    Catalog, with ETag / If-None-Match (304)
+//	POST /v1/tickets                    TicketRequest → TicketResponse
+//	GET  /v1/queue                      QueueStatus (people waiting per service)
+//	GET  /v1/appointments?date=YYYY-MM-DD  AppointmentList, with ETag
+//	GET  /v1/progress/{receipt}?id_last4=NNNN  Progress (404 when unknown or not matching)
+//	POST /v1/counters/{counter}/call-next  CallResult (staff counter, demos and tests)
+//	GET  /healthz                       {"status":"ok"}
+//
+// Errors are ErrorBody with an HTTP status: 400 bad_request, 401 unauthorized,
+// 403 forbidden, 404 not_found, 409 conflict, 413 too_large, 500 internal,
+// 503 unavailable (with Retry-After).
+package api

@@ -1,0 +1,81 @@
+package sim
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// PTY is a pseudo-terminal pair. A simulator reads and writes Master; the
+// kiosk opens SlavePath through the serial driver as if it were /dev/ttyUSB0.
+type PTY struct {
+	Master    *os.File
+	SlavePath string
+	// keep holds the slave open so that the master does not read EIO
+	// between the kiosk's reconnects.
+	keep *os.File
+}
+
+// OpenPTY creates a pseudo-terminal pair in raw mode. Raw mode is set on the
+// master side so that the line discipline never rewrites protocol bytes
+// (CR/LF mapping, XON/XOFF, echo) whatever order the two sides open in
+// (serial-notes.md).
+func OpenPTY() (*PTY, error) {
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open /dev/ptmx: %w", err)
+	}
+	fd := int(m.Fd())
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+		m.Close()
+		return nil, fmt.Errorf("unlock pty: %w", err)
+	}
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err != nil {
+		m.Close()
+		return nil, fmt.Errorf("pty number: %w", err)
+	}
+	path := "/dev/pts/" + strconv.Itoa(n)
+	if err := makeRaw(fd); err != nil {
+		m.Close()
+		return nil, fmt.Errorf("raw master: %w", err)
+	}
+	s, err := os.OpenFile(path, os.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		m.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := makeRaw(int(s.Fd())); err != nil {
+		s.Close()
+		m.Close()
+		return nil, fmt.Errorf("raw slave: %w", err)
+	}
+	return &PTY{Master: m, SlavePath: path, keep: s}, nil
+}
+
+// Close closes both ends. A kiosk that has the slave open then reads EOF
+// immediately and writes fail with EIO, as when a USB adapter is unplugged.
+func (p *PTY) Close() error {
+	err := p.Master.Close()
+	if p.keep != nil {
+		p.keep.Close()
+	}
+	return err
+}
+
+func makeRaw(fd int) error {
+	t, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		return err
+	}
+	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON | unix.IXOFF
+	t.Oflag &^= unix.OPOST
+	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
+	t.Cflag &^= unix.CSIZE | unix.PARENB
+	t.Cflag |= unix.CS8
+	t.Cc[unix.VMIN] = 1
+	t.Cc[unix.VTIME] = 0
+	return unix.IoctlSetTermios(fd, unix.TCSETS, t)
+}
