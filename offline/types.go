@@ -69,7 +69,9 @@ type Health struct {
 	IntegrityOK    bool
 	IntegrityCheck string
 	Online         bool
-	Alarms         []string // e.g. "oldest_unsynced_24h", "pending_5000", "disk_80"
+	// SyncStopped is true after the back office refused the token (401/403).
+	SyncStopped bool
+	Alarms      []string // e.g. "oldest_unsynced_24h", "pending_5000", "disk_80"
 }
 
 // Errors the flows tell apart. Wrapped errors carry context; test with errors.Is.
@@ -88,4 +90,10 @@ var (
 	ErrStorageFull = errors.New("storage full")
 	// ErrStorageBroken: the database failed its integrity check or cannot be written.
 	ErrStorageBroken = errors.New("storage unusable")
+	// ErrClosed: the service does not issue tickets now (opening hours of
+	// the catalog, or the back office's "closed" answer).
+	ErrClosed = errors.New("service not open for tickets now")
+	// ErrUnauthorized: the back office refused the kiosk's token (401/403).
+	// Syncing stops until a technician fixes the token and kicks it.
+	ErrUnauthorized = errors.New("back office refused the kiosk token")
 )
