@@ -92,9 +92,9 @@ func TestSearch(t *testing.T) {
 	}{
 		{"社保卡", []string{"sb-01"}},
 		{"  housing FUND ", []string{"gjj-01", "gjj-02"}},
-		{"withdraw", []string{"gjj-01"}},   // keyword, case-insensitive
-		{"TIQU", []string{"gjj-01"}},       // pinyin only when the catalog lists it
-		{"card", []string{"sb-01"}},        // name and keyword both match: once
+		{"withdraw", []string{"gjj-01"}}, // keyword, case-insensitive
+		{"TIQU", []string{"gjj-01"}},     // pinyin only when the catalog lists it
+		{"card", []string{"sb-01"}},      // name and keyword both match: once
 		{"公积金", []string{"gjj-01", "gjj-02"}},
 		{"", nil},
 		{"不存在", nil},

@@ -298,7 +298,9 @@ func (f *CheckInFlow) useScannerLocked() {
 		raw, err := f.env.Scanner.WaitCode(ctx)
 		err = causeErr(ctx, err)
 		if err != nil {
-			return func() { f.failLocked(problem(scanReason(err), fmt.Errorf("wait for code: %w", err)), f.useScannerLocked) }
+			return func() {
+				f.failLocked(problem(scanReason(err), fmt.Errorf("wait for code: %w", err)), f.useScannerLocked)
+			}
 		}
 		code, perr := ParseAppointmentCode(raw)
 		return func() {

@@ -37,10 +37,10 @@ type PrintStatus int
 
 // Print statuses.
 const (
-	PrintIdle    PrintStatus = iota // nothing printed yet
-	PrintBusy                       // printing
-	PrintDone                       // came out of the printer
-	PrintFailed                     // PrintProblem says why
+	PrintIdle   PrintStatus = iota // nothing printed yet
+	PrintBusy                      // printing
+	PrintDone                      // came out of the printer
+	PrintFailed                    // PrintProblem says why
 )
 
 // String returns the status's name.

@@ -57,7 +57,7 @@ type TicketResult struct {
 	EstWaitMinutes int
 	Offline        bool
 	Priority       bool
-	Late           bool     // a late check-in's normal ticket
+	Late           bool       // a late check-in's normal ticket
 	Counters       []api.Text // the counters that serve the service
 	MaskedID       string     // 110101********1234 when a card was used
 	QR             string     // the ticket QR payload

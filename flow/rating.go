@@ -48,14 +48,14 @@ type RatingState int
 
 // Rating states.
 const (
-	RatingLoading RatingState = iota // reading the catalog (the hall's date)
-	RatingTicket                     // scan the ticket QR or type the number (Input); the scanner listens
-	RatingLooking                    // checking the ticket
-	RatingScores                     // overall level and the three indicators
-	RatingReasonsStep                // a level ≤ 2: reasons and an optional callback phone (Input)
-	RatingSaving                     // committing
-	RatingThanks                     // recorded
-	RatingFailed                     // Problem says why; CanRetry
+	RatingLoading     RatingState = iota // reading the catalog (the hall's date)
+	RatingTicket                         // scan the ticket QR or type the number (Input); the scanner listens
+	RatingLooking                        // checking the ticket
+	RatingScores                         // overall level and the three indicators
+	RatingReasonsStep                    // a level ≤ 2: reasons and an optional callback phone (Input)
+	RatingSaving                         // committing
+	RatingThanks                         // recorded
+	RatingFailed                         // Problem says why; CanRetry
 )
 
 // String returns the state's name.

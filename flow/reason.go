@@ -27,21 +27,21 @@ const (
 	ReasonIDCardRequired  // this service needs an ID card; it cannot be skipped
 
 	// Scanner and keypad input.
-	ReasonNoCode            // nothing was scanned before the wait ended
-	ReasonScannerFault      // the scanner does not answer or is unplugged
-	ReasonWrongCode         // the appointment code is malformed or unknown
-	ReasonNoAppointment     // the ID card has no appointment today
-	ReasonInvalidTicket     // the ticket number or ticket QR is malformed
-	ReasonTicketNotFound    // a number of this kiosk's own series it never issued
-	ReasonTicketNotToday    // the ticket was issued on another day
-	ReasonInvalidReceipt    // the receipt (办件) number is malformed
-	ReasonInvalidIDLast4    // the last four characters of the ID number are malformed
-	ReasonInvalidPhone      // not a mainland mobile number (1[3-9] and 9 digits)
-	ReasonIncomplete        // a required choice (level, category, reason) is missing
-	ReasonAlreadyCheckedIn  // the appointment was checked in before
-	ReasonTooEarly          // before the appointment's check-in window; Problem.At says when it opens
-	ReasonTooLate           // after the check-in window; a normal (late) ticket is offered
-	ReasonServiceUnknown    // the service is not (any more) in the catalog
+	ReasonNoCode             // nothing was scanned before the wait ended
+	ReasonScannerFault       // the scanner does not answer or is unplugged
+	ReasonWrongCode          // the appointment code is malformed or unknown
+	ReasonNoAppointment      // the ID card has no appointment today
+	ReasonInvalidTicket      // the ticket number or ticket QR is malformed
+	ReasonTicketNotFound     // a number of this kiosk's own series it never issued
+	ReasonTicketNotToday     // the ticket was issued on another day
+	ReasonInvalidReceipt     // the receipt (办件) number is malformed
+	ReasonInvalidIDLast4     // the last four characters of the ID number are malformed
+	ReasonInvalidPhone       // not a mainland mobile number (1[3-9] and 9 digits)
+	ReasonIncomplete         // a required choice (level, category, reason) is missing
+	ReasonAlreadyCheckedIn   // the appointment was checked in before
+	ReasonTooEarly           // before the appointment's check-in window; Problem.At says when it opens
+	ReasonTooLate            // after the check-in window; a normal (late) ticket is offered
+	ReasonServiceUnknown     // the service is not (any more) in the catalog
 	ReasonCatalogUnavailable // no catalog could be read (never synced, store error)
 
 	// Ticketing rules.
@@ -55,14 +55,14 @@ const (
 	ReasonPrinterFailed     // cutter, unrecoverable error, no answer or anything else
 
 	// Network, back office, storage.
-	ReasonOffline          // the back office cannot be reached
-	ReasonTimeout          // the back office did not answer in time
-	ReasonBackOfficeError  // the back office answered with an error
-	ReasonNotFound         // the back office knows no such application for this ID
-	ReasonStorageFull      // the kiosk's database or disk is full; nothing was recorded
-	ReasonStorageBroken    // the kiosk's database cannot be used
-	ReasonInternal         // anything not classified above (a bug, an unexpected error)
-	reasonCount            // keep last
+	ReasonOffline         // the back office cannot be reached
+	ReasonTimeout         // the back office did not answer in time
+	ReasonBackOfficeError // the back office answered with an error
+	ReasonNotFound        // the back office knows no such application for this ID
+	ReasonStorageFull     // the kiosk's database or disk is full; nothing was recorded
+	ReasonStorageBroken   // the kiosk's database cannot be used
+	ReasonInternal        // anything not classified above (a bug, an unexpected error)
+	reasonCount           // keep last
 )
 
 var reasonCodes = [...]string{
@@ -116,15 +116,15 @@ type Advice int
 
 // Advices.
 const (
-	AdviceNone        Advice = iota
-	AdviceTryAgain           // try the same step again now
-	AdviceReplaceCard        // take the card off and place it on the reader again
-	AdviceCheckInput         // look at the number and type (or scan) it again
-	AdviceOtherMethod        // use another way: keypad instead of card, scan instead of typing
-	AdviceWait               // come back at Problem.At (check-in opens, hall opens)
-	AdviceTakeTicket         // take a normal ticket instead
-	AdviceAskStaff           // go to the information desk (咨询台)
-	AdviceComeTomorrow       // nothing more can be done today
+	AdviceNone         Advice = iota
+	AdviceTryAgain            // try the same step again now
+	AdviceReplaceCard         // take the card off and place it on the reader again
+	AdviceCheckInput          // look at the number and type (or scan) it again
+	AdviceOtherMethod         // use another way: keypad instead of card, scan instead of typing
+	AdviceWait                // come back at Problem.At (check-in opens, hall opens)
+	AdviceTakeTicket          // take a normal ticket instead
+	AdviceAskStaff            // go to the information desk (咨询台)
+	AdviceComeTomorrow        // nothing more can be done today
 )
 
 var adviceCodes = [...]string{"none", "try_again", "replace_card", "check_input", "other_method", "wait", "take_ticket", "ask_staff", "come_tomorrow"}
