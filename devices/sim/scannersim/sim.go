@@ -1,0 +1,165 @@
+package scannersim
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"hallkiosk/devices/sim"
+)
+
+// ErrUnplugged is returned by Scan and ScanRaw while the simulated scanner
+// is closed (unplugged).
+var ErrUnplugged = errors.New("scannersim: scanner unplugged")
+
+// Opts configures a simulator. The zero value sends CR after each code and
+// keeps no symlink.
+type Opts struct {
+	// Terminator is sent after each code by Scan. Default "\r".
+	Terminator []byte
+	// Link, when set, is a symlink the simulator keeps pointing at its
+	// current pseudo-terminal, as udev keeps /dev/serial/by-id/… pointing
+	// at a re-plugged adapter: a port opened on Path() finds the scanner
+	// again after Close and Restart. Close removes it.
+	Link string
+}
+
+// Sim is a simulated serial scanner.
+type Sim struct {
+	opts Opts
+
+	mu       sync.Mutex
+	pty      *sim.PTY
+	drained  chan struct{} // closed when the current drain goroutine ends
+	received []byte
+}
+
+// Start plugs in a scanner with the default Opts.
+func Start() (*Sim, error) { return StartOpts(Opts{}) }
+
+// StartOpts plugs in a scanner: it creates the pseudo-terminal (and Link).
+func StartOpts(o Opts) (*Sim, error) {
+	if len(o.Terminator) == 0 {
+		o.Terminator = []byte("\r")
+	}
+	s := &Sim{opts: o}
+	if err := s.Restart(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Path is what the kiosk opens: Link when set, else the current
+// pseudo-terminal's slave path (which changes on Restart; empty while
+// unplugged).
+func (s *Sim) Path() string {
+	if s.opts.Link != "" {
+		return s.opts.Link
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pty == nil {
+		return ""
+	}
+	return s.pty.SlavePath
+}
+
+// Scan sends code and the terminator in one write, as a scanner sends a
+// decoded code in one burst.
+func (s *Sim) Scan(code string) error {
+	return s.ScanRaw(append([]byte(code), s.opts.Terminator...))
+}
+
+// ScanRaw sends b exactly as given: a fragment without terminator, line
+// noise, a code in GBK, several codes at once.
+func (s *Sim) ScanRaw(b []byte) error {
+	s.mu.Lock()
+	p := s.pty
+	s.mu.Unlock()
+	if p == nil {
+		return ErrUnplugged
+	}
+	if _, err := p.Master.Write(b); err != nil {
+		return fmt.Errorf("scannersim: send: %w", err)
+	}
+	return nil
+}
+
+// Received returns what the kiosk has written to the scanner (trigger or
+// configuration commands), across restarts.
+func (s *Sim) Received() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]byte(nil), s.received...)
+}
+
+// Close unplugs the scanner: the pseudo-terminal closes, so a port reading
+// it sees a hang-up, and Link is removed. Closing twice is harmless.
+func (s *Sim) Close() error {
+	s.mu.Lock()
+	p, drained := s.pty, s.drained
+	s.pty = nil
+	s.mu.Unlock()
+	if p == nil {
+		return nil
+	}
+	if s.opts.Link != "" {
+		os.Remove(s.opts.Link)
+	}
+	err := p.Close()
+	<-drained
+	return err
+}
+
+// Restart plugs the scanner in again on a new pseudo-terminal and re-points
+// Link at it. StartOpts calls it; after Close it models a re-plug.
+func (s *Sim) Restart() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pty != nil {
+		return errors.New("scannersim: already plugged in")
+	}
+	p, err := sim.OpenPTY()
+	if err != nil {
+		return fmt.Errorf("scannersim: %w", err)
+	}
+	if s.opts.Link != "" {
+		// Replace the link atomically, as udev does, so that the
+		// kiosk never sees it missing while the scanner is present.
+		tmp := s.opts.Link + ".new"
+		os.Remove(tmp)
+		if err := os.Symlink(p.SlavePath, tmp); err != nil {
+			p.Close()
+			return fmt.Errorf("scannersim: link: %w", err)
+		}
+		if err := os.Rename(tmp, filepath.Clean(s.opts.Link)); err != nil {
+			os.Remove(tmp)
+			p.Close()
+			return fmt.Errorf("scannersim: link: %w", err)
+		}
+	}
+	s.pty = p
+	s.drained = make(chan struct{})
+	go s.drain(p.Master, s.drained)
+	return nil
+}
+
+// drain reads what the kiosk writes, so that its writes never block on a
+// full pseudo-terminal buffer, and keeps it for Received.
+func (s *Sim) drain(m *os.File, done chan struct{}) {
+	defer close(done)
+	buf := make([]byte, 256)
+	for {
+		n, err := m.Read(buf)
+		if n > 0 {
+			s.mu.Lock()
+			s.received = append(s.received, buf[:n]...)
+			s.mu.Unlock()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
