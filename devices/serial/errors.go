@@ -30,6 +30,8 @@ type PortError struct {
 	Cause error
 }
 
+// Error reads like "read scanner (/dev/ttyUSB0): serial: device
+// disconnected: input/output error".
 func (e *PortError) Error() string {
 	s := fmt.Sprintf("%s %s (%s): %v", e.Op, e.Port, e.Path, e.Err)
 	if e.Cause != nil {

@@ -544,3 +544,31 @@ func TestHangupSeenByPoll(t *testing.T) {
 		t.Fatal("line with its master closed does not poll as hung up")
 	}
 }
+
+func TestPortErrorWraps(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *PortError
+		msg  string
+		is   []error
+	}{
+		{"sentinel with cause", &PortError{Op: "write", Port: "printer", Path: "/dev/ttyUSB0", Err: ErrDisconnected, Cause: unix.EIO},
+			"write printer (/dev/ttyUSB0): serial: device disconnected: input/output error", []error{ErrDisconnected, unix.EIO}},
+		{"timeout", &PortError{Op: "read", Port: "scanner", Path: "/dev/ttyACM0", Err: ErrTimeout},
+			"read scanner (/dev/ttyACM0): serial: read timeout", []error{ErrTimeout}},
+		{"open", &PortError{Op: "open", Port: "reader", Path: "/dev/ttyUSB1", Err: fs.ErrNotExist},
+			"open reader (/dev/ttyUSB1): file does not exist", []error{fs.ErrNotExist}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.err.Error(); got != tt.msg {
+				t.Errorf("Error() = %q, want %q", got, tt.msg)
+			}
+			for _, target := range tt.is {
+				if !errors.Is(tt.err, target) {
+					t.Errorf("errors.Is(%v, %v) = false", tt.err, target)
+				}
+			}
+		})
+	}
+}

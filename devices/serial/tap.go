@@ -42,8 +42,8 @@ func (d Dir) Arrow() string {
 }
 
 // MaxFrame caps the bytes kept per frame; a longer frame keeps its first
-// MaxFrame bytes and is marked Truncated. An ID card read is about 2.3 KiB,
-// so a whole SAM_V answer still fits.
+// MaxFrame bytes and is marked Truncated. The largest SAM_V answer (text,
+// photo and fingerprints) is 2321 bytes (protocols.md A), so it still fits.
 const MaxFrame = 4096
 
 // Frame is one burst of bytes on the wire: one Write, or read chunks that
