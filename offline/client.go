@@ -287,6 +287,10 @@ func (c *Client) do(ctx context.Context, timeout time.Duration, method, path str
 			return nil, fmt.Errorf("offline: %s %s: %w", method, path, parent.Err())
 		}
 		c.markContact(0)
+		var cve *tls.CertificateVerificationError
+		if errors.As(err, &cve) {
+			return nil, fmt.Errorf("%w: %w: %s %s: %v", ErrOffline, ErrBadCertificate, method, path, err)
+		}
 		if timedOut.Load() {
 			return nil, fmt.Errorf("%w: %s %s: no answer within %v", ErrOffline, method, path, timeout)
 		}

@@ -24,6 +24,7 @@ const (
 	AlarmDisk           = "disk_80"
 	AlarmDeadLetters    = "dead_letters"
 	AlarmUnauthorized   = "sync_unauthorized"
+	AlarmCertificate    = "sync_certificate"
 	AlarmStorageBroken  = "storage_broken"
 	AlarmStorageFull    = "storage_full"
 )
@@ -59,7 +60,10 @@ func (s *Store) Health(ctx context.Context) Health {
 	if h.LastSyncError == "" {
 		h.LastSyncError = s.sync.lastErr
 	}
-	h.SyncStopped = s.sync.authStopped
+	h.SyncStopped = s.sync.stopped != ""
+	if h.SyncStopped {
+		h.Alarms = append(h.Alarms, s.sync.stopped)
+	}
 	s.sync.mu.Unlock()
 	if h.LastSync.IsZero() {
 		var v string
@@ -83,9 +87,6 @@ func (s *Store) Health(ctx context.Context) Health {
 	}
 	if h.DeadLetters > 0 {
 		h.Alarms = append(h.Alarms, AlarmDeadLetters)
-	}
-	if h.SyncStopped {
-		h.Alarms = append(h.Alarms, AlarmUnauthorized)
 	}
 	if s.full.Load() {
 		h.Alarms = append(h.Alarms, AlarmStorageFull)

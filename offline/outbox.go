@@ -61,7 +61,7 @@ func (s *Store) appendRecord(ctx context.Context, tx *sql.Tx, id, kind string, a
 	if err != nil {
 		return 0, fmt.Errorf("insert %s record: %w", kind, err)
 	}
-	s.sync.signalWork()
+	s.appended.Add(1)
 	return seq, nil
 }
 

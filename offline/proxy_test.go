@@ -17,14 +17,14 @@ import (
 type fault int
 
 const (
-	faultPass    fault = iota // forward, answer
-	faultReset                // read the request head, then reset the connection
-	faultHang                 // read the request, never answer (client times out)
-	fault500                  // answer 500 without forwarding
-	fault429                  // answer 429 with Retry-After: 1 without forwarding
-	faultLost                 // forward (the back office commits), then drop the answer
-	faultGarble               // forward, then answer 200 with a truncated body
-	faultRefuse               // reset, and refuse connections until up() is called
+	faultPass   fault = iota // forward, answer
+	faultReset               // read the request head, then reset the connection
+	faultHang                // read the request, never answer (client times out)
+	fault500                 // answer 500 without forwarding
+	fault429                 // answer 429 with Retry-After: 1 without forwarding
+	faultLost                // forward (the back office commits), then drop the answer
+	faultGarble              // forward, then answer 200 with a truncated body
+	faultRefuse              // reset, and refuse connections until up() is called
 	numFaults
 )
 
@@ -42,6 +42,8 @@ type faultProxy struct {
 	addr     string
 	plan     func(n int) fault
 	tr       *http.Transport
+	// seen, when set, receives every fault as it is applied.
+	seen chan fault
 
 	mu      sync.Mutex
 	ln      net.Listener
@@ -194,6 +196,9 @@ func (p *faultProxy) handle(c net.Conn) {
 		p.n++
 		p.counts[f]++
 		p.mu.Unlock()
+		if p.seen != nil {
+			p.seen <- f
+		}
 		switch f {
 		case faultReset:
 			reset(c)

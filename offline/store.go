@@ -85,6 +85,7 @@ type Store struct {
 	integrity string                 // result of PRAGMA integrity_check at Open
 	broken    atomic.Pointer[string] // non-nil: why the store refuses to write
 	full      atomic.Bool            // the last write failed with SQLITE_FULL
+	appended  atomic.Int64           // outbox records appended (wakes the sync loop)
 
 	sync syncState
 
@@ -293,6 +294,9 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 	if err != nil {
 		return s.classify(op, err)
 	}
+	// Transactions are serialised on the one writer connection, so the
+	// counter tells whether this one appended outbox records.
+	appended := s.appended.Load()
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return s.classify(op, err)
@@ -302,6 +306,10 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 		return s.classify(op, err)
 	}
 	s.full.Store(false)
+	if s.appended.Load() != appended {
+		// Only after the commit: a loop woken earlier would not see it.
+		s.sync.signalWork()
+	}
 	return nil
 }
 

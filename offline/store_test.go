@@ -206,6 +206,7 @@ func TestNumbering(t *testing.T) {
 		clk := clock.NewFake(t0)
 		bo := newBackOffice(t, withBOClock(clk))
 		px := newFaultProxy(t, bo.url, always(faultHang))
+		px.seen = make(chan fault, 1)
 		o := testOptions(t, clk)
 		o.Client = newTestClient(t, px.URL(), clk)
 		s := openStore(t, o)
@@ -217,10 +218,12 @@ func TestNumbering(t *testing.T) {
 			}
 			done <- tk
 		}()
-		// The request's timer is armed before it goes out; when it is,
-		// 800 ms of fake time make the kiosk number the ticket itself.
-		if !clk.WaitPending(1, 10*time.Second) {
-			t.Fatal("ticket request never armed its timeout")
+		// The request's timer is armed before it goes out; once the
+		// request hangs in the proxy, 800 ms of fake time make the kiosk
+		// number the ticket itself.
+		<-px.seen
+		if clk.Pending() != 1 {
+			t.Fatalf("%d timers pending, want the request's", clk.Pending())
 		}
 		clk.Advance(800 * time.Millisecond)
 		if tk := <-done; tk == nil || tk.Number != "A07-001" || !tk.Offline {

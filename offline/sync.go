@@ -38,8 +38,8 @@ type SyncOptions struct {
 	// IdleInterval is how long an idle loop sleeps when nothing wakes it;
 	// new records wake it at once (default 30 s).
 	IdleInterval time.Duration
-	// AuthRetry is how long the loop stays stopped after a 401/403 unless
-	// Kick is called (default 1 h).
+	// AuthRetry is how long the loop stays stopped after a 401/403 or an
+	// untrusted certificate, unless Kick is called (default 1 h).
 	AuthRetry time.Duration
 	// RefreshInterval: catalog and appointments refresh (default 5 min).
 	RefreshInterval time.Duration
@@ -97,11 +97,11 @@ type syncState struct {
 	work    chan struct{} // a record was committed: wake an idle loop
 	running sync.Mutex
 
-	mu          sync.Mutex
-	limit       int // current batch limit, halved on 413
-	lastSync    time.Time
-	lastErr     string
-	authStopped bool
+	mu       sync.Mutex
+	limit    int // current batch limit, halved on 413
+	lastSync time.Time
+	lastErr  string
+	stopped  string // the alarm that stopped the loop: AlarmUnauthorized, AlarmCertificate
 }
 
 func (st *syncState) init() {
@@ -227,7 +227,7 @@ func (s *Store) SyncOnce(ctx context.Context) (SyncResult, error) {
 	if s.sync.limit < s.opts.Sync.BatchRecords {
 		s.sync.limit = min(s.sync.limit*2, s.opts.Sync.BatchRecords)
 	}
-	s.sync.authStopped = false
+	s.sync.stopped = ""
 	s.sync.mu.Unlock()
 	if res.Acknowledged+res.Rejected+res.Dead == 0 {
 		err = fmt.Errorf("offline: sync: the back office answered for none of the %d records sent", len(batch))
@@ -240,6 +240,13 @@ func (s *Store) SyncOnce(ctx context.Context) (SyncResult, error) {
 // batchFailed handles a failed POST /v1/sync.
 func (s *Store) batchFailed(ctx context.Context, batch []outRecord, err error) error {
 	s.setSyncErr(err)
+	if errors.Is(err, ErrBadCertificate) {
+		s.sync.mu.Lock()
+		s.sync.stopped = AlarmCertificate
+		s.sync.mu.Unlock()
+		s.log.Error("back office certificate not trusted; sync stopped", "error", err.Error())
+		return err
+	}
 	var he *HTTPError
 	if !errors.As(err, &he) {
 		return err
@@ -249,7 +256,7 @@ func (s *Store) batchFailed(ctx context.Context, batch []outRecord, err error) e
 		// A wrong token or certificate will not fix itself; hammering the
 		// back office would only fill its logs (offline-sync.md §5.2).
 		s.sync.mu.Lock()
-		s.sync.authStopped = true
+		s.sync.stopped = AlarmUnauthorized
 		s.sync.mu.Unlock()
 		s.log.Error("back office refused the kiosk token; sync stopped", "status", he.Status)
 		return fmt.Errorf("offline: sync: %w: %w", ErrUnauthorized, err)
@@ -430,15 +437,20 @@ func (s *Store) RunSync(ctx context.Context) error {
 	var failures int
 	var lastRefresh, lastPurge time.Time
 	refreshDate := ""
+	refreshFailed, contact := false, false
 	for ctx.Err() == nil {
 		now := s.now()
-		if today := s.businessDate(now); now.Sub(lastRefresh) >= o.RefreshInterval || now.Before(lastRefresh) || today != refreshDate {
-			if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
+		// Refresh on its interval, when the business day changes (today's
+		// appointments), and once contact returns after a failed refresh —
+		// but not on every retry while offline.
+		today := s.businessDate(now)
+		if now.Sub(lastRefresh) >= o.RefreshInterval || now.Before(lastRefresh) || today != refreshDate || (refreshFailed && contact) {
+			err := s.Refresh(ctx)
+			if err != nil && ctx.Err() == nil {
 				s.log.Warn("refresh failed", "error", err.Error())
-			} else {
-				refreshDate = today
 			}
-			lastRefresh = now
+			refreshFailed = err != nil
+			refreshDate, lastRefresh = today, now
 		}
 		if now.Sub(lastPurge) >= o.PurgeInterval || now.Before(lastPurge) {
 			if _, err := s.PurgeExpired(ctx); err != nil {
@@ -447,10 +459,17 @@ func (s *Store) RunSync(ctx context.Context) error {
 			lastPurge = now
 		}
 
+		// Records committed from here on wake the idle wait; older
+		// signals are answered by this attempt.
+		select {
+		case <-s.sync.work:
+		default:
+		}
 		res, err := s.SyncOnce(ctx)
 		if ctx.Err() != nil {
 			break
 		}
+		contact = err == nil
 		ev := SyncEvent{Sent: res.Sent, Acknowledged: res.Acknowledged, Rejected: res.Rejected, Dead: res.Dead, Err: err}
 		var wakeOnWork bool
 		var he *HTTPError
@@ -461,7 +480,7 @@ func (s *Store) RunSync(ctx context.Context) error {
 			failures = 0
 			wakeOnWork = true
 			ev.Wait = s.idleWait(ctx, o, now, lastRefresh, lastPurge)
-		case errors.Is(err, ErrUnauthorized):
+		case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrBadCertificate):
 			ev.Wait = o.AuthRetry
 		case errors.As(err, &he) && he.RetryAfter > 0:
 			// The back office said when; its word beats our schedule.

@@ -69,7 +69,8 @@ type Health struct {
 	IntegrityOK    bool
 	IntegrityCheck string
 	Online         bool
-	// SyncStopped is true after the back office refused the token (401/403).
+	// SyncStopped is true after the back office refused the token (401/403)
+	// or presented an untrusted certificate; Alarms says which.
 	SyncStopped bool
 	Alarms      []string // e.g. "oldest_unsynced_24h", "pending_5000", "disk_80"
 }
@@ -96,4 +97,8 @@ var (
 	// ErrUnauthorized: the back office refused the kiosk's token (401/403).
 	// Syncing stops until a technician fixes the token and kicks it.
 	ErrUnauthorized = errors.New("back office refused the kiosk token")
+	// ErrBadCertificate: the back office's TLS certificate is not trusted
+	// (wrong CA, wrong host, expired). Like ErrUnauthorized it stops syncing:
+	// a wrong certificate does not fix itself. Wrapped together with ErrOffline.
+	ErrBadCertificate = errors.New("back office certificate not trusted")
 )
