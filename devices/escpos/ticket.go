@@ -55,4 +55,7 @@ type Checklist struct {
 	QR         string // link to the full guide
 	PrintedAt  time.Time
 	Footer     []string
+	// Labels are the fixed words in the kiosk's language; Layout uses
+	// Chinese ones for the empty fields.
+	Labels ChecklistLabels
 }
