@@ -294,7 +294,7 @@ func mergeChecklistLabels(l ChecklistLabels) ChecklistLabels {
 	}
 }
 
-// Checklist lays out a 一次性告知单: title, hall, service, conditions, the
+// Checklist lays out a 一次性告知单: hall, title, service, conditions, the
 // numbered materials, fee, time limit, counters, legal basis, the guide's
 // version and date, the print time, a QR code to the full guide, the footer
 // and a partial cut.
@@ -302,16 +302,16 @@ func (l Layout) Checklist(c Checklist) *Builder {
 	lb := mergeChecklistLabels(c.Labels)
 	p := pageBuilder{NewBuilder(), l.cols()}
 	p.Init().Align(Center)
-	p.Bold(true).Size(2, 2)
-	p.centered(lb.Title, 2)
-	p.Size(1, 1).Bold(false)
 	if c.Hall != "" {
-		p.centered(c.Hall, 1)
-	}
-	if c.Service != "" {
-		p.FeedDots(8)
 		p.Bold(true).Size(1, 2)
-		p.centered(c.Service, 1)
+		p.centered(c.Hall, 1)
+		p.Size(1, 1).Bold(false)
+	}
+	p.Line(lb.Title)
+	if c.Service != "" {
+		p.FeedDots(12)
+		p.Bold(true).Size(2, 2)
+		p.centered(c.Service, 2)
 		p.Size(1, 1).Bold(false)
 	}
 	p.Align(Left)
