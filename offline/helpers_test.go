@@ -31,6 +31,14 @@ var (
 // svc-c (C) open only on weekday office hours, svc-d (D) capped at 2.
 func testCatalog(t testing.TB) []byte {
 	t.Helper()
+	b, err := catalogJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func catalogJSON() ([]byte, error) {
 	allDay := []api.OpenHours{{Weekdays: []int{0, 1, 2, 3, 4, 5, 6}, Open: "00:00", Close: "24:00"}}
 	c := api.Catalog{
 		Version: "test-1",
@@ -47,11 +55,7 @@ func testCatalog(t testing.TB) []byte {
 			{ID: "svc-d", DepartmentID: "d1", Name: api.Text{Zh: "丁"}, Prefix: "D", DailyCap: 2, AvgMinutes: 5},
 		},
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return json.Marshal(c)
 }
 
 // backOffice is a real back office (package backoffice) on loopback.
