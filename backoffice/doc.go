@@ -1,0 +1,40 @@
+// Package backoffice is the reference back office the kiosks sync to; small
+// halls run it as is (cmd/backoffice), a kiosk can embed it, and the kiosk's
+// tests start it with httptest. The wire contract is package api.
+//
+// # Sync
+//
+// POST /v1/sync stores each record of a batch at most once, for ever: the
+// storage keeps unique indexes on the record id and on (kiosk, seq), so a
+// resent batch answers "duplicate" and a record that reuses an id with
+// other content, or a seq another record holds, answers "rejected". The
+// whole batch, with its side effects, commits in one transaction before the
+// answer is written; acked_through_seq counts only stored records, so a
+// rejected (dead-lettered) seq stays a gap until an operator acts.
+//
+// Side effects: ticket.issued puts the ticket in its service's queue (a
+// ticket numbered online through POST /v1/tickets is already there under
+// the same record id and is not added twice); appointment.checked_in marks
+// the appointment and, when the payload carries a number, puts that ticket
+// in the queue as an appointment ticket; ticket.print_failed flags the
+// ticket; rating feeds the rating table. Suggestions and technician actions
+// are kept as records.
+//
+// # Ticket numbers
+//
+// Numbers are the service's prefix and three digits (A001…A999), one series
+// per service per business day in the hall's time zone, never reused. The
+// wait estimate is
+//
+//	est_wait_minutes = ceil(people_ahead × avg_minutes / counters)
+//
+// where counters is the number of the catalog's counters serving the
+// service (at least 1), and people_ahead counts the waiting tickets of the
+// service called before this one: priority and appointment tickets first,
+// then by issue time.
+//
+// # Storage
+//
+// State lives behind Storage; OpenSQLite is the default (WAL,
+// synchronous=FULL, one writer, BEGIN IMMEDIATE, versioned migrations).
+package backoffice

@@ -1,0 +1,164 @@
+package backoffice
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"hallkiosk/backoffice/api"
+)
+
+// Storage is where the back office keeps its state. The server holds no
+// business state in memory, so a fleet deployment can put PostgreSQL behind
+// this interface (UNIQUE indexes and INSERT … ON CONFLICT, offline-sync.md
+// §5.1) while small halls keep the SQLite default of OpenSQLite.
+//
+// Every change happens inside Update, and the server relies on two
+// properties an implementation must give: transactions that write are
+// serialized (ticket numbering reads then writes), and a transaction that
+// returns without error is durable before Update returns (a sync answer is
+// an acknowledgement; offline-sync.md §1.10 "commit before responding").
+type Storage interface {
+	// Update runs fn in one write transaction and commits it when fn
+	// returns nil; any error from fn rolls everything back and is returned
+	// as is.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction that sees one snapshot.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Ping reports whether the storage can answer.
+	Ping(ctx context.Context) error
+	// Close releases the storage.
+	Close() error
+}
+
+// Tx is the set of primitives the server composes inside one transaction.
+// Lookups return found=false (or a nil pointer) rather than an error for a
+// missing row. Methods that write may only be called inside Update.
+type Tx interface {
+	// RecordByID returns the stored record with this id.
+	RecordByID(id string) (rec StoredRecord, found bool, err error)
+	// RecordIDAt returns the id of the record stored at (kioskID, seq).
+	RecordIDAt(kioskID string, seq int64) (id string, found bool, err error)
+	// InsertRecord stores a record. The storage must keep permanent unique
+	// indexes on ID and on (KioskID, Seq); a violation is an error wrapping
+	// ErrConflict.
+	InsertRecord(r StoredRecord) error
+	// KioskRecords returns every stored record of a kiosk in seq order.
+	KioskRecords(kioskID string) ([]StoredRecord, error)
+	// CountRecords returns how many records of a kiosk are stored.
+	CountRecords(kioskID string) (int, error)
+	// Watermark advances and returns the kiosk's acknowledged-through seq
+	// (every seq from 1 to it is stored) and at most maxGaps [from, to]
+	// ranges of seqs missing above it, below the highest stored seq.
+	Watermark(kioskID string, maxGaps int) (acked int64, gaps [][2]int64, err error)
+
+	// NextTicketSerial increments and returns the serial of a service's
+	// series on a business date; the first call of a day returns 1.
+	NextTicketSerial(date, serviceID string) (int, error)
+	// BumpTicketSerial raises the series to at least n, so a number that
+	// arrived from elsewhere is never issued again.
+	BumpTicketSerial(date, serviceID string, n int) error
+	// InsertTicket stores a ticket and sets t.ID. (BusinessDate, Number)
+	// and RecordID are unique; a violation wraps ErrConflict.
+	InsertTicket(t *Ticket) error
+	// UpdateTicket writes the mutable fields of a ticket (Status,
+	// CalledAt, Counter, Priority, AppointmentCode, PrintFailed).
+	UpdateTicket(t *Ticket) error
+	// TicketByRecord returns the ticket reserved or created for a record id.
+	TicketByRecord(recordID string) (*Ticket, error)
+	// TicketByNumber returns the ticket with this number on a business date.
+	TicketByNumber(date, number string) (*Ticket, error)
+	// CountIssued returns how many tickets of a service a business date has.
+	CountIssued(date, serviceID string) (int, error)
+	// WaitingAhead counts the waiting tickets of t's service and date that
+	// are called before t, in call order: priority tickets first, then by
+	// IssuedAt, then by ID.
+	WaitingAhead(t *Ticket) (int, error)
+	// NextWaiting returns the first waiting ticket of any of the services in
+	// call order, or nil.
+	NextWaiting(date string, serviceIDs []string) (*Ticket, error)
+	// QueueCounts returns per service the waiting and issued tickets of a
+	// business date and the number called last.
+	QueueCounts(date string) (map[string]QueueCount, error)
+
+	// PutAppointment inserts or replaces an appointment of a date.
+	PutAppointment(date string, a api.Appointment) error
+	// Appointments returns a date's appointments by start time.
+	Appointments(date string) ([]api.Appointment, error)
+	// AppointmentByCode returns an appointment.
+	AppointmentByCode(code string) (a api.Appointment, found bool, err error)
+	// SetAppointmentStatus changes an appointment's status.
+	SetAppointmentStatus(code, status string, at time.Time) error
+
+	// PutProgress inserts or replaces an application's progress, with the
+	// last four characters of the applicant's ID number that unlock it.
+	PutProgress(p api.Progress, idLast4 string) error
+	// Progress returns an application's progress and its unlocking tail.
+	Progress(receipt string) (p api.Progress, idLast4 string, found bool, err error)
+
+	// InsertRating keeps a rating for statistics (the phone number stays
+	// only in the raw record).
+	InsertRating(recordID string, r api.Rating) error
+
+	// Once records key and reports whether it was new; the server uses it
+	// to load demo data once per day.
+	Once(key string) (bool, error)
+}
+
+// StoredRecord is a sync record as the back office keeps it.
+type StoredRecord struct {
+	api.Record
+	KioskID    string
+	ReceivedAt time.Time
+}
+
+// Ticket sources say how a ticket reached the queue.
+const (
+	SourceReserved = "reserved" // numbered by POST /v1/tickets
+	SourceRecord   = "record"   // arrived as a ticket.issued record (offline numbering)
+	SourceCheckIn  = "checkin"  // arrived with an appointment.checked_in record
+)
+
+// Ticket statuses.
+const (
+	TicketWaiting = "waiting"
+	TicketCalled  = "called"
+)
+
+// Ticket is one queue ticket of a business day.
+type Ticket struct {
+	ID           int64
+	BusinessDate string
+	Number       string
+	ServiceID    string
+	RecordID     string
+	KioskID      string
+	Source       string
+	Offline      bool
+	// Priority is set for priority (绿色通道) and appointment tickets, which
+	// are called first.
+	Priority        bool
+	AppointmentCode string
+	IssuedAt        time.Time
+	Status          string
+	CalledAt        time.Time
+	Counter         string
+	PrintFailed     bool
+}
+
+// QueueCount is one service's queue on a business date.
+type QueueCount struct {
+	Waiting    int
+	Issued     int
+	LastCalled string
+}
+
+// Storage errors the server tells apart.
+var (
+	// ErrConflict: a unique index refused the write.
+	ErrConflict = errors.New("storage: unique constraint")
+	// ErrBusy: the storage is locked or overloaded; retry later (503).
+	ErrBusy = errors.New("storage: busy")
+	// ErrFull: the disk or database is full; nothing was written (503).
+	ErrFull = errors.New("storage: full")
+)

@@ -1,0 +1,399 @@
+package backoffice
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"hallkiosk/backoffice/api"
+)
+
+// knownKinds are the record kinds this back office accepts. A kind added
+// to a newer kiosk is rejected (and dead-lettered there) until the back
+// office learns it, rather than stored without its side effects.
+var knownKinds = map[string]bool{
+	api.KindTicketIssued:     true,
+	api.KindTicketPrintFail:  true,
+	api.KindCheckIn:          true,
+	api.KindRating:           true,
+	api.KindSuggestion:       true,
+	api.KindTechnicianAction: true,
+}
+
+// parseSyncRequest decodes a sync body. Unknown fields are allowed, because
+// kiosks of newer versions may add fields (package api: add, never rename);
+// trailing data is not, since it means the body was not one JSON value.
+func parseSyncRequest(body []byte) (api.SyncRequest, error) {
+	var req api.SyncRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&req); err != nil {
+		return api.SyncRequest{}, fmt.Errorf("sync request: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return api.SyncRequest{}, errors.New("sync request: data after the JSON object")
+	}
+	if req.KioskID == "" {
+		return api.SyncRequest{}, errors.New("sync request: no kiosk_id")
+	}
+	return req, nil
+}
+
+// validateRecord checks what can be checked about a record without the
+// database, and returns why it is rejected, or "".
+func validateRecord(r *api.Record) string {
+	if !validUUID(r.ID) {
+		return "id is not a lowercase canonical UUID"
+	}
+	if r.Seq < 1 {
+		return "seq must be 1 or more"
+	}
+	if !knownKinds[r.Kind] {
+		return fmt.Sprintf("unknown kind %q", truncate(r.Kind, 40))
+	}
+	p := bytes.TrimLeft(r.Payload, " \t\r\n")
+	if len(p) == 0 || p[0] != '{' || !json.Valid(r.Payload) {
+		return "payload is not a JSON object"
+	}
+	want := strings.ToLower(r.PayloadSHA256)
+	if len(want) != sha256.Size*2 {
+		return "payload_sha256 is not a hex SHA-256"
+	}
+	sum := sha256.Sum256(r.Payload)
+	if hex.EncodeToString(sum[:]) != want {
+		return "payload_sha256 does not match the payload bytes"
+	}
+	r.PayloadSHA256 = want
+	return validatePayload(r.Kind, r.Payload)
+}
+
+// validatePayload checks the fields a kind's side effects rely on.
+func validatePayload(kind string, payload []byte) string {
+	bad := func(err error) string { return "payload does not fit " + kind + ": " + truncate(err.Error(), 80) }
+	switch kind {
+	case api.KindTicketIssued:
+		var p api.TicketIssued
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return bad(err)
+		}
+		if p.Number == "" || p.ServiceID == "" || !validDate(p.BusinessDate) {
+			return "ticket.issued needs number, service_id and business_date (YYYY-MM-DD)"
+		}
+	case api.KindTicketPrintFail:
+		var p api.TicketPrintFailed
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return bad(err)
+		}
+		if p.Number == "" || !validDate(p.BusinessDate) {
+			return "ticket.print_failed needs number and business_date (YYYY-MM-DD)"
+		}
+	case api.KindCheckIn:
+		var p api.CheckIn
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return bad(err)
+		}
+		if p.AppointmentCode == "" {
+			return "appointment.checked_in needs appointment_code"
+		}
+		if p.Number != "" && !validDate(p.BusinessDate) {
+			return "appointment.checked_in with a number needs business_date (YYYY-MM-DD)"
+		}
+	case api.KindRating:
+		var p api.Rating
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return bad(err)
+		}
+		if p.Overall < 1 || p.Overall > 5 {
+			return "rating overall must be 1–5"
+		}
+		for _, v := range p.Indicators {
+			if v < 1 || v > 5 {
+				return "rating indicators must be 1–5"
+			}
+		}
+	case api.KindSuggestion:
+		var p api.Suggestion
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return bad(err)
+		}
+	case api.KindTechnicianAction:
+		var p api.TechnicianAction
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return bad(err)
+		}
+		if p.Action == "" {
+			return "technician.action needs action"
+		}
+	}
+	return ""
+}
+
+// validUUID accepts only the canonical lowercase form, because the id is
+// compared as a string: "ABC…" and "abc…" must not become two records.
+func validUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	u, err := uuid.Parse(s)
+	return err == nil && u.String() == s
+}
+
+func validDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil && len(s) == 10
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// syncBatch stores a validated batch in one transaction and answers it.
+// results holds the rejections validateRecord already made; the rest are
+// decided here.
+func (s *Server) syncBatch(tx Tx, kiosk string, recs []api.Record, results []api.RecordResult, now time.Time) (*api.SyncResponse, error) {
+	for i := range recs {
+		if results[i].Status == api.StatusRejected {
+			continue
+		}
+		status, reason, err := s.ingest(tx, kiosk, recs[i], now)
+		if err != nil {
+			return nil, fmt.Errorf("record seq %d: %w", recs[i].Seq, err)
+		}
+		results[i].Status, results[i].Reason = status, reason
+	}
+	acked, gaps, err := tx.Watermark(kiosk, maxGaps)
+	if err != nil {
+		return nil, err
+	}
+	return &api.SyncResponse{Results: results, AckedThroughSeq: acked, Gaps: gaps, ServerTime: now}, nil
+}
+
+// ingest decides one record: duplicate, rejected, or stored with its side
+// effects. Storage errors abort the whole batch, so the kiosk resends it
+// and nothing is half-applied.
+func (s *Server) ingest(tx Tx, kiosk string, r api.Record, now time.Time) (status, reason string, err error) {
+	prev, found, err := tx.RecordByID(r.ID)
+	if err != nil {
+		return "", "", err
+	}
+	if found {
+		switch {
+		case prev.KioskID != kiosk:
+			return api.StatusRejected, "id already stored for another kiosk", nil
+		case prev.Seq != r.Seq:
+			return api.StatusRejected, fmt.Sprintf("id already stored as seq %d", prev.Seq), nil
+		case prev.Kind != r.Kind:
+			return api.StatusRejected, fmt.Sprintf("id already stored as kind %s", prev.Kind), nil
+		case prev.PayloadSHA256 != r.PayloadSHA256:
+			// The idempotency-key draft's 422 case: same key, other content.
+			return api.StatusRejected, "id already stored with a different payload", nil
+		}
+		return api.StatusDuplicate, "", nil
+	}
+	other, taken, err := tx.RecordIDAt(kiosk, r.Seq)
+	if err != nil {
+		return "", "", err
+	}
+	if taken {
+		return api.StatusRejected, fmt.Sprintf("seq %d already taken by record %s", r.Seq, other), nil
+	}
+	if s.reject != nil {
+		if why := s.reject(r); why != "" {
+			return api.StatusRejected, why, nil
+		}
+	}
+	why, err := s.apply(tx, kiosk, r, now)
+	if err != nil || why != "" {
+		return api.StatusRejected, why, err
+	}
+	if err := tx.InsertRecord(StoredRecord{Record: r, KioskID: kiosk, ReceivedAt: now}); err != nil {
+		return "", "", err
+	}
+	return api.StatusCreated, "", nil
+}
+
+// apply runs a record's side effects inside the batch transaction.
+func (s *Server) apply(tx Tx, kiosk string, r api.Record, now time.Time) (reject string, err error) {
+	switch r.Kind {
+	case api.KindTicketIssued:
+		var p api.TicketIssued
+		if err := json.Unmarshal(r.Payload, &p); err != nil {
+			return "payload does not fit ticket.issued", nil
+		}
+		return s.joinQueue(tx, kiosk, r, p, now)
+	case api.KindTicketPrintFail:
+		var p api.TicketPrintFailed
+		if err := json.Unmarshal(r.Payload, &p); err != nil {
+			return "payload does not fit ticket.print_failed", nil
+		}
+		// The ticket stays valid (its number was shown on screen); the
+		// flag is for the hall's statistics. An unknown number is fine:
+		// its ticket.issued may come in a later batch.
+		t, err := tx.TicketByNumber(p.BusinessDate, p.Number)
+		if err != nil || t == nil {
+			return "", err
+		}
+		t.PrintFailed = true
+		return "", tx.UpdateTicket(t)
+	case api.KindCheckIn:
+		var p api.CheckIn
+		if err := json.Unmarshal(r.Payload, &p); err != nil {
+			return "payload does not fit appointment.checked_in", nil
+		}
+		return "", s.checkIn(tx, kiosk, r, p, now)
+	case api.KindRating:
+		var p api.Rating
+		if err := json.Unmarshal(r.Payload, &p); err != nil {
+			return "payload does not fit rating", nil
+		}
+		return "", tx.InsertRating(r.ID, p)
+	}
+	// Suggestions and technician actions are kept as the records themselves.
+	return "", nil
+}
+
+// joinQueue puts a synced ticket into its service's queue. A ticket the
+// kiosk reserved online through /v1/tickets is already there under the same
+// record id; an offline-numbered one joins now, ordered by the time it was
+// issued, since its holder has been waiting since then.
+func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued, now time.Time) (string, error) {
+	t, err := tx.TicketByRecord(r.ID)
+	if err != nil {
+		return "", err
+	}
+	if t != nil {
+		if t.Number != p.Number || t.BusinessDate != p.BusinessDate {
+			return fmt.Sprintf("ticket %s of %s differs from %s of %s reserved for this record",
+				p.Number, p.BusinessDate, t.Number, t.BusinessDate), nil
+		}
+		return "", nil
+	}
+	if t, err = tx.TicketByNumber(p.BusinessDate, p.Number); err != nil {
+		return "", err
+	}
+	if t != nil {
+		// The same ticket reached the queue another way: reserved by this
+		// kiosk under another record id, or made by the check-in record of
+		// the same appointment.
+		sameKiosk := t.KioskID == kiosk && t.ServiceID == p.ServiceID
+		sameAppt := p.AppointmentCode != "" && t.AppointmentCode == p.AppointmentCode
+		if sameKiosk || sameAppt {
+			return "", nil
+		}
+		return fmt.Sprintf("ticket number %s of %s belongs to another ticket", p.Number, p.BusinessDate), nil
+	}
+	issued := p.IssuedAt
+	if issued.IsZero() {
+		issued = r.OccurredAt
+	}
+	if issued.IsZero() {
+		issued = now
+	}
+	t = &Ticket{
+		BusinessDate:    p.BusinessDate,
+		Number:          p.Number,
+		ServiceID:       p.ServiceID,
+		RecordID:        r.ID,
+		KioskID:         kiosk,
+		Source:          SourceRecord,
+		Offline:         p.Offline,
+		Priority:        p.Priority || p.AppointmentCode != "",
+		AppointmentCode: p.AppointmentCode,
+		IssuedAt:        issued,
+		Status:          TicketWaiting,
+	}
+	if err := tx.InsertTicket(t); err != nil {
+		return "", err
+	}
+	// An online-looking number the server never issued (a restored or
+	// replaced database) must not be issued again.
+	if n := s.cat.serialOf(p.ServiceID, p.Number); n > 0 {
+		return "", tx.BumpTicketSerial(p.BusinessDate, p.ServiceID, n)
+	}
+	return "", nil
+}
+
+// checkIn marks an appointment checked in and makes sure its ticket is in
+// the queue. The server is the authority on appointments, but a check-in
+// the kiosk made offline against its cached list has happened: an unknown
+// or cancelled appointment is logged, not rejected.
+func (s *Server) checkIn(tx Tx, kiosk string, r api.Record, p api.CheckIn, now time.Time) error {
+	at := p.At
+	if at.IsZero() {
+		at = r.OccurredAt
+	}
+	if p.BusinessDate != "" {
+		if err := s.loadDemoDay(tx, p.BusinessDate); err != nil {
+			return err
+		}
+	}
+	a, found, err := tx.AppointmentByCode(p.AppointmentCode)
+	if err != nil {
+		return err
+	}
+	serviceID := p.ServiceID
+	switch {
+	case !found:
+		s.log.Warn("check-in of an unknown appointment", "kiosk", kiosk, "seq", r.Seq)
+	case a.Status == "booked":
+		if err := tx.SetAppointmentStatus(a.Code, "checked_in", at); err != nil {
+			return err
+		}
+		if serviceID == "" {
+			serviceID = a.ServiceID
+		}
+	case a.Status != "checked_in":
+		s.log.Warn("check-in of an appointment that is not booked", "kiosk", kiosk, "seq", r.Seq, "status", a.Status)
+	}
+	if p.Number == "" || serviceID == "" {
+		return nil
+	}
+	t, err := tx.TicketByRecord(r.ID)
+	if err != nil {
+		return err
+	}
+	if t == nil {
+		if t, err = tx.TicketByNumber(p.BusinessDate, p.Number); err != nil {
+			return err
+		}
+	}
+	if t != nil {
+		if t.AppointmentCode == "" {
+			t.AppointmentCode, t.Priority = p.AppointmentCode, true
+			return tx.UpdateTicket(t)
+		}
+		return nil
+	}
+	if at.IsZero() {
+		at = now
+	}
+	t = &Ticket{
+		BusinessDate:    p.BusinessDate,
+		Number:          p.Number,
+		ServiceID:       serviceID,
+		RecordID:        r.ID,
+		KioskID:         kiosk,
+		Source:          SourceCheckIn,
+		Priority:        true,
+		AppointmentCode: p.AppointmentCode,
+		IssuedAt:        at,
+		Status:          TicketWaiting,
+	}
+	if err := tx.InsertTicket(t); err != nil {
+		return err
+	}
+	if n := s.cat.serialOf(serviceID, p.Number); n > 0 {
+		return tx.BumpTicketSerial(p.BusinessDate, serviceID, n)
+	}
+	return nil
+}
