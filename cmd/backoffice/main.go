@@ -1,0 +1,179 @@
+// Command backoffice runs the reference back office the hall's kiosks sync
+// to: the sync endpoint, the service catalog, hall-wide ticket numbers, the
+// queue, appointments and application progress (see package
+// hallkiosk/backoffice/api for the endpoints).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"hallkiosk/backoffice"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usageText = `Usage: backoffice [flags]
+
+Runs the hall kiosk back office. Kiosks authenticate with bearer tokens;
+give them in a JSON file {"token": "kiosk-id", ...} (-tokens, readable only
+by this service) or, for a quick demo, with -token token=kiosk-id.
+
+Flags (environment variables in brackets give defaults):
+`
+
+type tokenFlags map[string]string
+
+func (t tokenFlags) String() string { return fmt.Sprintf("%d tokens", len(t)) }
+
+func (t tokenFlags) Set(v string) error {
+	tok, kiosk, ok := strings.Cut(v, "=")
+	if !ok || tok == "" || kiosk == "" {
+		return errors.New("want token=kiosk-id")
+	}
+	t[tok] = kiosk
+	return nil
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("backoffice", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" || a == "--h" {
+			fs.SetOutput(stdout)
+		}
+	}
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageText)
+		fs.PrintDefaults()
+	}
+	tokens := tokenFlags{}
+	listen := fs.String("listen", env("HALLKIOSK_BO_LISTEN", ":8080"), "listen `address` [HALLKIOSK_BO_LISTEN]")
+	dbPath := fs.String("db", env("HALLKIOSK_BO_DB", "backoffice.db"), "SQLite database `file`, created when missing [HALLKIOSK_BO_DB]")
+	tokensFile := fs.String("tokens", env("HALLKIOSK_BO_TOKENS", ""), "JSON `file` mapping token to kiosk id [HALLKIOSK_BO_TOKENS]")
+	fs.Var(tokens, "token", "a kiosk token as `token=kiosk-id` (repeatable; visible in ps, prefer -tokens)")
+	cert := fs.String("tls-cert", env("HALLKIOSK_BO_TLS_CERT", ""), "TLS certificate PEM `file` [HALLKIOSK_BO_TLS_CERT]")
+	key := fs.String("tls-key", env("HALLKIOSK_BO_TLS_KEY", ""), "TLS private key PEM `file` [HALLKIOSK_BO_TLS_KEY]")
+	catalogFile := fs.String("catalog", env("HALLKIOSK_BO_CATALOG", ""), "catalog JSON `file` (default: the built-in seed hall) [HALLKIOSK_BO_CATALOG]")
+	demo := fs.Bool("demo", false, "load demonstration appointments (any day) and progress records")
+	ignoreHours := fs.Bool("ignore-hours", false, "issue tickets outside opening hours (demos after hours)")
+	maxBody := fs.Int64("max-body", backoffice.DefaultMaxBodyBytes, "largest request body in `bytes`")
+	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
+	logLevel := fs.String("log-level", env("HALLKIOSK_BO_LOG_LEVEL", "info"), "log `level`: debug, info, warn, error [HALLKIOSK_BO_LOG_LEVEL]")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "backoffice: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "backoffice: -log-level: %v\n", err)
+		return 2
+	}
+	var handler slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
+	if *logJSON {
+		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
+	}
+	log := slog.New(handler)
+
+	if *tokensFile != "" {
+		fileTokens, err := readTokens(*tokensFile, log)
+		if err != nil {
+			fmt.Fprintf(stderr, "backoffice: %v\n", err)
+			return 2
+		}
+		for tok, kiosk := range fileTokens {
+			tokens[tok] = kiosk
+		}
+	}
+	if len(tokens) == 0 {
+		fmt.Fprintln(stderr, "backoffice: no kiosk tokens: give -tokens FILE or -token token=kiosk-id (see -help)")
+		return 2
+	}
+	var catalog []byte
+	if *catalogFile != "" {
+		var err error
+		if catalog, err = os.ReadFile(*catalogFile); err != nil {
+			fmt.Fprintf(stderr, "backoffice: catalog: %v\n", err)
+			return 2
+		}
+	}
+
+	srv, err := backoffice.Open(backoffice.Options{
+		DBPath:       *dbPath,
+		Tokens:       tokens,
+		Catalog:      catalog,
+		Demo:         *demo,
+		MaxBodyBytes: *maxBody,
+		Logger:       log,
+		IgnoreHours:  *ignoreHours,
+	})
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return 1
+	}
+	defer srv.Close()
+	if *cert == "" {
+		log.Warn("serving plain HTTP: kiosks send ID numbers and phone numbers only over TLS; use -tls-cert and -tls-key outside a demo")
+	}
+	err = srv.ListenAndServe(ctx, backoffice.ListenConfig{Addr: *listen, CertFile: *cert, KeyFile: *key})
+	if err != nil {
+		log.Error("stopped", "err", err)
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}
+
+// readTokens reads a {"token": "kiosk-id"} file. A file others can read
+// hands out every kiosk's identity, so that is logged as a warning.
+func readTokens(path string, log *slog.Logger) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("tokens: %w", err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("tokens %s: want a JSON object {\"token\": \"kiosk-id\"}: %w", path, err)
+	}
+	for tok, kiosk := range m {
+		if tok == "" || kiosk == "" {
+			return nil, fmt.Errorf("tokens %s: empty token or kiosk id", path)
+		}
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("tokens file is readable by others; chmod 600 it", "file", path, "mode", fi.Mode().Perm().String())
+	}
+	return m, nil
+}
