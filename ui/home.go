@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+)
+
+// The six transactions of the home screen, in their fixed order. The IDs
+// name the translation keys home.<id>.title and home.<id>.sub.
+const (
+	tileTicket     = "ticket"
+	tileCheckIn    = "checkin"
+	tileGuide      = "guide"
+	tileRating     = "rating"
+	tileSuggestion = "suggestion"
+	tileProgress   = "progress"
+)
+
+var homeTiles = []struct {
+	id   string
+	icon fyne.Resource
+}{
+	{tileTicket, iconTicket},
+	{tileCheckIn, iconCheckIn},
+	{tileGuide, iconGuide},
+	{tileRating, iconRating},
+	{tileSuggestion, iconSuggestion},
+	{tileProgress, iconProgress},
+}
+
+// homeView says which home tiles cannot work now and why; a tile not in
+// Unavailable is enabled.
+type homeView struct {
+	Unavailable map[string]problemView
+}
+
+// homeScreen is the start screen: six large tiles. A tile that cannot work
+// now (printer out of paper, back office unreachable for progress queries)
+// stays on screen, disabled, with the reason and what to do instead.
+type homeScreen struct {
+	k    *Kiosk
+	view homeView
+	// open starts the transaction of a tile.
+	open func(id string)
+
+	tiles map[string]*Tile
+}
+
+func (s *homeScreen) buildUI() fyne.CanvasObject {
+	k := s.k
+	s.tiles = map[string]*Tile{}
+	objs := make([]fyne.CanvasObject, 0, len(homeTiles))
+	for _, ht := range homeTiles {
+		id := ht.id
+		t := NewTile(ht.icon, k.t("home."+id+".title"), k.t("home."+id+".sub"), k.tap(func() { s.onTile(id) }))
+		if p, ok := s.view.Unavailable[id]; ok {
+			t.Reason = k.t("reason." + p.Reason)
+			t.Hint = k.adviceText(p)
+			t.Disable()
+		}
+		s.tiles[id] = t
+		objs = append(objs, t)
+	}
+	grid := container.New(&tileGrid{n: len(objs)}, objs...)
+	pad := theme.Size(theme.SizeNameInnerPadding)
+	head := newText(k.t("home.welcome"), theme.SizeNameHeadingText, true, true)
+	foot := newText(k.t("home.help"), theme.SizeNameText, false, true)
+	return container.New(layout.NewCustomPaddedLayout(pad, pad, 2*pad, 2*pad),
+		container.NewBorder(head, foot, nil, nil, grid))
+}
+
+func (s *homeScreen) onTile(id string) {
+	if s.open != nil {
+		s.open(id)
+	}
+}
+
+// update shows a new availability of the tiles.
+func (s *homeScreen) update(v homeView) {
+	s.view = v
+	s.k.refreshScreen(s)
+}

@@ -1,0 +1,31 @@
+package ui
+
+import "fyne.io/fyne/v2"
+
+// The home tiles' icons, drawn for the kiosk as single-colour SVG paths on a
+// 48×48 grid. Fyne recolours an icon by rewriting the fill of every shape and
+// drops attributes it does not know, fill-rule among them (internal/svg
+// Colorize), so the cut-outs are sub-paths wound against their outline
+// (nonzero rule) rather than evenodd holes.
+var (
+	iconTicket = svgIcon("ticket.svg",
+		`<path d="M4 12H44V20A4 4 0 0 0 44 28V36H4V28A4 4 0 0 0 4 20Z`+
+			`M13 15v4h2v-4Z M13 22v4h2v-4Z M13 29v4h2v-4Z M19 18v3h18v-3Z M19 26v3h12v-3Z"/>`)
+	iconCheckIn = svgIcon("checkin.svg",
+		`<path d="M8 10H40V42H8Z M14 5h4v8h-4Z M30 5h4v8h-4Z M11 18v21h26v-21Z`+
+			`M16 28L19 25L23 29L31 21L34 24L23 35Z"/>`)
+	iconGuide = svgIcon("guide.svg",
+		`<path d="M10 4H32L40 12V44H10Z M16 16v3h18v-3Z M16 24v3h18v-3Z M16 32v3h12v-3Z"/>`)
+	iconRating = svgIcon("rating.svg",
+		`<path d="M24.0 5.0L29.2 18.9L44.0 19.5L32.4 28.7L36.3 43.0L24.0 34.8L11.7 43.0L15.6 28.7L4.0 19.5L18.8 18.9Z"/>`)
+	iconSuggestion = svgIcon("suggestion.svg",
+		`<path d="M6 8H42V32H20L11 40V32H6Z M12 15v3h24v-3Z M12 22v3h16v-3Z"/>`)
+	iconProgress = svgIcon("progress.svg",
+		`<path d="M6 20A14 14 0 0 1 34 20A14 14 0 0 1 6 20Z M11 20A9 9 0 0 0 29 20A9 9 0 0 0 11 20Z`+
+			`M30 33L33 30L43 40L40 43Z"/>`)
+)
+
+func svgIcon(name, body string) fyne.Resource {
+	return fyne.NewStaticResource(name, []byte(
+		`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48" width="48" height="48">`+body+`</svg>`))
+}

@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+)
+
+// The kiosk runs in landscape (1920×1080, 1280×800) and portrait (1080×1920)
+// with the same screens. These layouts choose their arrangement from the
+// size they are given, not from the device, because Fyne's desktop driver
+// has no orientation (AdaptiveGrid only flips on mobile). Each remembers the
+// orientation of its last Layout call so MinSize answers for the same
+// arrangement; the first pass assumes landscape.
+
+// tileGrid lays out up to n equal cells: two rows in landscape (three above
+// eight cells) and two columns in portrait, one row or column for three or
+// fewer. Cells keep their place when a page has fewer items, so the last page
+// of a list does not stretch its tiles.
+type tileGrid struct {
+	n        int
+	portrait bool
+}
+
+func (g *tileGrid) dims(portrait bool) (cols, rows int) {
+	n := max(g.n, 1)
+	if portrait {
+		cols = 2
+		if n <= 3 {
+			cols = 1
+		}
+		return cols, (n + cols - 1) / cols
+	}
+	rows = 2
+	switch {
+	case n <= 3:
+		rows = 1
+	case n > 8:
+		rows = 3
+	}
+	return (n + rows - 1) / rows, rows
+}
+
+func (g *tileGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	g.portrait = size.Height > size.Width
+	cols, rows := g.dims(g.portrait)
+	pad := theme.Size(theme.SizeNamePadding) * 2
+	cw := (size.Width - pad*float32(cols-1)) / float32(cols)
+	ch := (size.Height - pad*float32(rows-1)) / float32(rows)
+	for i, o := range objs {
+		if i >= cols*rows {
+			o.Hide()
+			continue
+		}
+		c, r := i%cols, i/cols
+		o.Move(fyne.NewPos(float32(c)*(cw+pad), float32(r)*(ch+pad)))
+		o.Resize(fyne.NewSize(cw, ch))
+	}
+}
+
+func (g *tileGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	cols, rows := g.dims(g.portrait)
+	var cell fyne.Size
+	for _, o := range objs {
+		if o.Visible() {
+			cell = cell.Max(o.MinSize())
+		}
+	}
+	pad := theme.Size(theme.SizeNamePadding) * 2
+	return fyne.NewSize(cell.Width*float32(cols)+pad*float32(cols-1), cell.Height*float32(rows)+pad*float32(rows-1))
+}
+
+// flex puts its children side by side in landscape, with widths in
+// proportion to weights, and one above the other in portrait, where each
+// gets its minimum height and the spare height goes by weight. Screens use
+// it for "illustration | instructions" and "keypad | letters".
+type flex struct {
+	weights  []float32
+	portrait bool
+}
+
+func (f *flex) weight(i int) float32 {
+	if i < len(f.weights) && f.weights[i] > 0 {
+		return f.weights[i]
+	}
+	return 1
+}
+
+func (f *flex) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	f.portrait = size.Height > size.Width*1.05
+	vis := visible(objs)
+	if len(vis) == 0 {
+		return
+	}
+	pad := theme.Size(theme.SizeNamePadding) * 2
+	var total float32
+	for i := range vis {
+		total += f.weight(i)
+	}
+	if !f.portrait {
+		avail := size.Width - pad*float32(len(vis)-1)
+		// Give every child at least its minimum width, then share the rest.
+		var mins float32
+		for _, o := range vis {
+			mins += o.MinSize().Width
+		}
+		spare := float32(math.Max(0, float64(avail-mins)))
+		x := float32(0)
+		for i, o := range vis {
+			w := o.MinSize().Width + spare*f.weight(i)/total
+			if mins > avail { // squeezed: fall back to pure proportions
+				w = avail * f.weight(i) / total
+			}
+			o.Move(fyne.NewPos(x, 0))
+			o.Resize(fyne.NewSize(w, size.Height))
+			x += w + pad
+		}
+		return
+	}
+	var mins float32
+	for _, o := range vis {
+		mins += o.MinSize().Height
+	}
+	spare := float32(math.Max(0, float64(size.Height-pad*float32(len(vis)-1)-mins)))
+	y := float32(0)
+	for i, o := range vis {
+		h := o.MinSize().Height + spare*f.weight(i)/total
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h + pad
+	}
+}
+
+func (f *flex) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	vis := visible(objs)
+	pad := theme.Size(theme.SizeNamePadding) * 2
+	var s fyne.Size
+	for i, o := range vis {
+		m := o.MinSize()
+		if f.portrait {
+			s.Width = max(s.Width, m.Width)
+			s.Height += m.Height
+		} else {
+			s.Height = max(s.Height, m.Height)
+			s.Width += m.Width
+		}
+		if i > 0 {
+			if f.portrait {
+				s.Height += pad
+			} else {
+				s.Width += pad
+			}
+		}
+	}
+	return s
+}
+
+func visible(objs []fyne.CanvasObject) []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, 0, len(objs))
+	for _, o := range objs {
+		if o.Visible() {
+			out = append(out, o)
+		}
+	}
+	return out
+}

@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// pageView is the page of a list on screen: flow.PageInfo's fields the UI
+// draws. flow owns the paging (it remembers the first item, so switching to
+// elder mode's smaller pages keeps that item in view); the UI only shows the
+// page and reports the buttons.
+type pageView struct {
+	Index, Count     int
+	HasPrev, HasNext bool
+}
+
+// pagedGrid shows one page of tiles in a tileGrid with large 上一页/下一页
+// buttons under it. Lists are paged because dragging does not scroll on
+// desktop Fyne (fyne-notes 0.3, fyne-io/fyne#5755). perPage fixes the grid,
+// so a short last page keeps the tile size of the full ones.
+type pagedGrid struct {
+	items    []fyne.CanvasObject
+	perPage  int
+	page     pageView
+	prevText string
+	nextText string
+	// pageText renders "第 1/3 页".
+	pageText func(index, count int) string
+	onPrev   func()
+	onNext   func()
+}
+
+func (p *pagedGrid) buildUI() fyne.CanvasObject {
+	grid := container.New(&tileGrid{n: p.perPage}, p.items...)
+	if p.page.Count <= 1 {
+		return grid
+	}
+	prev := newButton(p.prevText, theme.NavigateBackIcon(), widget.MediumImportance, p.onPrev)
+	next := newButton(p.nextText, theme.NavigateNextIcon(), widget.MediumImportance, p.onNext)
+	next.IconPlacement = widget.ButtonIconTrailingText
+	if !p.page.HasPrev {
+		prev.Disable()
+	}
+	if !p.page.HasNext {
+		next.Disable()
+	}
+	label := centered(p.pageText(p.page.Index+1, p.page.Count), theme.SizeNameText, false)
+	label.Wrapping = fyne.TextWrapOff
+	bar := container.NewGridWithColumns(3, touchMin(prev), container.NewCenter(label), touchMin(next))
+	return container.NewBorder(nil, bar, nil, nil, grid)
+}
+
+// listPage returns the slice bounds and pageView of page index of a list of
+// total items, size per page. Screens without a flow pager behind them
+// (the UI's own view-model tests) use it.
+func listPage(index, total, size int) (lo, hi int, pv pageView) {
+	size = max(size, 1)
+	count := max((total+size-1)/size, 1)
+	index = max(0, min(index, count-1))
+	lo = min(index*size, total)
+	hi = min(lo+size, total)
+	return lo, hi, pageView{Index: index, Count: count, HasPrev: index > 0, HasNext: index < count-1}
+}

@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// statusBar is the strip at the top of every screen: the hall's name, the
+// offline badge, the time, the 中文/English toggle and the elder-mode toggle.
+// Both toggles are on every screen, so a citizen can switch at any step.
+type statusBar struct {
+	k *Kiosk
+
+	clock   *widget.Label
+	offline fyne.CanvasObject
+	langZh  *widget.Button
+	langEn  *widget.Button
+	elder   *widget.Button
+	right   *fyne.Container
+}
+
+func (s *statusBar) buildUI() fyne.CanvasObject {
+	k := s.k
+	hall := newText(k.hallName(), theme.SizeNameSubHeadingText, true, false)
+	hall.Importance = widget.HighImportance
+	hall.Truncation = fyne.TextTruncateEllipsis
+
+	s.clock = newText("", theme.SizeNameText, true, false)
+	s.setTime(k.now())
+
+	d := theme.Size(theme.SizeNameText) * 0.5
+	dot := canvas.NewRectangle(theme.Color(colorNameNoticeForeground))
+	dot.CornerRadius = d / 2 // a rounded square of radius d/2 is a circle
+	dot.SetMinSize(fyne.NewSquareSize(d))
+	s.offline = panelTight(colorNameNoticeBackground, container.NewHBox(
+		container.NewCenter(dot),
+		colored(k.t("status.offline"), colorNameNoticeForeground, theme.SizeNameText, true),
+	))
+	if k.online {
+		s.offline.Hide()
+	}
+
+	s.langZh = newButton(k.t("lang.zh"), nil, widget.MediumImportance, func() { k.setLanguage(Chinese) })
+	s.langEn = newButton(k.t("lang.en"), nil, widget.MediumImportance, func() { k.setLanguage(English) })
+	if k.lang == English {
+		s.langEn.Importance = widget.HighImportance
+	} else {
+		s.langZh.Importance = widget.HighImportance
+	}
+	icon := theme.CheckButtonIcon()
+	if k.elder {
+		icon = theme.CheckButtonCheckedIcon()
+	}
+	s.elder = newButton(k.t("status.elder"), icon, widget.MediumImportance, func() { k.setElder(!k.elder) })
+
+	s.right = container.NewHBox(
+		s.offline,
+		s.clock,
+		touchMin(container.NewHBox(s.langZh, s.langEn)),
+		touchMin(s.elder),
+	)
+	line := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+	line.SetMinSize(fyne.NewSize(1, theme.Size(theme.SizeNamePadding)/2))
+	bg := canvas.NewRectangle(theme.Color(colorNameSurface))
+	pad := theme.Size(theme.SizeNamePadding)
+	bar := container.NewBorder(nil, nil, nil, s.right, hall)
+	h := theme.Size(sizeNameStatusBar)
+	return container.NewBorder(nil, line, nil, nil,
+		minSize(container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(pad, pad, 2*pad, 2*pad), container.NewVBox(layout.NewSpacer(), bar, layout.NewSpacer()))), fyne.NewSize(1, h)))
+}
+
+// setTime shows t as HH:MM in the hall's time.
+func (s *statusBar) setTime(t time.Time) {
+	if s.clock == nil {
+		return
+	}
+	s.clock.SetText(t.Format("15:04"))
+}
+
+// setOnline shows or hides the offline badge.
+func (s *statusBar) setOnline(online bool) {
+	if s.offline == nil {
+		return
+	}
+	if online {
+		s.offline.Hide()
+	} else {
+		s.offline.Show()
+	}
+	// The badge changes the bar's width split; build the bar again.
+	s.k.render()
+}
+
+// panelTight is panel with half the padding, for badges.
+func panelTight(bg fyne.ThemeColorName, content fyne.CanvasObject) fyne.CanvasObject {
+	r := canvas.NewRectangle(theme.Color(bg))
+	r.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+	pad := theme.Size(theme.SizeNamePadding)
+	return container.NewStack(r, container.New(layout.NewCustomPaddedLayout(0, 0, pad, pad), content))
+}
+
+// colored returns one line of text in the theme colour name.
+func colored(s string, c fyne.ThemeColorName, size fyne.ThemeSizeName, bold bool) *widget.RichText {
+	rt := widget.NewRichText(&widget.TextSegment{Text: s, Style: widget.RichTextStyle{
+		ColorName: c, SizeName: size, Inline: true, TextStyle: fyne.TextStyle{Bold: bold},
+	}})
+	return rt
+}
+
+// coloredWrap is colored with word wrapping.
+func coloredWrap(s string, c fyne.ThemeColorName, size fyne.ThemeSizeName, bold bool) *widget.RichText {
+	rt := colored(s, c, size, bold)
+	rt.Wrapping = fyne.TextWrapWord
+	return rt
+}
