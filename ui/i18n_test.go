@@ -138,7 +138,7 @@ func TestTranslate(t *testing.T) {
 		{English, "a", nil, "A"},
 		{Chinese, "n", []any{"N", 3}, "前面 3 人"},
 		{English, "n", []any{"N", 3}, "3 ahead"},
-		{English, "only.zh", nil, "只有中文"}, // falls back to Chinese
+		{English, "only.zh", nil, "只有中文"},    // falls back to Chinese
 		{English, "missing", nil, "missing"}, // shows the key
 	}
 	for _, c := range cases {
