@@ -37,7 +37,7 @@ func FuzzSyncResponse(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		out, err := matchSyncResponse(batch, body)
+		out, _, err := matchSyncResponse(batch, body)
 		if err != nil {
 			return
 		}

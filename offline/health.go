@@ -25,6 +25,7 @@ const (
 	AlarmDeadLetters    = "dead_letters"
 	AlarmUnauthorized   = "sync_unauthorized"
 	AlarmCertificate    = "sync_certificate"
+	AlarmServerGap      = "server_gap"
 	AlarmStorageBroken  = "storage_broken"
 	AlarmStorageFull    = "storage_full"
 )
@@ -63,6 +64,9 @@ func (s *Store) Health(ctx context.Context) Health {
 	h.SyncStopped = s.sync.stopped != ""
 	if h.SyncStopped {
 		h.Alarms = append(h.Alarms, s.sync.stopped)
+	}
+	if s.sync.serverGap {
+		h.Alarms = append(h.Alarms, AlarmServerGap)
 	}
 	s.sync.mu.Unlock()
 	if h.LastSync.IsZero() {

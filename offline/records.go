@@ -22,6 +22,12 @@ func (s *Store) RecordRating(ctx context.Context, r api.Rating) error {
 	if r.BusinessDate == "" {
 		r.BusinessDate = s.businessDate(r.At)
 	}
+	return s.write(ctx, "record rating", func(tx *sql.Tx) error {
+		return s.insertRating(ctx, tx, r)
+	})
+}
+
+func (s *Store) insertRating(ctx context.Context, tx *sql.Tx, r api.Rating) error {
 	id, err := newRecordID()
 	if err != nil {
 		return err
@@ -31,19 +37,17 @@ func (s *Store) RecordRating(ctx context.Context, r api.Rating) error {
 		Reasons    []string       `json:"reasons,omitempty"`
 	}{r.Indicators, r.Reasons})
 	if err != nil {
-		return fmt.Errorf("offline: encode rating detail: %w", err)
+		return fmt.Errorf("encode rating detail: %w", err)
 	}
-	return s.write(ctx, "record rating", func(tx *sql.Tx) error {
-		if _, err := s.appendRecord(ctx, tx, id, api.KindRating, r.At, r, r.Phone != ""); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO ratings
-			(record_id, ticket_number, business_date, service_id, overall, detail, phone, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, r.TicketNumber, r.BusinessDate, r.ServiceID, r.Overall, string(detail),
-			s.seal.sealString("ratings", id, "phone", r.Phone), r.At.UnixNano())
+	if _, err := s.appendRecord(ctx, tx, id, api.KindRating, r.At, r, r.Phone != ""); err != nil {
 		return err
-	})
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO ratings
+		(record_id, ticket_number, business_date, service_id, overall, detail, phone, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, r.TicketNumber, r.BusinessDate, r.ServiceID, r.Overall, string(detail),
+		s.seal.sealString("ratings", id, "phone", r.Phone), r.At.UnixNano())
+	return err
 }
 
 // RecordSuggestion commits a 投诉建议. Reasons may be free text and the

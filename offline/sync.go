@@ -93,20 +93,26 @@ type SyncResult struct {
 }
 
 type syncState struct {
-	kick    chan struct{} // Kick: try now, even in back-off
-	work    chan struct{} // a record was committed: wake an idle loop
-	running sync.Mutex
+	kick     chan struct{} // Kick: try now, even in back-off
+	work     chan struct{} // a record was committed: wake an idle loop
+	running  sync.Mutex    // held by RunSync
+	inflight sync.Mutex    // held by SyncOnce
+	bootID   string        // this process's id, sent with every batch
 
-	mu       sync.Mutex
-	limit    int // current batch limit, halved on 413
-	lastSync time.Time
-	lastErr  string
-	stopped  string // the alarm that stopped the loop: AlarmUnauthorized, AlarmCertificate
+	mu        sync.Mutex
+	limit     int // current batch limit, halved on 413
+	lastSync  time.Time
+	lastErr   string
+	stopped   string // the alarm that stopped the loop: AlarmUnauthorized, AlarmCertificate
+	serverGap bool   // the back office reported a gap below a record it acknowledged
 }
 
 func (st *syncState) init() {
 	st.kick = make(chan struct{}, 1)
 	st.work = make(chan struct{}, 1)
+	if id, err := newRecordID(); err == nil {
+		st.bootID = id
+	}
 }
 
 func (st *syncState) signalWork() {
@@ -136,9 +142,13 @@ type outRecord struct {
 // records and BatchBytes of payload, so memory stays bounded however long
 // the queue is.
 func (s *Store) loadBatch(ctx context.Context, limit int) ([]outRecord, error) {
+	// A retry time further ahead than any wait the loop sets means the
+	// wall clock jumped back (offline-sync.md §3.4); such a record is due.
+	now := s.now()
 	rows, err := s.rdb.QueryContext(ctx, `SELECT seq, id, kind, occurred_at, payload, sealed, payload_sha256
-		FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
-		s.now().UnixNano(), limit)
+		FROM outbox WHERE state = 'pending' AND (next_attempt_at <= ? OR next_attempt_at > ?)
+		ORDER BY seq LIMIT ?`,
+		now.UnixNano(), now.Add(s.opts.Sync.BackoffMax).UnixNano(), limit)
 	if err != nil {
 		return nil, classify("load batch", err)
 	}
@@ -180,6 +190,10 @@ func (s *Store) SyncOnce(ctx context.Context) (SyncResult, error) {
 	if why := s.broken.Load(); why != nil {
 		return SyncResult{}, fmt.Errorf("offline: sync: %w: %s", ErrStorageBroken, *why)
 	}
+	// One batch in flight, even when a technician's "sync now" meets the
+	// loop: two batches racing would only make duplicates to dedupe.
+	s.sync.inflight.Lock()
+	defer s.sync.inflight.Unlock()
 	s.sync.mu.Lock()
 	if s.sync.limit <= 0 {
 		s.sync.limit = s.opts.Sync.BatchRecords
@@ -191,7 +205,8 @@ func (s *Store) SyncOnce(ctx context.Context) (SyncResult, error) {
 	if err != nil || len(batch) == 0 {
 		return SyncResult{}, err
 	}
-	req := &api.SyncRequest{KioskID: s.opts.KioskID, SentAt: s.now().UTC(), Records: make([]api.Record, 0, len(batch))}
+	req := &api.SyncRequest{KioskID: s.opts.KioskID, BootID: s.sync.bootID, SentAt: s.now().UTC(),
+		Records: make([]api.Record, 0, len(batch))}
 	var unreadable []int
 	for i := range batch {
 		if batch[i].sealed {
@@ -214,7 +229,7 @@ func (s *Store) SyncOnce(ctx context.Context) (SyncResult, error) {
 	if err != nil {
 		return res, s.batchFailed(ctx, batch, err)
 	}
-	outcome, err := matchSyncResponse(batch, body)
+	outcome, gaps, err := matchSyncResponse(batch, body)
 	if err != nil {
 		s.setSyncErr(err)
 		return res, err
@@ -223,6 +238,7 @@ func (s *Store) SyncOnce(ctx context.Context) (SyncResult, error) {
 	if err != nil {
 		return res, err
 	}
+	s.checkGaps(ctx, gaps)
 	s.sync.mu.Lock()
 	if s.sync.limit < s.opts.Sync.BatchRecords {
 		s.sync.limit = min(s.sync.limit*2, s.opts.Sync.BatchRecords)
@@ -302,10 +318,10 @@ type recordOutcome struct {
 // results whose id and seq both match a record that was sent count, each
 // record once; unknown statuses count as no answer. Whatever the body says,
 // it cannot acknowledge a record that was not in the batch.
-func matchSyncResponse(batch []outRecord, body []byte) ([]recordOutcome, error) {
+func matchSyncResponse(batch []outRecord, body []byte) ([]recordOutcome, [][2]int64, error) {
 	var resp api.SyncResponse
 	if err := json.Unmarshal(body, &resp); err != nil {
-		return nil, fmt.Errorf("offline: sync: malformed answer: %w", err)
+		return nil, nil, fmt.Errorf("offline: sync: malformed answer: %w", err)
 	}
 	pos := make(map[string]int, len(batch))
 	for i, r := range batch {
@@ -328,7 +344,33 @@ func matchSyncResponse(batch []outRecord, body []byte) ([]recordOutcome, error) 
 			out[i] = recordOutcome{status: r.Status, reason: reason}
 		}
 	}
-	return out, nil
+	return out, resp.Gaps, nil
+}
+
+// checkGaps raises the server_gap alarm when the back office reports as
+// missing a seq this kiosk holds as acknowledged: a record the back office
+// lost (a restored database), which must show up as an alarm, not as
+// silence (offline-sync.md §5.2). Pending and dead records in a gap are
+// expected and say nothing.
+func (s *Store) checkGaps(ctx context.Context, gaps [][2]int64) {
+	lost := 0
+	for i, g := range gaps {
+		if i == 100 {
+			break
+		}
+		var n int
+		if s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE seq BETWEEN ? AND ? AND state = 'acknowledged'`,
+			g[0], g[1]).Scan(&n) == nil {
+			lost += n
+		}
+	}
+	s.sync.mu.Lock()
+	was := s.sync.serverGap
+	s.sync.serverGap = lost > 0
+	s.sync.mu.Unlock()
+	if lost > 0 && !was {
+		s.log.Error("back office reports acknowledged records missing", "records", lost)
+	}
 }
 
 // applyOutcome commits the acknowledgements and rejections of one batch in

@@ -338,3 +338,66 @@ func TestSyncBatchBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestServerGapAlarm: a seq the back office calls missing while the kiosk
+// holds it as acknowledged raises server_gap; gaps over pending records do
+// not.
+func TestServerGapAlarm(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, testOptions(t, clock.NewFake(t0)))
+	for range 3 {
+		if err := s.RecordTechnicianAction(ctx, api.TechnicianAction{Action: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.db.Exec(`UPDATE outbox SET state = 'acknowledged', acked_at = 1 WHERE seq = 1`); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		gaps  [][2]int64
+		alarm bool
+	}{
+		{"pending records missing", [][2]int64{{2, 3}}, false},
+		{"acknowledged record missing", [][2]int64{{1, 1}}, true},
+		{"resolved", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s.checkGaps(ctx, tc.gaps)
+			if got := contains(s.Health(ctx).Alarms, AlarmServerGap); got != tc.alarm {
+				t.Errorf("server_gap alarm %v, want %v", got, tc.alarm)
+			}
+		})
+	}
+}
+
+// TestClockJumpBack: a rejected record's retry time is wall-clock; after the
+// clock jumps back a day it must still be offered, not parked for a day.
+func TestClockJumpBack(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFake(t0)
+	s := openStore(t, testOptions(t, clk))
+	if err := s.RecordTechnicianAction(ctx, api.TechnicianAction{Action: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE outbox SET next_attempt_at = ?`, t0.Add(time.Minute).UnixNano()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		now  time.Time
+		due  bool
+	}{
+		{"before its time", t0, false},
+		{"at its time", t0.Add(time.Minute), true},
+		{"clock jumped back a day", t0.Add(-24 * time.Hour), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk.Set(tc.now)
+			b, err := s.loadBatch(ctx, 10)
+			if err != nil || (len(b) == 1) != tc.due {
+				t.Errorf("loadBatch = %d records, %v; due %v", len(b), err, tc.due)
+			}
+		})
+	}
+}

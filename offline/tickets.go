@@ -40,6 +40,11 @@ type ticketPlan struct {
 // ErrAlreadyHasTicket (fair use: one ticket per ID, service and day),
 // ErrDailyCapReached, ErrStorageFull, ErrStorageBroken.
 func (s *Store) IssueTicket(ctx context.Context, r TicketRequest) (*Ticket, error) {
+	if why := s.broken.Load(); why != nil {
+		// Before asking the back office: a number reserved for a ticket
+		// that cannot be committed would be a no-show at the counter.
+		return nil, fmt.Errorf("offline: issue ticket: %w: %s", ErrStorageBroken, *why)
+	}
 	sv, cat, err := s.service(r.ServiceID)
 	if err != nil {
 		return nil, err
