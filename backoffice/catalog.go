@@ -179,7 +179,10 @@ func parseHHMM(s string) (int, error) {
 	return h*60 + m, nil
 }
 
-// isOpen reports whether a service takes tickets at local time t.
+// isOpen reports whether a service takes tickets at local time t. A
+// service without hours of its own follows the hall's; with neither it takes
+// no tickets. The kiosk's offline numbering applies the same rule, so a
+// kiosk offline never issues what the back office would refuse.
 func (c *catalog) isOpen(serviceID string, t time.Time) bool {
 	min := t.Hour()*60 + t.Minute()
 	for _, iv := range c.hours[serviceID] {

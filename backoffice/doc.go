@@ -33,6 +33,17 @@
 // service called before this one: priority and appointment tickets first,
 // then by issue time.
 //
+// # Error codes
+//
+// Besides the generic ones of package api (bad_request, unauthorized,
+// forbidden, not_found, too_large, internal, unavailable): POST /v1/tickets
+// answers 409 "closed" outside the service's hours (Options.IgnoreHours
+// lifts this for demos), 409 "cap_reached" at the daily cap or after number
+// 999, and 409 "conflict" when a record id already numbered a ticket of
+// another service or kiosk; call-next answers 404 "queue_empty"; a known
+// path with the wrong method answers 405 "method_not_allowed". Storage that
+// is locked or full answers 503 "unavailable" with Retry-After.
+//
 // # Storage
 //
 // State lives behind Storage; OpenSQLite is the default (WAL,

@@ -108,9 +108,6 @@ CREATE TABLE markers (key TEXT PRIMARY KEY) WITHOUT ROWID;
 `,
 }
 
-// SchemaVersion is the schema version OpenSQLite migrates to.
-var SchemaVersion = len(migrations)
-
 type sqliteStorage struct {
 	w *sql.DB // the single writer connection
 	r *sql.DB // the reader pool; the writer itself for an in-memory database
