@@ -184,12 +184,10 @@ func (s *Store) open() error {
 	if err := s.assertDurable(ctx); err != nil {
 		return err
 	}
-	var res string
-	if err := s.db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+	res, err := integrityCheck(ctx, s.db)
+	if err != nil {
 		return classify("integrity check", err)
 	}
-	// integrity_check returns one row per problem; the first is enough to
-	// say the file is damaged, the rest would only be noise on a screen.
 	s.integrity = res
 	if res != "ok" {
 		msg := fmt.Sprintf("PRAGMA integrity_check failed: %s — the database %s is damaged; export dead letters, move the file aside and restore from the back office", res, s.path)
@@ -213,6 +211,31 @@ func (s *Store) open() error {
 		return err
 	}
 	return nil
+}
+
+// integrityCheck runs PRAGMA integrity_check and returns "ok" or its first
+// few findings: enough for a technician's screen, not a page of noise.
+func integrityCheck(ctx context.Context, db *sql.DB) (string, error) {
+	rows, err := db.QueryContext(ctx, `PRAGMA integrity_check(5)`)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var found []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return "", err
+		}
+		found = append(found, strings.Join(strings.Fields(line), " "))
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	if len(found) == 0 {
+		return "", errors.New("integrity_check returned nothing")
+	}
+	return strings.Join(found, "; "), nil
 }
 
 // assertDurable fails Open when the connection did not end up in WAL with

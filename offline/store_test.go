@@ -124,8 +124,10 @@ func TestCorruptFile(t *testing.T) {
 			if !errors.Is(err, ErrStorageBroken) {
 				t.Fatalf("Open = %v, want ErrStorageBroken", err)
 			}
+			t.Logf("Open refused the file: %v", err)
 			return
 		}
+		t.Logf("Open kept the damaged file for diagnostics: %s", s2.Health(context.Background()).IntegrityCheck)
 		defer s2.Close()
 		h := s2.Health(context.Background())
 		if h.IntegrityOK || !contains(h.Alarms, AlarmStorageBroken) {
@@ -337,6 +339,27 @@ func TestTicketRules(t *testing.T) {
 		}
 		if after := queryInt(t, s, `SELECT count(*) FROM outbox`); after != before {
 			t.Errorf("a refused ticket left %d records", after-before)
+		}
+	})
+	t.Run("check-in tickets outside the cap", func(t *testing.T) {
+		clk := clock.NewFake(t0)
+		s := openStore(t, testOptions(t, clk))
+		if _, err := s.db.Exec(`INSERT INTO appointments (code, business_date, service_id, start_at, end_at)
+			VALUES ('AP-D', '2026-03-02', 'svc-d', ?, ?)`, t0.UnixNano(), t0.Add(time.Hour).UnixNano()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CheckIn(ctx, CheckInRequest{Code: "AP-D"}); err != nil {
+			t.Fatal(err)
+		}
+		// A late arrival re-queued as a walk-in counts like one.
+		if _, err := s.IssueTicket(ctx, TicketRequest{ServiceID: "svc-d", AppointmentCode: "AP-X"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.IssueTicket(ctx, TicketRequest{ServiceID: "svc-d"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.IssueTicket(ctx, TicketRequest{ServiceID: "svc-d"}); !errors.Is(err, ErrDailyCapReached) {
+			t.Errorf("3rd walk-in ticket = %v, want ErrDailyCapReached", err)
 		}
 	})
 	t.Run("back office cap", func(t *testing.T) {

@@ -176,8 +176,11 @@ func (s *Store) insertTicket(ctx context.Context, tx *sql.Tx, p *ticketPlan) err
 	if p.online == nil {
 		if p.walkIn && p.sv.DailyCap > 0 {
 			var n int
+			// Appointment check-in tickets were booked within capacity and
+			// do not count; a late arrival re-queued as a walk-in does.
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tickets
-				WHERE service_id = ? AND business_date = ? AND appointment_code IS NULL`,
+				WHERE service_id = ? AND business_date = ?
+				AND record_id NOT IN (SELECT ticket_record_id FROM check_ins)`,
 				p.sv.ID, p.t.BusinessDate).Scan(&n); err != nil {
 				return fmt.Errorf("daily cap: %w", err)
 			}
