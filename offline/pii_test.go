@@ -254,3 +254,42 @@ func TestDiskFull(t *testing.T) {
 		t.Error("storage_full alarm still on after recovery")
 	}
 }
+
+func TestHealthAlarms(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFake(t0)
+	o := testOptions(t, clk)
+	o.DiskBudget = 10 << 20
+	s := openStore(t, o)
+	if err := s.RecordTechnicianAction(ctx, api.TechnicianAction{Action: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		step  func()
+		alarm string
+		on    bool
+	}{
+		{"fresh store", func() {}, AlarmOldestUnsynced, false},
+		{"24 h unsynced is still fine", func() { clk.Advance(24 * time.Hour) }, AlarmOldestUnsynced, false},
+		{"over 24 h unsynced", func() { clk.Advance(time.Minute) }, AlarmOldestUnsynced, true},
+		{"5,000 pending is still fine", func() { fillQueue(t, s, 4999) }, AlarmPending, false},
+		{"over 5,000 pending", func() { fillQueue(t, s, 1) }, AlarmPending, true},
+		{"disk under 80 %", func() {}, AlarmDisk, false},
+		{"disk at 80 % of the budget", func() {
+			s.opts.DiskBudget = s.Health(ctx).DBBytes * 100 / 80
+		}, AlarmDisk, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.step()
+			h := s.Health(ctx)
+			if contains(h.Alarms, tc.alarm) != tc.on {
+				t.Errorf("alarm %s on=%v, want %v (health %+v)", tc.alarm, !tc.on, tc.on, h)
+			}
+		})
+	}
+	h := s.Health(ctx)
+	if h.Pending != 5001 || h.OldestPending != 24*time.Hour+time.Minute || h.DBBytes == 0 || !h.IntegrityOK {
+		t.Errorf("Health %+v", h)
+	}
+}
