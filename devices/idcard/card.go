@@ -17,27 +17,27 @@ const (
 // (encrypted wavelet), decodable only by the licensed vendor library.
 type Card struct {
 	Type       CardType `json:"type"`
-	Name       string   `json:"name"`                 // Chinese name (may be empty on foreign cards)
-	NameEN     string   `json:"name_en,omitempty"`    // English name (foreign cards)
-	Gender     string   `json:"gender"`               // 男, 女, 未知, 未说明
-	GenderCode string   `json:"gender_code"`          // GB/T 2261.1: 0, 1, 2, 9
-	Nation     string   `json:"nation,omitempty"`     // 汉 … (resident cards)
+	Name       string   `json:"name"`              // Chinese name (may be empty on foreign cards)
+	NameEN     string   `json:"name_en,omitempty"` // English name (foreign cards)
+	Gender     string   `json:"gender"`            // 男, 女, 未知, 未说明
+	GenderCode string   `json:"gender_code"`       // GB/T 2261.1: 0, 1, 2, 9
+	Nation     string   `json:"nation,omitempty"`  // 汉 … (resident cards)
 	NationCode string   `json:"nation_code,omitempty"`
-	Birth      string   `json:"birth"`                // YYYYMMDD
+	Birth      string   `json:"birth"` // YYYYMMDD
 	Address    string   `json:"address,omitempty"`
 	IDNumber   string   `json:"id_number"`
-	Authority  string   `json:"authority,omitempty"`  // 签发机关
-	ValidFrom  string   `json:"valid_from"`           // YYYYMMDD
-	ValidUntil string   `json:"valid_until"`          // YYYYMMDD or 长期
+	Authority  string   `json:"authority,omitempty"` // 签发机关
+	ValidFrom  string   `json:"valid_from"`          // YYYYMMDD
+	ValidUntil string   `json:"valid_until"`         // YYYYMMDD or 长期
 	// CheckDigitOK is false when the 18th character of an 18-character ID
 	// number disagrees with its GB 11643 check digit.
 	CheckDigitOK bool `json:"check_digit_ok"`
 
 	// Foreign permanent resident cards.
-	Nationality   string `json:"nationality,omitempty"`    // GB/T 2659 three-letter code
-	CardVersion   string `json:"card_version,omitempty"`   // 证件版本号 (2017)
-	AgencyCode    string `json:"agency_code,omitempty"`    // 当次申请受理机关代码 (2017)
-	RenewalCount  string `json:"renewal_count,omitempty"`  // 换证次数 (2023)
+	Nationality   string `json:"nationality,omitempty"`     // GB/T 2659 three-letter code
+	CardVersion   string `json:"card_version,omitempty"`    // 证件版本号 (2017)
+	AgencyCode    string `json:"agency_code,omitempty"`     // 当次申请受理机关代码 (2017)
+	RenewalCount  string `json:"renewal_count,omitempty"`   // 换证次数 (2023)
 	PreviousIDRef string `json:"previous_id_ref,omitempty"` // 既往版本证件号码关联项 (2023)
 
 	// Hong Kong / Macao / Taiwan residence permits.
@@ -48,6 +48,25 @@ type Card struct {
 
 	Photo       []byte `json:"-"`
 	Fingerprint []byte `json:"-"`
+	// RawText is the 256-byte text block as read (protocols.md A.7), kept
+	// so that a character the decoder could not map (a private-use rare
+	// name character, an unpaired surrogate shown as U+FFFD) can be looked
+	// at later. It is personal data like the rest of the card.
+	RawText []byte `json:"-"`
+}
+
+// Clear overwrites the card's personal data in memory (names, numbers,
+// photo, fingerprint, raw text), for the idle-session wipe
+// (offline-sync.md 4.5). Strings cannot be overwritten in Go; they are
+// dropped so that the collector can reclaim them.
+func (c *Card) Clear() {
+	if c == nil {
+		return
+	}
+	for _, b := range [][]byte{c.Photo, c.Fingerprint, c.RawText} {
+		clear(b)
+	}
+	*c = Card{}
 }
 
 // MaskID masks an identity number for screens, tickets and logs: the first
