@@ -1,0 +1,10 @@
+// Command kiosk is the hall kiosk: the citizen touch screen (`kiosk run`,
+// the default) and the technician's command-line diagnostics (`kiosk diag`).
+// See README.md and docs/config.md.
+package main
+
+import "os"
+
+func main() {
+	os.Exit(cli(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
