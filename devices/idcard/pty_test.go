@@ -754,3 +754,36 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// A card that keeps failing while it lies there (a damaged chip) is not
+// read at every poll; taken away and placed again it is read at once.
+func TestRunFailedCardCoolsDown(t *testing.T) {
+	g := newRig(t, idcardsim.Opts{}, idcard.Opts{Retries: -1})
+	g.run()
+	g.place("hkmotw-lin")
+	g.sim.FailReads(100)
+	wait, _ := g.waitCard()
+	g.poll()
+	if res := g.got(wait); !errors.Is(res.err, idcard.ErrReadFailed) {
+		t.Fatalf("WaitCard = %+v, %v", res.c, res.err)
+	}
+	for range 3 {
+		g.poll() // found, cooling down: no read
+	}
+	if n := count(g.sim.Commands(), idcard.CmdReadText); n != 1 {
+		t.Fatalf("%d reads during the cooldown", n)
+	}
+	g.poll() // read again, fails again
+	if n := count(g.sim.Commands(), idcard.CmdReadText); n != 2 {
+		t.Fatalf("%d reads after the cooldown", n)
+	}
+	g.sim.FailReads(0)
+	g.sim.Remove()
+	g.poll()
+	g.place("hkmotw-lin")
+	wait, _ = g.waitCard()
+	g.poll()
+	if res := g.got(wait); res.err != nil || res.c.PassNumber != "01234567" {
+		t.Fatalf("re-placed: %+v, %v", res.c, res.err)
+	}
+}

@@ -239,6 +239,7 @@ type Reader struct {
 	lastKey   [32]byte // keyed hash of its ID number (the number itself is not kept)
 	absent    int      // consecutive no-card polls
 	prevFound bool     // the previous poll found a card
+	cooldown  int      // polls to skip before reading a card that failed again
 	salt      [16]byte
 
 	idleHook func() // tests: called when Run starts waiting for its next poll
@@ -683,6 +684,11 @@ func (r *Reader) Run(ctx context.Context) error {
 	}
 }
 
+// failCooldown is how many polls that find a card which failed to read
+// pass before it is read again (A.6: the citizen is asked to re-place it;
+// a re-placement shows as "no card" and ends the cooldown at once).
+const failCooldown = 3
+
 // checkSAM reads the SAM status and ID for Status. It stays due while the
 // reader does not answer.
 func (r *Reader) checkSAM(ctx context.Context) {
@@ -705,6 +711,7 @@ func (r *Reader) poll(ctx context.Context) {
 	switch {
 	case errors.Is(err, ErrNoCard):
 		r.prevFound = false
+		r.cooldown = 0
 		r.absent++
 		if r.placed && r.absent >= r.opts.RemovedAfter {
 			r.placed, r.present = false, false
@@ -729,6 +736,13 @@ func (r *Reader) poll(ctx context.Context) {
 	if r.present && r.prevFound {
 		return // the card delivered last is still lying there
 	}
+	if r.cooldown > 0 {
+		// A card that failed to read and was not taken away: try again
+		// now and then, not at every poll (a bank card on the reader
+		// would otherwise fail twice a second).
+		r.cooldown--
+		return
+	}
 	r.prevFound = true
 	verify := r.present // found again after a short absence: same card?
 	if !verify {
@@ -740,8 +754,9 @@ func (r *Reader) poll(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		r.prevFound = false // try again at the next poll
+		r.prevFound = false
 		if !verify {
+			r.cooldown = failCooldown
 			r.fail(err)
 		}
 		return

@@ -165,14 +165,17 @@ func (s *Sim) SetSAMSelfTestFailed(failed bool) {
 	s.samFail = failed
 }
 
+// The counted faults below apply to the next n commands or replies; a new
+// call replaces the count (0 cancels).
+
 // NoReply swallows the next n commands.
-func (s *Sim) NoReply(n int) { s.fault(func() { s.noReply += n }) }
+func (s *Sim) NoReply(n int) { s.fault(func() { s.noReply = n }) }
 
 // BadChecksum corrupts the checksum of the next n replies.
-func (s *Sim) BadChecksum(n int) { s.fault(func() { s.badChecksum += n }) }
+func (s *Sim) BadChecksum(n int) { s.fault(func() { s.badChecksum = n }) }
 
 // Truncate sends only the first half of the next n replies.
-func (s *Sim) Truncate(n int) { s.fault(func() { s.truncate += n }) }
+func (s *Sim) Truncate(n int) { s.fault(func() { s.truncate = n }) }
 
 // Noise sends junk before the next reply.
 func (s *Sim) Noise(junk []byte) { s.fault(func() { s.noise = append(s.noise, junk...) }) }
@@ -184,7 +187,7 @@ func (s *Sim) Status41MidRead() { s.fault(func() { s.pull41 = true }) }
 
 // FailReads makes the next n reads fail with 41 while the card stays on
 // the reader (a flaky RF exchange).
-func (s *Sim) FailReads(n int) { s.fault(func() { s.fail41 += n }) }
+func (s *Sim) FailReads(n int) { s.fault(func() { s.fail41 = n }) }
 
 func (s *Sim) fault(f func()) {
 	s.mu.Lock()
