@@ -27,27 +27,50 @@ func OpenPTY() (*PTY, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open /dev/ptmx: %w", err)
 	}
-	fd := int(m.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		m.Close()
-		return nil, fmt.Errorf("unlock pty: %w", err)
-	}
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	// The ioctls go through SyscallConn, not Fd: Fd would switch the master
+	// to blocking mode, and then Close would not interrupt a pending Read,
+	// so an "unplugged" simulator would hang until the other side wrote.
+	rc, err := m.SyscallConn()
 	if err != nil {
 		m.Close()
-		return nil, fmt.Errorf("pty number: %w", err)
+		return nil, fmt.Errorf("pty: %w", err)
+	}
+	var n int
+	var ctlErr error
+	err = rc.Control(func(fd uintptr) {
+		if ctlErr = unix.IoctlSetPointerInt(int(fd), unix.TIOCSPTLCK, 0); ctlErr != nil {
+			ctlErr = fmt.Errorf("unlock pty: %w", ctlErr)
+			return
+		}
+		if n, ctlErr = unix.IoctlGetInt(int(fd), unix.TIOCGPTN); ctlErr != nil {
+			ctlErr = fmt.Errorf("pty number: %w", ctlErr)
+			return
+		}
+		if ctlErr = makeRaw(int(fd)); ctlErr != nil {
+			ctlErr = fmt.Errorf("raw master: %w", ctlErr)
+		}
+	})
+	if err == nil {
+		err = ctlErr
+	}
+	if err != nil {
+		m.Close()
+		return nil, err
 	}
 	path := "/dev/pts/" + strconv.Itoa(n)
-	if err := makeRaw(fd); err != nil {
-		m.Close()
-		return nil, fmt.Errorf("raw master: %w", err)
-	}
 	s, err := os.OpenFile(path, os.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		m.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := makeRaw(int(s.Fd())); err != nil {
+	src, err := s.SyscallConn()
+	if err == nil {
+		err = src.Control(func(fd uintptr) { ctlErr = makeRaw(int(fd)) })
+	}
+	if err == nil {
+		err = ctlErr
+	}
+	if err != nil {
 		s.Close()
 		m.Close()
 		return nil, fmt.Errorf("raw slave: %w", err)
