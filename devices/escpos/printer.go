@@ -45,9 +45,9 @@ type Opts struct {
 	// DefaultStatusTimeout. The wait is made of the port's read timeouts,
 	// so it ends at the first read timeout past this much clock time.
 	StatusTimeout time.Duration
-	// Columns is the paper width in font-A columns; default 48 (576 dots,
-	// 80 mm paper).
-	Columns int
+	// Width is the paper width in font-A columns of 12 dots; default 48
+	// (576 dots, 80 mm paper); 58 mm paper has 32.
+	Width int
 	// Counter, when set, is advanced by every printed job.
 	Counter *PaperCounter
 	// SkipRecheck turns off the status check after a job is sent.
@@ -73,10 +73,10 @@ func NewPrinter(conn Conn, opts Opts) *Printer {
 	if opts.StatusTimeout <= 0 {
 		opts.StatusTimeout = DefaultStatusTimeout
 	}
-	if opts.Columns <= 0 {
-		opts.Columns = DefaultColumns
+	if opts.Width <= 0 {
+		opts.Width = DefaultColumns
 	}
-	return &Printer{conn: conn, opts: opts, clock: clock.Or(opts.Clock), layout: Layout{Columns: opts.Columns}}
+	return &Printer{conn: conn, opts: opts, clock: clock.Or(opts.Clock), layout: Layout{Columns: opts.Width}}
 }
 
 // Status asks the printer for its real-time status: DLE EOT 1, 2 and 4, and
@@ -117,6 +117,10 @@ func (p *Printer) query(ctx context.Context, s *Status) error {
 		n := kinds[i]
 		b, err := p.ask(ctx, n)
 		if err != nil {
+			var nre *NotReadyError
+			if errors.As(err, &nre) {
+				nre.Status = *s // what was learnt before the silence
+			}
 			return err
 		}
 		if err := s.Apply(n, b); err != nil {

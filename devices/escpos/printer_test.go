@@ -24,6 +24,7 @@ type fakePort struct {
 	readTimeout time.Duration
 	status      Status
 	silent      bool   // no replies (power off)
+	replies     int    // when > 0, go silent after this many replies
 	noise       []byte // sent before every reply (XON …)
 	readErr     error
 	writeErr    error
@@ -48,6 +49,10 @@ func (f *fakePort) Write(p []byte) (int, error) {
 		if !f.silent {
 			f.in.Write(f.noise)
 			f.in.WriteByte(f.status.Encode(StatusKind(p[2])))
+			if f.replies > 0 {
+				f.replies--
+				f.silent = f.replies == 0
+			}
 		}
 		return len(p), nil
 	}
@@ -157,6 +162,24 @@ func TestPrinterNotResponding(t *testing.T) {
 	}
 	if got := f.sent(); !bytes.Equal(got, queries(1)) {
 		t.Errorf("sent % X: nothing follows an unanswered request (B.1)", got)
+	}
+}
+
+func TestPrinterNotRespondingKeepsPartialStatus(t *testing.T) {
+	f := newFakePort()
+	f.replies = 1
+	f.status = Status{Offline: true}
+	p := NewPrinter(f, Opts{Clock: f.clk})
+	st, err := p.Status(context.Background())
+	var nre *NotReadyError
+	if !errors.As(err, &nre) || !errors.Is(err, ErrNotResponding) {
+		t.Fatalf("Status() = %v", err)
+	}
+	if !nre.Status.Known(StatusPrinter) || !nre.Status.Offline || !st.Offline || nre.Status.Known(StatusOffline) {
+		t.Errorf("partial status %+v / %+v", nre.Status, st)
+	}
+	if !strings.Contains(err.Error(), "no reply to DLE EOT 2") || !strings.Contains(err.Error(), "1=1A") {
+		t.Errorf("message %q", err)
 	}
 }
 

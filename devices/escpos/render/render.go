@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
 	"image/png"
 	"io"
 
@@ -76,7 +75,7 @@ func (o Options) Image(doc *escpos.Document) (*image.Gray, error) {
 	r.endLine(false)
 	h := min(r.y, o.MaxHeight) + 2*margin
 	img := image.NewGray(image.Rect(0, 0, o.Width, h))
-	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	fillRect(img, img.Bounds(), paper)
 	for _, op := range r.ops {
 		op(img)
 	}
@@ -211,15 +210,14 @@ func (r *renderer) drawChar(p placed, x, y int) {
 	st := p.st
 	r.ops = append(r.ops, func(img *image.Gray) {
 		rect := image.Rect(x, y+margin, x+p.cw, y+margin+p.ch)
-		ink, paper := image.Black, image.White
+		fg := uint8(ink)
 		if st.Reverse {
-			draw.Draw(img, rect, ink, image.Point{}, draw.Src)
-			ink = paper
+			fillRect(img, rect, ink)
+			fg = paper
 		}
-		draw.DrawMask(img, rect, ink, image.Point{}, mask, image.Point{}, draw.Over)
+		blendMask(img, rect.Min, mask, fg)
 		if st.Underline > 0 {
-			u := image.Rect(rect.Min.X, rect.Max.Y-st.Underline, rect.Max.X, rect.Max.Y)
-			draw.Draw(img, u, ink, image.Point{}, draw.Src)
+			fillRect(img, image.Rect(rect.Min.X, rect.Max.Y-st.Underline, rect.Max.X, rect.Max.Y), fg)
 		}
 	})
 }
@@ -237,9 +235,42 @@ func (r *renderer) place(a escpos.Alignment, w int) int {
 
 func (r *renderer) fill(rect image.Rectangle, c color.Gray) {
 	rect = rect.Add(image.Pt(0, margin))
-	r.ops = append(r.ops, func(img *image.Gray) {
-		draw.Draw(img, rect, image.NewUniform(c), image.Point{}, draw.Src)
-	})
+	r.ops = append(r.ops, func(img *image.Gray) { fillRect(img, rect, c.Y) })
+}
+
+// Pixel values of the thermal print.
+const (
+	ink   = 0x00
+	paper = 0xFF
+)
+
+// fillRect sets the pixels of r (clipped to img) to v. image/draw has no
+// fast path for *image.Gray, and a ticket is mostly fills and glyphs.
+func fillRect(img *image.Gray, r image.Rectangle, v uint8) {
+	r = r.Intersect(img.Rect)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := img.Pix[img.PixOffset(r.Min.X, y):img.PixOffset(r.Max.X, y)]
+		for i := range row {
+			row[i] = v
+		}
+	}
+}
+
+// blendMask paints v over img through mask placed at at, clipped to img.
+func blendMask(img *image.Gray, at image.Point, mask *image.Alpha, v uint8) {
+	r := mask.Rect.Sub(mask.Rect.Min).Add(at).Intersect(img.Rect)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		mo := mask.PixOffset(mask.Rect.Min.X+r.Min.X-at.X, mask.Rect.Min.Y+y-at.Y)
+		do := img.PixOffset(r.Min.X, y)
+		for x := 0; x < r.Dx(); x++ {
+			a := uint32(mask.Pix[mo+x])
+			if a == 0 {
+				continue
+			}
+			d := uint32(img.Pix[do+x])
+			img.Pix[do+x] = uint8((d*(255-a) + uint32(v)*a + 127) / 255)
+		}
+	}
 }
 
 func (r *renderer) qr(it *escpos.Item) {
@@ -377,8 +408,7 @@ func (r *renderer) raster(it *escpos.Item) {
 				if bits[j*wb+i/8]&(0x80>>(i%8)) == 0 {
 					continue
 				}
-				px := image.Rect(x+i*sx, top+margin+j*sy, x+(i+1)*sx, top+margin+(j+1)*sy)
-				draw.Draw(img, px, image.Black, image.Point{}, draw.Src)
+				fillRect(img, image.Rect(x+i*sx, top+margin+j*sy, x+(i+1)*sx, top+margin+(j+1)*sy), ink)
 			}
 		}
 	})
