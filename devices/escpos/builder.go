@@ -25,6 +25,7 @@ const (
 	Right  Alignment = 2
 )
 
+// String returns "left", "center" or "right".
 func (a Alignment) String() string {
 	switch a {
 	case Left:
@@ -46,6 +47,7 @@ const (
 	Partial CutMode = 1
 )
 
+// String returns "full" or "partial".
 func (c CutMode) String() string {
 	if c == Full {
 		return "full"
@@ -65,6 +67,7 @@ const (
 	LevelH QRLevel = 51 // ~30 %
 )
 
+// String returns L, M, Q or H.
 func (l QRLevel) String() string {
 	if l >= LevelL && l <= LevelH {
 		return string("LMQH"[l-LevelL])

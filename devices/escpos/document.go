@@ -25,6 +25,7 @@ const (
 
 var kindNames = [...]string{"text", "newline", "feed", "cut", "qr", "barcode", "raster", "status-query", "command", "unknown"}
 
+// String names the kind, e.g. "status-query".
 func (k ItemKind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
 		return kindNames[k]

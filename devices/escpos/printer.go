@@ -274,7 +274,7 @@ func (p *Printer) Print(ctx context.Context, job []byte) error {
 	}
 	if !p.opts.SkipRecheck {
 		if err := p.ready(ctx); err != nil {
-			return fmt.Errorf("job sent, printer then reported a problem; the ticket may be incomplete: %w", err)
+			return fmt.Errorf("job sent, the ticket may be incomplete: status after sending: %w", err)
 		}
 	}
 	if c := p.opts.Counter; c != nil {

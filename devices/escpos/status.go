@@ -18,6 +18,7 @@ const (
 	StatusPaper   StatusKind = 4 // roll paper sensors: near end, end
 )
 
+// String names the status byte, e.g. "paper sensor".
 func (k StatusKind) String() string {
 	switch k {
 	case StatusPrinter:
@@ -253,10 +254,16 @@ func (s Status) Err() error {
 // Reasons the printer cannot finish a ticket. They arrive wrapped in a
 // *NotReadyError; test with errors.Is.
 var (
-	ErrPaperEnd      = errors.New("paper end")
-	ErrCoverOpen     = errors.New("cover open")
-	ErrOffline       = errors.New("printer offline")
-	ErrCutter        = errors.New("autocutter error")
+	// ErrPaperEnd: no paper (DLE EOT 4 bits 5,6 or DLE EOT 2 bit 5).
+	ErrPaperEnd = errors.New("paper end")
+	// ErrCoverOpen: the cover is open (DLE EOT 2 bit 2).
+	ErrCoverOpen = errors.New("cover open")
+	// ErrOffline: offline for another reason (DLE EOT 1 bit 3, or an
+	// error of DLE EOT 2/3 without a more specific cause).
+	ErrOffline = errors.New("printer offline")
+	// ErrCutter: autocutter error (DLE EOT 3 bit 3).
+	ErrCutter = errors.New("autocutter error")
+	// ErrUnrecoverable: unrecoverable error, needs a power cycle (DLE EOT 3 bit 5).
 	ErrUnrecoverable = errors.New("unrecoverable printer error")
 	// ErrNotResponding: no reply to a status request within the status
 	// timeout — printer off, cable out, wrong baud rate (protocols.md B.5).
