@@ -70,7 +70,7 @@ type CheckInSnapshot struct {
 	Appointment *AppointmentInfo
 	Problem     *Problem
 	CanRetry    bool // Retry repeats the same method
-	// CanTakeLate: ReasonTooLate — AcceptLate checks in late with a normal ticket.
+	// CanTakeLate: ReasonTooLate — AcceptLate takes a normal ticket instead.
 	CanTakeLate bool
 	Result      *TicketResult
 }
@@ -260,7 +260,7 @@ func (f *CheckInFlow) useCardLocked() {
 		return
 	}
 	f.runLocked(f.opts.CardTimeout, true, func(ctx context.Context, _ func(func()) bool) func() {
-		card, err := f.env.Cards.WaitCard(ctx)
+		card, err := cardErr(f.env.Cards.WaitCard(ctx))
 		err = causeErr(ctx, err)
 		if err != nil {
 			return func() { f.failLocked(problem(cardReason(err), fmt.Errorf("wait for card: %w", err)), f.useCardLocked) }
@@ -448,8 +448,10 @@ func (f *CheckInFlow) checkWindowLocked() {
 	}
 }
 
-// AcceptLate checks a late appointment in with a normal ticket, when
-// Snapshot().CanTakeLate.
+// AcceptLate takes a normal queue ticket for the appointment's service
+// after its check-in window closed, when Snapshot().CanTakeLate. The ticket
+// carries the appointment code so the back office can link the two, but it
+// is not a priority ticket: the citizen queues like a walk-in.
 func (f *CheckInFlow) AcceptLate() {
 	f.env.Session.Touch()
 	f.mu.Lock()
@@ -461,22 +463,35 @@ func (f *CheckInFlow) AcceptLate() {
 	f.issueLocked()
 }
 
+// issueLocked checks the printer, commits, and prints: inside the window a
+// check-in with its priority ticket (flagged Late when after the slot's
+// start, for the back office's statistics); after AcceptLate a walk-in
+// ticket.
 func (f *CheckInFlow) issueLocked() {
 	f.problem, f.retry = nil, nil
-	a, ix, late, method := f.appt, f.ix, f.late, f.method
-	req := offline.CheckInRequest{Code: a.Code, Method: string(method), Late: late}
-	var masked string
+	a, ix, walkIn, method := f.appt, f.ix, f.late, f.method
+	var idNumber, masked string
 	if method == MethodCard {
-		req.IDNumber = f.idNum
+		idNumber = f.idNum
 		masked = idcard.MaskID(f.idNum)
+	}
+	commit := func(ctx context.Context) (*offline.Ticket, error) {
+		if walkIn {
+			return f.env.Store.IssueTicket(ctx, offline.TicketRequest{
+				ServiceID: a.ServiceID, IDNumber: idNumber, AppointmentCode: a.Code,
+			})
+		}
+		return f.env.Store.CheckIn(ctx, offline.CheckInRequest{
+			Code: a.Code, Method: string(method), IDNumber: idNumber, Late: f.clk.Now().After(a.Start),
+		})
 	}
 	svc := ix.services[a.ServiceID]
 	f.runLocked(0, true, func(ctx context.Context, step func(func()) bool) func() {
 		if p := checkPrinter(ctx, f.env); p != nil {
 			return func() { f.failLocked(p, f.issueLocked) }
 		}
-		t, err := f.env.Store.CheckIn(ctx, req)
-		req.IDNumber = ""
+		t, err := commit(ctx)
+		idNumber = ""
 		if err != nil {
 			err = causeErr(ctx, err)
 			r := Classify(err)
@@ -484,7 +499,7 @@ func (f *CheckInFlow) issueLocked() {
 			switch r {
 			case ReasonNotFound:
 				r = ReasonWrongCode
-			case ReasonAlreadyCheckedIn:
+			case ReasonAlreadyCheckedIn, ReasonCapReached, ReasonAlreadyHasTicket, ReasonHallClosed:
 			default:
 				retry = f.issueLocked
 			}
@@ -492,7 +507,7 @@ func (f *CheckInFlow) issueLocked() {
 		}
 		qr := EncodeTicketQR(f.opts.Print.QRBase, TicketRef{Date: t.BusinessDate, Number: t.Number, ServiceID: t.ServiceID})
 		res := newTicketResult(ix, svc, t, masked, qr)
-		res.Late = late
+		res.Late = walkIn
 		job := ticketJob(ix, svc, res, f.lang(), f.opts.Print)
 		step(func() {
 			f.idNum = "" // committed: the number has done its job

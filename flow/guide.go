@@ -353,6 +353,7 @@ func (f *GuideFlow) checklistLocked(lang string) escpos.Checklist {
 		QR:         svc.GuideURL,
 		PrintedAt:  f.clk.Now().In(f.ix.loc),
 		Footer:     txt.Footer,
+		Labels:     txt.Checklist,
 	}
 }
 

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"hallkiosk/backoffice/api"
@@ -46,11 +47,13 @@ func testCatalog() *api.Catalog {
 			{ID: "c4", Name: api.Text{Zh: "4号窗口", En: "Counter 4"}, Services: []string{"sb-01", "gjj-01"}},
 		},
 	}
+	// Prefixes are unique per hall: A for sb-01, K…T for sb-02…sb-10.
+	prefixes := []string{"A", "K", "L", "M", "N", "P", "Q", "R", "S", "T"}
 	for i := 1; i <= 10; i++ {
 		c.Services = append(c.Services, api.Service{
 			ID: fmt.Sprintf("sb-%02d", i), DepartmentID: "shebao",
 			Name:   api.Text{Zh: fmt.Sprintf("社保业务%d", i), En: fmt.Sprintf("Social security %d", i)},
-			Prefix: "A", AvgMinutes: 5, Counters: []string{"c3", "c4"},
+			Prefix: prefixes[i-1], AvgMinutes: 5, Counters: []string{"c3", "c4"},
 			CheckInEarlyMinutes: 30, CheckInLateMinutes: 15,
 		})
 	}
@@ -80,3 +83,5 @@ func testCatalog() *api.Catalog {
 	)
 	return c
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -54,20 +54,14 @@ type TileStatus struct {
 // (oldest_unsynced_24h, pending_5000, disk_80 …) are for technicians, not
 // reasons to turn citizens away.
 func storageReason(h offline.Health) Reason {
-	if !h.IntegrityOK || slices.Contains(h.Alarms, alarmStorageBroken) {
+	if !h.IntegrityOK || slices.Contains(h.Alarms, offline.AlarmStorageBroken) {
 		return ReasonStorageBroken
 	}
-	if slices.Contains(h.Alarms, alarmStorageFull) {
+	if slices.Contains(h.Alarms, offline.AlarmStorageFull) {
 		return ReasonStorageFull
 	}
 	return ReasonNone
 }
-
-// The store's alarm names (offline.AlarmStorageFull, offline.AlarmStorageBroken).
-const (
-	alarmStorageFull   = "storage_full"
-	alarmStorageBroken = "storage_broken"
-)
 
 // Availability checks the printer, the back office and the store and says
 // which tiles work. It does I/O (the printer's status), so the UI calls it

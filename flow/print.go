@@ -14,9 +14,10 @@ import (
 // the ticket's fixed words, the few words of material lines, and the closing
 // lines (e.g. "过号请重新取号", the hotline).
 type PrintText struct {
-	Labels escpos.TicketLabels
-	Words  PrintWords
-	Footer []string
+	Labels    escpos.TicketLabels
+	Checklist escpos.ChecklistLabels
+	Words     PrintWords
+	Footer    []string
 }
 
 // PrintOptions configure the printouts of the ticket and check-in flows.

@@ -255,7 +255,7 @@ func (f *ProgressFlow) useCardLocked() {
 	f.problem, f.retry = nil, nil
 	f.input.wipe()
 	f.runLocked(f.opts.CardTimeout, true, func(ctx context.Context, _ func(func()) bool) func() {
-		card, err := f.env.Cards.WaitCard(ctx)
+		card, err := cardErr(f.env.Cards.WaitCard(ctx))
 		err = causeErr(ctx, err)
 		if err != nil {
 			return func() {

@@ -219,22 +219,34 @@ func Classify(err error) Reason {
 		return r
 	}
 	switch {
+	// A deadline first: a driver or client may also wrap its own
+	// "unreachable" around a context that our clock cancelled.
+	case errors.Is(err, errTimedOut), errors.Is(err, context.DeadlineExceeded):
+		return ReasonTimeout
+	// Business answers, whether the store or the back office gave them.
 	case errors.Is(err, offline.ErrDailyCapReached):
 		return ReasonCapReached
 	case errors.Is(err, offline.ErrAlreadyHasTicket):
 		return ReasonAlreadyHasTicket
 	case errors.Is(err, offline.ErrAlreadyCheckedIn):
 		return ReasonAlreadyCheckedIn
+	case errors.Is(err, offline.ErrClosed):
+		return ReasonHallClosed
 	case errors.Is(err, offline.ErrNotFound):
 		return ReasonNotFound
-	case errors.Is(err, offline.ErrOffline):
-		return ReasonOffline
 	case errors.Is(err, offline.ErrStorageFull):
 		return ReasonStorageFull
 	case errors.Is(err, offline.ErrStorageBroken):
 		return ReasonStorageBroken
-	case errors.Is(err, errTimedOut), errors.Is(err, context.DeadlineExceeded):
-		return ReasonTimeout
+	case errors.Is(err, offline.ErrUnauthorized):
+		// For the citizen the back office is simply not available.
+		return ReasonOffline
+	case errors.As(err, new(*offline.HTTPError)):
+		// The back office answered, with an error of its own (5xx, 429):
+		// reachable but failing, which staff should hear about.
+		return ReasonBackOfficeError
+	case errors.Is(err, offline.ErrOffline):
+		return ReasonOffline
 	}
 	return ReasonInternal
 }

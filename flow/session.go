@@ -60,8 +60,8 @@ type SessionSnapshot struct {
 	// Held is true while a card read or a print keeps the session open.
 	Held bool
 	// Expired marks the snapshot of a return home after the countdown ran
-	// out: the UI goes to the home screen; the session already wiped the
-	// transaction.
+	// out: the UI goes to the home screen. It is sent after the session
+	// wiped the transaction.
 	Expired bool
 	// IdleLimit is the idle time that starts the countdown now (longer on
 	// reading pages and in elder mode).
@@ -354,16 +354,14 @@ func (s *Session) End() {
 		return
 	}
 	s.mu.Lock()
-	prev := s.endLocked(false)
+	prev := s.endLocked()
 	s.mu.Unlock()
-	if prev != nil {
-		prev.Wipe()
-	}
+	s.wipeAndAnnounce(prev, false)
 }
 
 // endLocked returns the session to idle and hands back the transaction to
 // wipe outside the lock.
-func (s *Session) endLocked(expired bool) Transaction {
+func (s *Session) endLocked() Transaction {
 	prev := s.current
 	s.current = nil
 	s.reading = false
@@ -372,8 +370,20 @@ func (s *Session) endLocked(expired bool) Transaction {
 	s.elder = false
 	s.remaining = 0
 	s.stopLocked()
-	s.notifyLocked(expired)
 	return prev
+}
+
+// wipeAndAnnounce wipes the ended transaction and only then sends the
+// snapshot of the end, so a UI that goes home on it finds no personal data
+// left. Should a new citizen have touched the screen in between, the
+// snapshot shows that new state, still marked Expired so the UI goes home.
+func (s *Session) wipeAndAnnounce(prev Transaction, expired bool) {
+	if prev != nil {
+		prev.Wipe()
+	}
+	s.mu.Lock()
+	s.notifyLocked(expired)
+	s.mu.Unlock()
 }
 
 // Close stops the session's timer; it sends no more snapshots.
@@ -473,12 +483,10 @@ func (s *Session) step(t clock.Timer, stop chan struct{}) bool {
 		}
 		left := s.warnEnd.Sub(now)
 		if left <= 0 {
-			prev := s.endLocked(true)
+			prev := s.endLocked()
 			s.mu.Unlock()
 			t.Stop()
-			if prev != nil {
-				prev.Wipe()
-			}
+			s.wipeAndAnnounce(prev, true)
 			return true
 		}
 		if r := ceilSeconds(left); r != s.remaining {

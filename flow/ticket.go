@@ -346,7 +346,7 @@ func (f *TicketFlow) waitCardLocked() {
 		return
 	}
 	f.runLocked(f.opts.CardTimeout, true, func(ctx context.Context, _ func(func()) bool) func() {
-		card, err := f.env.Cards.WaitCard(ctx)
+		card, err := cardErr(f.env.Cards.WaitCard(ctx))
 		err = causeErr(ctx, err)
 		return func() {
 			if err != nil {
@@ -541,14 +541,7 @@ func (f *TicketFlow) Wipe() {
 	f.notifyLocked()
 }
 
-// wipeCard zeroes a card's fields and its photo and fingerprint bytes. Go
-// strings cannot be overwritten in place; dropping every reference is what
-// makes them unreachable, and the byte slices are cleared outright.
-func wipeCard(c *idcard.Card) {
-	if c == nil {
-		return
-	}
-	clear(c.Photo)
-	clear(c.Fingerprint)
-	*c = idcard.Card{}
-}
+// wipeCard zeroes a card's fields and its photo, fingerprint and raw text
+// bytes (idcard.Card.Clear). Go strings cannot be overwritten in place;
+// dropping every reference is what makes them unreachable.
+func wipeCard(c *idcard.Card) { c.Clear() }
