@@ -10,8 +10,6 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sys/unix"
-
 	"hallkiosk/devices/escpos"
 	"hallkiosk/devices/escpos/render"
 	"hallkiosk/devices/sim"
@@ -69,9 +67,8 @@ type Ticket struct {
 
 // Sim is a running printer simulator.
 type Sim struct {
-	pty    *sim.PTY
-	master *os.File // a pollable duplicate of pty.Master, so Close ends a pending Read
-	dir    string
+	pty *sim.PTY
+	dir string
 
 	mu       sync.Mutex
 	state    State
@@ -108,22 +105,7 @@ func Start(opts Opts) (*Sim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("printersim: %w", err)
 	}
-	// sim.PTY's Master is in blocking mode: closing it would not end a
-	// Read in progress while the kiosk holds the slave open. A
-	// non-blocking duplicate goes through the runtime poller, whose Close
-	// does.
-	fd, err := unix.Dup(int(p.Master.Fd()))
-	if err != nil {
-		p.Close()
-		return nil, fmt.Errorf("printersim: dup master: %w", err)
-	}
-	if err := unix.SetNonblock(fd, true); err != nil {
-		unix.Close(fd)
-		p.Close()
-		return nil, fmt.Errorf("printersim: master: %w", err)
-	}
-	master := os.NewFile(uintptr(fd), "/dev/ptmx")
-	s := &Sim{pty: p, master: master, dir: dir, changed: make(chan struct{}), wake: make(chan struct{}, 1)}
+	s := &Sim{pty: p, dir: dir, changed: make(chan struct{}), wake: make(chan struct{}, 1)}
 	s.wg.Add(2)
 	go s.readLoop()
 	go s.renderLoop()
@@ -201,8 +183,7 @@ func (s *Sim) WaitTicket(ctx context.Context) (Ticket, error) {
 // Close unplugs the printer: the kiosk's port sees the device vanish.
 // Tickets already cut are still rendered before Close returns.
 func (s *Sim) Close() error {
-	s.master.Close()
-	err := s.pty.Close()
+	err := s.pty.Close() // ends the pending Read: the master is pollable
 	s.wg.Wait()
 	return err
 }
@@ -217,10 +198,10 @@ func (s *Sim) readLoop() {
 	}()
 	buf := make([]byte, 4096)
 	for {
-		n, err := s.master.Read(buf)
+		n, err := s.pty.Master.Read(buf)
 		if n > 0 {
 			if reply := s.receive(buf[:n]); len(reply) > 0 {
-				s.master.Write(reply)
+				s.pty.Master.Write(reply)
 			}
 		}
 		if err != nil {
