@@ -23,14 +23,21 @@ trap cleanup EXIT INT TERM
 if [ -z "${DISPLAY:-}" ] || ! xdpyinfo >/dev/null 2>&1 && ! xset q >/dev/null 2>&1; then
 	n=57
 	while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
-	Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+	Xvfb ":$n" -screen 0 1760x800x24 -nolisten tcp >/dev/null 2>&1 &
 	xvfb_pid=$!
 	export DISPLAY=":$n"
 	i=0
 	until xset q >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
 	(while sleep 3; do import -window root run/screenshots/.latest.png 2>/dev/null && mv run/screenshots/.latest.png run/screenshots/latest.png; done) &
 	shot_pid=$!
-	echo "No display found: the kiosk runs on Xvfb $DISPLAY."
+	# Xvfb has no window manager: once the simulator control window is
+	# up, move it beside the 1280×800 kiosk window.
+	(i=0; while [ $i -lt 100 ]; do
+		w=$(xdotool search --name "Simulators" 2>/dev/null | head -1)
+		if [ -n "$w" ]; then xdotool windowmove "$w" 1285 0; break; fi
+		sleep 0.2; i=$((i + 1))
+	done) &
+	echo "No display found: the kiosk runs on Xvfb $DISPLAY (kiosk at left, simulator control at right)."
 	echo "  screenshot (updated every 3 s): $(pwd)/run/screenshots/latest.png"
 	echo "  tap:   DISPLAY=$DISPLAY xdotool mousemove X Y click 1"
 	echo "  stop:  Ctrl+C"

@@ -222,7 +222,7 @@ func diagScanner(ctx context.Context, args []string, stdout io.Writer) error {
 
 func diagRender(args []string, stdout io.Writer) error {
 	fs := newFlags("diag render-escpos", stdout)
-	png := fs.String("png", "", "write the rendered ticket(s) to this PNG (-2, -3 … for more tickets)")
+	png := fs.String("png", "", "write the rendered ticket(s) as PNG: OUT-1.png, OUT-2.png … one per ticket")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

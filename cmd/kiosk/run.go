@@ -1,10 +1,338 @@
 package main
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"hallkiosk/assets"
+	"hallkiosk/backoffice"
+	"hallkiosk/backoffice/api"
+	"hallkiosk/config"
+	"hallkiosk/devices"
+	"hallkiosk/flow"
+	"hallkiosk/logs"
+	"hallkiosk/offline"
+	"hallkiosk/ui"
 )
 
+// processStart is when the process started, for the start-up time that the
+// kiosk logs when its first frame is on screen.
+var processStart = time.Now()
+
+// defaultConfigPath is where an installed kiosk keeps its configuration.
+const defaultConfigPath = "/etc/hallkiosk/kiosk.json"
+
+// runOptions are the command-line options of `kiosk run`.
+type runOptions struct {
+	configPath string
+	dataDir    string
+	window     string
+	fullScreen bool
+	diag       bool
+}
+
 func runKiosk(args []string, stderr io.Writer) error {
-	return fmt.Errorf("the kiosk screen is not wired yet")
+	fs := newFlags("run", os.Stdout)
+	var o runOptions
+	fs.StringVar(&o.configPath, "config", "", "configuration file (default $KIOSK_CONFIG, then "+defaultConfigPath+")")
+	fs.StringVar(&o.dataDir, "data-dir", "", "data directory (overrides the configuration)")
+	fs.StringVar(&o.window, "window", "", "run in a window of this size, e.g. 1280x800, instead of full screen")
+	fs.BoolVar(&o.fullScreen, "fullscreen", false, "run full screen even in the demo")
+	fs.BoolVar(&o.diag, "diag", false, "open the technician PIN keypad at start")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
+	}
+	cfg, demo, err := loadConfig(o)
+	if err != nil {
+		return err
+	}
+	k, err := startKiosk(cfg, demo, stderr)
+	if err != nil {
+		return err
+	}
+	defer k.close()
+	return k.runUI(o)
+}
+
+// loadConfig finds and reads the configuration. No file at all means the
+// demo: simulators and the embedded back office. A file that exists but is
+// broken is an error, never a silent fallback to the demo.
+func loadConfig(o runOptions) (cfg config.Config, demo bool, err error) {
+	path := o.configPath
+	if path == "" {
+		path = os.Getenv("KIOSK_CONFIG")
+	}
+	explicit := path != ""
+	if path == "" {
+		path = defaultConfigPath
+	}
+	cfg, err = config.Load(path)
+	switch {
+	case errors.Is(err, config.ErrNotExist) && !explicit:
+		cfg = config.Default()
+		cfg.UI.FullScreen = false
+		demo = true
+	case err != nil:
+		return cfg, false, err
+	}
+	if o.dataDir != "" {
+		cfg.DataDir = o.dataDir
+	}
+	if o.window != "" {
+		w, h, err := parseSize(o.window)
+		if err != nil {
+			return cfg, false, err
+		}
+		cfg.UI.Width, cfg.UI.Height, cfg.UI.FullScreen = w, h, false
+	}
+	if o.fullScreen {
+		cfg.UI.FullScreen = true
+	}
+	return cfg, demo, nil
+}
+
+func parseSize(s string) (int, int, error) {
+	ws, hs, ok := strings.Cut(strings.ToLower(s), "x")
+	w, err1 := strconv.Atoi(ws)
+	h, err2 := strconv.Atoi(hs)
+	if !ok || err1 != nil || err2 != nil || w < 320 || h < 320 {
+		return 0, 0, fmt.Errorf("%w: --window wants WIDTHxHEIGHT such as 1280x800, got %q", errUsage, s)
+	}
+	return w, h, nil
+}
+
+// kiosk is everything the running kiosk owns besides its window.
+type kiosk struct {
+	cfg   config.Config
+	demo  bool
+	log   *logs.Log
+	store *offline.Store
+	bo    *backoffice.Server
+	net   *netSwitch
+	set   *devices.Set
+	env   flow.Env
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   []func()
+}
+
+// startKiosk opens the log, the embedded back office (demo), the store and
+// its sync loop, and the devices. Nothing here touches the screen.
+func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err error) {
+	k := &kiosk{cfg: cfg, demo: demo}
+	k.ctx, k.cancel = context.WithCancel(context.Background())
+	defer func() {
+		if err != nil {
+			k.close()
+		}
+	}()
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	level, err := logs.ParseLevel(cfg.Log.Level)
+	if err != nil {
+		return nil, fmt.Errorf("log level: %w", err)
+	}
+	lo := logs.Options{Dir: filepath.Join(cfg.DataDir, "logs"), Level: level,
+		MaxSize: int64(cfg.Log.MaxSizeMB) << 20, MaxFiles: cfg.Log.MaxFiles}
+	if demo {
+		lo.Extra = stderr
+	}
+	if k.log, err = logs.Open(lo); err != nil {
+		return nil, err
+	}
+	k.done = append(k.done, func() { k.log.Close() })
+	lg := k.log.Logger()
+	lg.Info("kiosk starting", "version", version, "kiosk", cfg.KioskID, "demo", demo, "data_dir", cfg.DataDir)
+
+	boURL, token, insecure, seed := cfg.BackOffice.URL, cfg.BackOffice.Token, cfg.BackOffice.AllowInsecureHTTP, assets.SeedCatalog()
+	if boURL == "" {
+		if seed, err = demoCatalog(); err != nil {
+			return nil, err
+		}
+		if boURL, token, err = k.startEmbeddedBackOffice(seed, lg); err != nil {
+			return nil, err
+		}
+		insecure = true
+	}
+	client, err := offline.NewClient(offline.ClientOptions{
+		BaseURL: boURL, Token: token, KioskID: cfg.KioskID,
+		CAFile: cfg.BackOffice.CAFile, AllowInsecureHTTP: insecure, Logger: lg,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("back office: %w", err)
+	}
+	k.store, err = offline.Open(offline.Options{
+		Path: filepath.Join(cfg.DataDir, "kiosk.db"), KioskID: cfg.KioskID, KioskNumber: cfg.KioskNumber,
+		Retention: cfg.Retention(), DiskBudget: int64(cfg.DiskBudgetMB) << 20,
+		Client: client, Logger: lg, SeedCatalog: seed,
+	})
+	if err != nil {
+		return nil, err
+	}
+	k.done = append(k.done, func() { k.store.Close() })
+	if h := k.store.Health(k.ctx); !h.IntegrityOK {
+		// The store refuses writes; the home screen shows every tile that
+		// records something as unavailable. Keep running so the
+		// technician can export diagnostics.
+		lg.Error("database failed its integrity check", "check", h.IntegrityCheck)
+	}
+	syncDone := make(chan struct{})
+	go func() {
+		defer close(syncDone)
+		if err := k.store.RunSync(k.ctx); err != nil && !errors.Is(err, context.Canceled) {
+			lg.Error("sync loop stopped", "err", err)
+		}
+	}()
+	k.done = append(k.done, func() { <-syncDone })
+
+	k.set, err = devices.Open(devices.Options{Config: cfg.Devices, DataDir: cfg.DataDir, Logger: lg})
+	if err != nil {
+		return nil, err
+	}
+	k.done = append(k.done, func() { k.set.Close() })
+	k.env = flow.Env{
+		Store:      k.store,
+		Printer:    k.set.PrinterFront(),
+		Cards:      k.set.CardFront(),
+		Scanner:    k.set.ScannerFront(),
+		BackOffice: client,
+	}
+	return k, nil
+}
+
+// startEmbeddedBackOffice runs the reference back office on loopback behind
+// the demo's network switch, and returns its URL and this kiosk's token.
+func (k *kiosk) startEmbeddedBackOffice(catalog []byte, lg *slog.Logger) (string, string, error) {
+	token, err := randomToken()
+	if err != nil {
+		return "", "", err
+	}
+	k.bo, err = backoffice.Open(backoffice.Options{
+		DBPath:  filepath.Join(k.cfg.DataDir, "backoffice.db"),
+		Tokens:  map[string]string{token: k.cfg.KioskID},
+		Catalog: catalog,
+		Demo:    true,
+		Logger:  lg.With("component", "backoffice"),
+	})
+	if err != nil {
+		return "", "", fmt.Errorf("embedded back office: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", "", fmt.Errorf("embedded back office: %w", err)
+	}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		k.bo.Serve(k.ctx, ln, backoffice.ListenConfig{ShutdownTimeout: 2 * time.Second})
+	}()
+	if k.net, err = newNetSwitch(ln.Addr().String()); err != nil {
+		return "", "", fmt.Errorf("embedded back office: %w", err)
+	}
+	k.done = append(k.done, func() { k.net.Close(); <-served; k.bo.Close() })
+	lg.Info("embedded back office", "addr", ln.Addr().String())
+	return "http://" + k.net.Addr(), token, nil
+}
+
+// demoCatalog is the seed catalog with the hall open around the clock, so a
+// newcomer can take tickets at night and at weekends.
+func demoCatalog() ([]byte, error) {
+	var c api.Catalog
+	if err := json.Unmarshal(assets.SeedCatalog(), &c); err != nil {
+		return nil, fmt.Errorf("seed catalog: %w", err)
+	}
+	allDay := []api.OpenHours{{Weekdays: []int{0, 1, 2, 3, 4, 5, 6}, Open: "00:00", Close: "24:00"}}
+	c.Hall.OpenHours = allDay
+	for i := range c.Services {
+		if len(c.Services[i].OpenHours) > 0 {
+			c.Services[i].OpenHours = allDay
+		}
+	}
+	c.Version += "-demo"
+	return json.Marshal(c)
+}
+
+func randomToken() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("token: %w", err)
+	}
+	return "demo-" + hex.EncodeToString(b), nil
+}
+
+// close stops everything startKiosk started, newest first.
+func (k *kiosk) close() {
+	k.cancel()
+	for i := len(k.done) - 1; i >= 0; i-- {
+		k.done[i]()
+	}
+	k.done = nil
+}
+
+// runUI shows the kiosk window (and in the demo the simulator control) and
+// blocks until the app quits.
+func (k *kiosk) runUI(o runOptions) error {
+	a := app.NewWithID("cn.gov.hallkiosk")
+	lg := k.log.Logger()
+	kw := ui.New(a, ui.Deps{
+		Env: k.env,
+		Session: flow.SessionOptions{
+			Idle:        time.Duration(k.cfg.UI.IdleSeconds) * time.Second,
+			ReadingIdle: time.Duration(k.cfg.UI.GuideIdleSeconds) * time.Second,
+			Countdown:   time.Duration(k.cfg.UI.CountdownSeconds) * time.Second,
+			Language:    k.cfg.UI.Language,
+		},
+		Hall:        api.Text{Zh: k.cfg.UI.HallName, En: k.cfg.UI.HallName},
+		KioskNumber: k.cfg.KioskNumber,
+	})
+	kw.Show(k.cfg.UI.FullScreen, fyne.NewSize(float32(k.cfg.UI.Width), float32(k.cfg.UI.Height)))
+	if k.demo {
+		k.showSimControl(a)
+	}
+	a.Lifecycle().SetOnStarted(func() {
+		// Runs on the first frame loop iteration after the window is shown.
+		fyne.Do(func() {
+			lg.Info("home screen shown", "startup_ms", time.Since(processStart).Milliseconds())
+			if os.Getenv("KIOSK_READY_STDERR") != "" {
+				fmt.Fprintf(os.Stderr, "kiosk: ready %d ms\n", time.Since(processStart).Milliseconds())
+			}
+		})
+	})
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sig)
+	go func() {
+		s, ok := <-sig
+		if !ok {
+			return
+		}
+		lg.Info("stopping", "signal", s.String())
+		fyne.Do(func() { kw.Close(); a.Quit() })
+	}()
+	a.Run()
+	lg.Info("kiosk stopped")
+	return nil
 }

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"hallkiosk/devices/sim/printersim"
+	"hallkiosk/ui"
+)
+
+// showSimControl opens the demo's simulator control window, wired to the
+// simulators the device set started and to the network switch in front of
+// the embedded back office.
+func (k *kiosk) showSimControl(a fyne.App) {
+	sims := k.set.Sims()
+	c := ui.SimControl{Note: "打印的凭条 Printed tickets: " + filepath.Join(k.cfg.DataDir, "printed")}
+	if sims.IDCard != nil {
+		for _, p := range sims.IDCard.Profiles() {
+			c.Cards = append(c.Cards, ui.SimChoice{ID: p.ID, Label: fmt.Sprintf("%s (%s)", p.Card.Name, p.Card.Type)})
+		}
+		c.PlaceCard = sims.IDCard.Place
+		c.RemoveCard = sims.IDCard.Remove
+	}
+	if sims.Printer != nil {
+		c.SetPrinter = func(state string) {
+			var st printersim.State
+			switch state {
+			case "near_end":
+				st.NearEnd = true
+			case "paper_out":
+				st.PaperOut = true
+			case "cover_open":
+				st.CoverOpen = true
+			case "off":
+				st.NoReply = true
+			}
+			sims.Printer.SetState(st)
+		}
+	}
+	if sims.Scanner != nil {
+		c.Scan = sims.Scanner.Scan
+		// The embedded back office's demo appointments are numbered by
+		// today's date (hall time) and slot.
+		day := time.Now().In(hallZone()).Format("060102")
+		for slot := 1; slot <= 6; slot++ {
+			code := fmt.Sprintf("%s%02d", day, slot)
+			c.Codes = append(c.Codes, ui.SimChoice{ID: code, Label: "预约 appointment " + code})
+		}
+		c.Codes = append(c.Codes,
+			ui.SimChoice{ID: "SB2026112900012", Label: "办件回执 receipt SB2026112900012 (0866)"},
+			ui.SimChoice{ID: "HJ2026112500046", Label: "办件回执 receipt HJ2026112500046 (002X)"})
+	}
+	if k.net != nil {
+		c.SetNetwork = k.net.SetUp
+	}
+	ui.ShowSimControl(a, c)
+}
+
+// hallZone is the demo hall's time zone (mainland China, UTC+8, no DST).
+func hallZone() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}
