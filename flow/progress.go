@@ -295,7 +295,7 @@ func (f *ProgressFlow) askLocked() {
 				if r == ReasonNotFound {
 					retry = f.identityStepLocked // wrong tail or receipt: type again
 				}
-				f.failLocked(problem(r, fmt.Errorf("progress of %s: %w", receipt, err)), retry)
+				f.failLocked(problem(r, fmt.Errorf("ask progress: %w", err)), retry)
 				return
 			}
 			f.last4 = ""

@@ -462,3 +462,30 @@ func TestTicketCardWaitHoldsTheSession(t *testing.T) {
 	r.advance(60 * time.Second)
 	r.sessW.until("warning", isState(SessionWarning))
 }
+
+// From the guide's detail the citizen takes a ticket for that service.
+func TestTicketStartService(t *testing.T) {
+	r := newRig(t, rigOpts{})
+	f, w := r.ticketFlow(TicketOptions{})
+	f.StartService("gjj-01")
+	s := w.until("card step", ticketIn(TicketCard))
+	if s.Service.ID != "gjj-01" || !s.CardRequired || s.Department.ID != "gjj" {
+		t.Fatalf("snapshot %+v", s)
+	}
+	f.Back()
+	s = w.until("services", ticketIn(TicketServices))
+	if s.Department.ID != "gjj" {
+		t.Fatalf("back to %+v", s.Department)
+	}
+	f.StartService("no-such-service")
+	s = w.until("failure", ticketIn(TicketFailed))
+	if s.Problem.Reason != ReasonServiceUnknown {
+		t.Fatalf("problem %+v", s.Problem)
+	}
+	r.clk.Set(at("2026-05-14", "17:30"))
+	f.StartService("sb-01")
+	s = w.until("closed", ticketIn(TicketFailed))
+	if s.Problem.Reason != ReasonHallClosed || !s.Problem.At.Equal(at("2026-05-15", "09:00")) {
+		t.Fatalf("problem %+v", s.Problem)
+	}
+}
