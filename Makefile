@@ -8,7 +8,8 @@ BIN       := bin
 FUZZTIME  ?= 5m
 SOAKKILLS ?= 1000
 export CGO_ENABLED := 1
-export LANG ?= C.UTF-8
+# Fyne reads the locale from LANG and logs an error for "C".
+export LANG := zh_CN.UTF-8
 
 .PHONY: all build deps-build deps-test deps-run run test vet unit smoke fuzz bench soak screenshots package clean
 

@@ -40,15 +40,17 @@ var errUsage = errors.New("usage")
 
 func cli(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "run"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		cmd, args = "help", nil
+	} else if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
 	switch cmd {
 	case "run":
-		err = runKiosk(args, stderr)
+		err = runKiosk(args, stdout, stderr)
 	case "diag":
-		err = diag(args, stdin, stdout)
+		err = diag(args, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "kiosk", version)
 	case "help", "-h", "--help":

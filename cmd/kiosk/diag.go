@@ -19,7 +19,7 @@ import (
 	"hallkiosk/devices/serial"
 )
 
-func diag(args []string, stdin io.Reader, stdout io.Writer) error {
+func diag(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return fmt.Errorf("%w: kiosk diag needs a subcommand: ports, printer, idcard, scanner, decode-idcard, render-escpos", errUsage)
 	}
@@ -41,7 +41,7 @@ func diag(args []string, stdin io.Reader, stdout io.Writer) error {
 		}
 		return idcard.DecodeCapture(stdin, stdout)
 	case "render-escpos":
-		return diagRender(args, stdout)
+		return diagRender(args, stdout, stderr)
 	}
 	return fmt.Errorf("%w: unknown diag subcommand %q", errUsage, sub)
 }
@@ -220,7 +220,7 @@ func diagScanner(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func diagRender(args []string, stdout io.Writer) error {
+func diagRender(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("diag render-escpos", stdout)
 	png := fs.String("png", "", "write the rendered ticket(s) as PNG: OUT-1.png, OUT-2.png … one per ticket")
 	pos, err := parse(fs, args)
@@ -244,10 +244,10 @@ func diagRender(args []string, stdout io.Writer) error {
 		return fmt.Errorf("render %s: %w", pos[0], err)
 	}
 	for _, p := range res.Problems {
-		fmt.Fprintln(os.Stderr, "kiosk: warning:", oneLine(p))
+		fmt.Fprintln(stderr, "kiosk: warning:", oneLine(p))
 	}
 	for _, p := range res.PNGs {
-		fmt.Fprintln(os.Stderr, "wrote", p)
+		fmt.Fprintln(stderr, "wrote", p)
 	}
 	return nil
 }

@@ -48,8 +48,8 @@ type runOptions struct {
 	diag       bool
 }
 
-func runKiosk(args []string, stderr io.Writer) error {
-	fs := newFlags("run", os.Stdout)
+func runKiosk(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("run", stdout)
 	var o runOptions
 	fs.StringVar(&o.configPath, "config", "", "configuration file (default $KIOSK_CONFIG, then "+defaultConfigPath+")")
 	fs.StringVar(&o.dataDir, "data-dir", "", "data directory (overrides the configuration)")
