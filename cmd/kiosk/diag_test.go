@@ -187,7 +187,7 @@ func TestDiagRenderEscpos(t *testing.T) {
 		if i > 0 && i%16 == 0 {
 			hb.WriteString("\n")
 		}
-		hb.WriteString(strings.ToUpper(strings.TrimPrefix(string([]byte{"0123456789abcdef"[b>>4], "0123456789abcdef"[b&15]}), ""))+" ")
+		hb.WriteString(strings.ToUpper(strings.TrimPrefix(string([]byte{"0123456789abcdef"[b>>4], "0123456789abcdef"[b&15]}), "")) + " ")
 	}
 	os.WriteFile(hexFile, []byte(hb.String()), 0o644)
 	code, out2, _ := runCLI(t, "", "diag", "render-escpos", hexFile)
@@ -225,4 +225,3 @@ func TestCLIErrors(t *testing.T) {
 		t.Fatalf("--help: exit %d\n%s", code, out)
 	}
 }
-
