@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -187,7 +188,7 @@ func TestDiagRenderEscpos(t *testing.T) {
 		if i > 0 && i%16 == 0 {
 			hb.WriteString("\n")
 		}
-		hb.WriteString(strings.ToUpper(strings.TrimPrefix(string([]byte{"0123456789abcdef"[b>>4], "0123456789abcdef"[b&15]}), "")) + " ")
+		fmt.Fprintf(&hb, "%02X ", b)
 	}
 	os.WriteFile(hexFile, []byte(hb.String()), 0o644)
 	code, out2, _ := runCLI(t, "", "diag", "render-escpos", hexFile)
