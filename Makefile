@@ -37,7 +37,7 @@ vet: deps-build
 # HTTP back office), including every fuzz target's seed corpus. ui/ runs on
 # Fyne's headless driver.
 unit: deps-test
-	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -count=1 -timeout 30m $$($(GO) list ./... | grep -v '/ui$$')
 	$(GO) test -count=1 -tags ci -timeout 20m ./ui/...
 
 # The real binary under Xvfb, driven with xdotool.
