@@ -7,8 +7,8 @@
 set -eu
 want="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev libxkbcommon-dev"
 case "${1:-build}" in
-test) want="$want xvfb xauth xdotool imagemagick systemd dpkg-dev" ;;
-run) want="$want xvfb xauth xdotool imagemagick" ;;
+test) want="$want xvfb xauth x11-utils x11-xserver-utils xdotool imagemagick systemd dpkg-dev xserver-xorg-core adduser" ;;
+run) want="$want xvfb xauth x11-utils x11-xserver-utils xdotool imagemagick" ;;
 esac
 missing=""
 for p in $want; do
