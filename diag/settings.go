@@ -1,0 +1,327 @@
+package diag
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"hallkiosk/config"
+	"hallkiosk/devices"
+	"hallkiosk/devices/serial"
+)
+
+// Bauds are the line speeds the configuration accepts, for the baud picker.
+var Bauds = []int{9600, 19200, 38400, 57600, 115200}
+
+// PortChoice is a serial port found on the machine, for choosing which
+// device sits where.
+type PortChoice struct {
+	// Path is what to configure: the /dev/serial/by-id link when udev made
+	// one (it survives re-plugging), else the device node.
+	Path string `json:"path"`
+	// Node is the device node, e.g. /dev/ttyUSB0.
+	Node string `json:"node"`
+	// Label is one line for the picker: node, USB vendor:product,
+	// manufacturer, product, driver, serial.
+	Label string `json:"label"`
+	// USB identity, empty for on-board UARTs.
+	VendorID     string `json:"vendor_id,omitempty"`
+	ProductID    string `json:"product_id,omitempty"`
+	Manufacturer string `json:"manufacturer,omitempty"`
+	Product      string `json:"product,omitempty"`
+	Serial       string `json:"serial,omitempty"`
+	Driver       string `json:"driver,omitempty"`
+	// InUseBy names the device configured on this port, if any.
+	InUseBy devices.Kind `json:"in_use_by,omitempty"`
+}
+
+// discover is serial.Discover; tests replace it with a fixture tree.
+var discover = serial.Discover
+
+// Ports lists the serial ports of the machine (serial.Discover) with their
+// USB identity and which device, if any, is configured on each.
+func (s *Session) Ports() ([]PortChoice, error) {
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
+	found, err := discover()
+	if err != nil {
+		return nil, fmt.Errorf("list serial ports: %w", err)
+	}
+	cfg := s.g.cfg.live().Devices
+	used := map[string]devices.Kind{}
+	for k, d := range map[devices.Kind]config.Device{devices.Printer: cfg.Printer, devices.IDCard: cfg.IDCard, devices.Scanner: cfg.Scanner} {
+		if d.Port != "" && !d.Absent() {
+			used[d.Port] = k
+		}
+	}
+	out := make([]PortChoice, 0, len(found))
+	for _, p := range found {
+		c := PortChoice{Path: p.ConfigPath(), Node: p.Path, Label: p.String(), VendorID: p.VendorID, ProductID: p.ProductID,
+			Manufacturer: p.Manufacturer, Product: p.Product, Serial: p.Serial, Driver: p.Driver}
+		if k, ok := used[p.ByID]; ok && p.ByID != "" {
+			c.InUseBy = k
+		} else if k, ok := used[p.Path]; ok {
+			c.InUseBy = k
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func deviceConfig(c *config.Config, k devices.Kind) (*config.Device, error) {
+	switch k {
+	case devices.Printer:
+		return &c.Devices.Printer, nil
+	case devices.IDCard:
+		return &c.Devices.IDCard, nil
+	case devices.Scanner:
+		return &c.Devices.Scanner, nil
+	}
+	return nil, fmt.Errorf("diag: unknown device %q", k)
+}
+
+// ApplyDevice moves a device to port at baud. The order keeps the kiosk
+// working whatever fails:
+//
+//  1. devices.Set.Reconfigure opens and tests the new port (printer status,
+//     reader SAM); on failure the old device keeps running and the test's
+//     error is returned;
+//  2. the configuration file is saved atomically;
+//  3. if saving fails, the device is moved back to its previous port
+//     (Reconfigure again) and the save error is returned, joined with the
+//     move-back's error if that failed too — the running kiosk and its file
+//     never disagree silently.
+//
+// A simulated device's previous "port" is its simulator's pseudo-terminal,
+// which a move back reopens.
+func (s *Session) ApplyDevice(ctx context.Context, k devices.Kind, port string, baud int) error {
+	if err := s.begin(); err != nil {
+		return err
+	}
+	set := s.g.o.Devices
+	if set == nil {
+		return errNoDevices
+	}
+	port = strings.TrimSpace(port)
+	if port == "" || port == "none" {
+		return fmt.Errorf("diag: choose a serial port for the %s", k)
+	}
+	if !slices.Contains(Bauds, baud) {
+		return fmt.Errorf("diag: baud %d: choose one of %v", baud, Bauds)
+	}
+	live := s.g.cfg.live()
+	cur, err := deviceConfig(&live, k)
+	if err != nil {
+		return err
+	}
+	before := set.Info(k) // where it runs now (a simulator's pty too)
+	next := config.Device{Port: port, Baud: baud}
+	change := fmt.Sprintf("%s: %s → %s", k, describePort(*cur), describePort(next))
+
+	if err := set.Reconfigure(ctx, k, next); err != nil {
+		s.g.audit.record(ctx, ActionDeviceChange, "refused, test failed: "+change+": "+err.Error())
+		return err
+	}
+	saved, err := s.g.cfg.update(func(c *config.Config) {
+		d, _ := deviceConfig(c, k)
+		*d = next
+	})
+	if err != nil {
+		back := config.Device{Port: before.Port, Baud: before.Baud}
+		var backErr error
+		switch {
+		case before.Absent || before.Port == "":
+			backErr = fmt.Errorf("the %s had no port before; it stays on %s until the kiosk restarts", k, port)
+		default:
+			if backErr = set.Reconfigure(context.WithoutCancel(ctx), k, back); backErr != nil {
+				backErr = fmt.Errorf("moving the %s back to %s failed: %w", k, before.Port, backErr)
+			}
+		}
+		s.g.audit.record(ctx, ActionDeviceChange, "rolled back, configuration not saved: "+change)
+		s.g.log.Error("device change not saved", "device", k, "err", err, "rollback_err", backErr)
+		return errors.Join(fmt.Errorf("save configuration: %w", err), backErr)
+	}
+	if !saved {
+		change += " (in memory only: no configuration file)"
+	}
+	s.g.audit.record(ctx, ActionDeviceChange, change)
+	return nil
+}
+
+func describePort(d config.Device) string {
+	switch {
+	case d.Absent():
+		return "none"
+	case d.Simulated():
+		return "simulator"
+	}
+	return d.Port + "@" + strconv.Itoa(d.Baud)
+}
+
+// Settings are the kiosk settings a technician may change on site.
+type Settings struct {
+	HallName      string `json:"hall_name"`
+	KioskID       string `json:"kiosk_id"`
+	KioskNumber   int    `json:"kiosk_number"`
+	BackOfficeURL string `json:"backoffice_url"`
+	// Token is the back-office token. Settings() shows "(set)" or ""
+	// instead of the value; ApplySettings keeps the current token when
+	// Token is "" or "(set)", and replaces it otherwise. ClearToken
+	// removes it (a kiosk on the embedded back office needs none).
+	Token      string `json:"token"`
+	ClearToken bool   `json:"-"`
+	CAFile     string `json:"ca_file"`
+	// Citizen screens: idle seconds, on guide pages, and the countdown.
+	IdleSeconds      int `json:"idle_seconds"`
+	GuideIdleSeconds int `json:"guide_idle_seconds"`
+	CountdownSeconds int `json:"countdown_seconds"`
+	// DiagIdleMinutes ends a technician session without input.
+	DiagIdleMinutes int `json:"diag_idle_minutes"`
+	// Language is the start language; Languages those offered (zh, en).
+	Language  string   `json:"language"`
+	Languages []string `json:"languages"`
+}
+
+// TokenSet is what Settings shows for a configured token.
+const TokenSet = "(set)"
+
+func settingsOf(c config.Config) Settings {
+	st := Settings{
+		HallName: c.UI.HallName, KioskID: c.KioskID, KioskNumber: c.KioskNumber,
+		BackOfficeURL: c.BackOffice.URL, CAFile: c.BackOffice.CAFile,
+		IdleSeconds: c.UI.IdleSeconds, GuideIdleSeconds: c.UI.GuideIdleSeconds, CountdownSeconds: c.UI.CountdownSeconds,
+		DiagIdleMinutes: c.Diag.IdleMinutes, Language: c.UI.Language, Languages: slices.Clone(c.UI.Languages),
+	}
+	if c.BackOffice.Token != "" {
+		st.Token = TokenSet
+	}
+	return st
+}
+
+// Settings returns the current settings, the token shown as "(set)".
+func (s *Session) Settings() (Settings, error) {
+	if err := s.begin(); err != nil {
+		return Settings{}, err
+	}
+	return settingsOf(s.g.cfg.live()), nil
+}
+
+// Change is one changed setting. Secrets show as "(set)".
+type Change struct {
+	Field string `json:"field"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
+	// Restart is true when the running kiosk reads the setting only at
+	// start: it takes effect after a restart (Session.ExitProgram, which
+	// the service manager follows with a start).
+	Restart bool `json:"restart"`
+}
+
+// ApplyResult says what ApplySettings changed.
+type ApplyResult struct {
+	Changes []Change `json:"changes"`
+	// Restart: at least one change needs a restart.
+	Restart bool `json:"restart"`
+	// Saved is false when the kiosk runs without a configuration file
+	// (demo): the changes hold until the program ends.
+	Saved bool `json:"saved"`
+	// Warnings are consequences worth a second look (records pending
+	// under the old kiosk id …).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// ApplySettings validates st (config.Validate), saves it atomically and
+// reports what changed and which changes need a restart. Nothing is saved
+// when validation fails; the error names the field (*config.Error).
+func (s *Session) ApplySettings(ctx context.Context, st Settings) (ApplyResult, error) {
+	if err := s.begin(); err != nil {
+		return ApplyResult{}, err
+	}
+	old := s.g.cfg.live()
+	apply := func(c *config.Config) {
+		c.UI.HallName = strings.TrimSpace(st.HallName)
+		c.KioskID = strings.TrimSpace(st.KioskID)
+		c.KioskNumber = st.KioskNumber
+		c.BackOffice.URL = strings.TrimSpace(st.BackOfficeURL)
+		switch {
+		case st.ClearToken:
+			c.BackOffice.Token = ""
+		case st.Token != "" && st.Token != TokenSet:
+			c.BackOffice.Token = strings.TrimSpace(st.Token)
+		}
+		c.BackOffice.CAFile = strings.TrimSpace(st.CAFile)
+		c.UI.IdleSeconds, c.UI.GuideIdleSeconds, c.UI.CountdownSeconds = st.IdleSeconds, st.GuideIdleSeconds, st.CountdownSeconds
+		c.Diag.IdleMinutes = st.DiagIdleMinutes
+		c.UI.Language = st.Language
+		c.UI.Languages = slices.Clone(st.Languages)
+	}
+	next := clone(old)
+	apply(&next)
+	res := ApplyResult{Changes: diffSettings(old, next)}
+	if len(res.Changes) == 0 {
+		return res, nil
+	}
+	saved, err := s.g.cfg.update(apply)
+	if err != nil {
+		s.g.audit.record(ctx, ActionSettingsChange, "refused: "+err.Error())
+		return ApplyResult{}, err
+	}
+	res.Saved = saved
+	var fields []string
+	for _, c := range res.Changes {
+		res.Restart = res.Restart || c.Restart
+		fields = append(fields, c.Field)
+	}
+	if old.KioskID != next.KioskID && s.g.o.Store != nil {
+		if h := s.g.o.Store.Health(ctx); h.Pending > 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%d records are still waiting to be sent under kiosk id %s; sync them before restarting", h.Pending, old.KioskID))
+		}
+	}
+	if old.BackOffice.URL != next.BackOffice.URL || old.BackOffice.Token != next.BackOffice.Token || old.BackOffice.CAFile != next.BackOffice.CAFile {
+		res.Warnings = append(res.Warnings, "back-office connection changes apply after a restart; check reachability afterwards")
+	}
+	detail := "changed " + strings.Join(fields, ", ")
+	if !saved {
+		detail += " (in memory only: no configuration file)"
+	}
+	s.g.audit.record(ctx, ActionSettingsChange, detail)
+	return res, nil
+}
+
+// diffSettings lists the settings that differ between a and b. Only
+// diag.idle_minutes is read live (by this package, at every touch); the
+// rest is wired into the store, the client and the screens at start.
+func diffSettings(a, b config.Config) []Change {
+	var out []Change
+	add := func(field, old, new string, restart bool) {
+		if old != new {
+			out = append(out, Change{Field: field, Old: old, New: new, Restart: restart})
+		}
+	}
+	secret := func(v string) string {
+		if v == "" {
+			return ""
+		}
+		return TokenSet
+	}
+	itoa := strconv.Itoa
+	add("ui.hall_name", a.UI.HallName, b.UI.HallName, true)
+	add("kiosk_id", a.KioskID, b.KioskID, true)
+	add("kiosk_number", itoa(a.KioskNumber), itoa(b.KioskNumber), true)
+	add("backoffice.url", a.BackOffice.URL, b.BackOffice.URL, true)
+	if a.BackOffice.Token != b.BackOffice.Token {
+		out = append(out, Change{Field: "backoffice.token", Old: secret(a.BackOffice.Token), New: secret(b.BackOffice.Token), Restart: true})
+	}
+	add("backoffice.ca_file", a.BackOffice.CAFile, b.BackOffice.CAFile, true)
+	add("ui.idle_seconds", itoa(a.UI.IdleSeconds), itoa(b.UI.IdleSeconds), true)
+	add("ui.guide_idle_seconds", itoa(a.UI.GuideIdleSeconds), itoa(b.UI.GuideIdleSeconds), true)
+	add("ui.countdown_seconds", itoa(a.UI.CountdownSeconds), itoa(b.UI.CountdownSeconds), true)
+	add("diag.idle_minutes", itoa(a.Diag.IdleMinutes), itoa(b.Diag.IdleMinutes), false)
+	add("ui.language", a.UI.Language, b.UI.Language, true)
+	add("ui.languages", strings.Join(a.UI.Languages, ","), strings.Join(b.UI.Languages, ","), true)
+	return out
+}
