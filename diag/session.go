@@ -107,15 +107,18 @@ func (s *Session) watch() {
 }
 
 // Touch records technician activity and pushes the idle expiry back.
-// It does nothing on an ended session.
+// It does nothing on an ended session, nor on one past its deadline whose
+// timer has not been handled yet: a late touch must not revive a session
+// that has already expired.
 func (s *Session) Touch() {
 	idle := s.g.idle()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.reason != 0 {
+	now := s.clk.Now()
+	if s.reason != 0 || !now.Before(s.deadline) {
 		return
 	}
-	s.deadline = s.clk.Now().Add(idle)
+	s.deadline = now.Add(idle)
 	s.timer.Reset(idle)
 }
 

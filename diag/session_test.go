@@ -97,6 +97,10 @@ func TestSessionExpiryIsCheckedOnEveryAction(t *testing.T) {
 	if s.Active() {
 		t.Fatal("active past its deadline")
 	}
+	s.Touch() // too late: must not revive it
+	if s.Active() {
+		t.Fatal("a touch past the deadline revived the session")
+	}
 	if _, err := s.Settings(); !errors.Is(err, ErrSessionClosed) {
 		t.Fatalf("Settings past the deadline: %v", err)
 	}
