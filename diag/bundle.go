@@ -25,7 +25,7 @@ type BundleResult struct {
 // bundleNotice is the manifest's word on what the bundle leaves out.
 const bundleNotice = "No personal data: configuration without secrets, device traffic masked " +
 	"(ID reader reply data and scanned codes hidden), dead letters without payloads, " +
-	"card tests without card contents; ID-shaped and mobile-shaped numbers in logs masked."
+	"card tests without card contents; ID-shaped and mobile-shaped numbers in logs removed."
 
 // ExportBundle writes a diagnostics bundle (zip) into dir — typically a USB
 // stick's mount point, which must exist: a missing mount point is an error,

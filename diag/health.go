@@ -152,7 +152,7 @@ type LogLine struct {
 	Level   string    `json:"level"` // DEBUG, INFO, WARN, ERROR
 	Message string    `json:"message"`
 	// Line is the whole JSON line with its attributes, with anything
-	// shaped like an ID or mobile number masked (see scrub).
+	// shaped like an ID or mobile number removed (see scrub).
 	Line string `json:"line"`
 }
 

@@ -1,12 +1,16 @@
 package diag
 
-import (
-	"strings"
+import "strings"
 
-	"hallkiosk/devices/idcard"
+// What scrub puts in place of a number. Nothing of the number is kept, not
+// even the region and last four digits of the on-screen mask: a bundle
+// leaves the kiosk.
+const (
+	IDNumberRemoved = "[id-number removed]"
+	PhoneRemoved    = "[phone removed]"
 )
 
-// scrub masks, in text a technician exports or reads off the screen,
+// scrub replaces, in text a technician exports or reads off the screen,
 // whatever has the shape of a mainland ID number (18 characters: 17 digits
 // and a digit or X; or the old 15 digits) or a mobile number (11 digits,
 // 1[3-9]…). The kiosk's code never logs these (logs package rule); this is
@@ -33,9 +37,9 @@ func scrub(s string) string {
 		var masked string
 		switch n := len(run); {
 		case n == 18 || n == 15:
-			masked = idcard.MaskID(run)
+			masked = IDNumberRemoved
 		case n == 11 && run[0] == '1' && run[1] >= '3' && run[1] <= '9':
-			masked = run[:3] + "****" + run[7:]
+			masked = PhoneRemoved
 		}
 		if masked != "" {
 			b.WriteString(s[last:i])
