@@ -17,7 +17,7 @@ until DISPLAY=":$n" xdpyinfo >/dev/null 2>&1 || DISPLAY=":$n" xset q >/dev/null 
 DISPLAY=":$n" KIOSK_READY_STDERR=1 LANG=zh_CN.UTF-8 "$bin" run --data-dir "$tmp/data" --window 1280x800 >"$tmp/out.log" 2>&1 &
 kiosk=$!
 i=0
-until grep -q "kiosk: ready" "$tmp/out.log" || [ $i -ge 600 ]; do
+until grep -q "kiosk: ready" "$tmp/out.log" 2>/dev/null || [ $i -ge 600 ]; do
 	if ! kill -0 $kiosk 2>/dev/null; then break; fi
 	sleep 0.1; i=$((i + 1))
 done
