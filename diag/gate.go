@@ -45,6 +45,7 @@ var (
 // WrongPINError is a wrong PIN with attempts left before the lockout.
 type WrongPINError struct{ AttemptsLeft int }
 
+// Error says how many attempts are left.
 func (e *WrongPINError) Error() string {
 	return fmt.Sprintf("diag: wrong PIN, %d attempt(s) left", e.AttemptsLeft)
 }
@@ -62,6 +63,7 @@ type LockedError struct {
 	JustLocked bool
 }
 
+// Error says how long entry stays locked.
 func (e *LockedError) Error() string {
 	return fmt.Sprintf("diag: technician entry locked for %s", e.Remaining.Round(time.Second))
 }
@@ -117,8 +119,10 @@ type Options struct {
 	Quit func()
 	// OnSessionEnd, when set, is called when a technician session ends,
 	// for whatever reason; the screens go back to the citizen home screen.
-	// It runs on the goroutine that ended the session (the idle timer's
-	// for EndIdle): a Fyne screen hands it to fyne.Do.
+	// The ended session is passed so that a screen can tell the end of a
+	// replaced session (EndReplaced) from the end of its own. It runs on
+	// the goroutine that ended the session (the idle timer's for EndIdle):
+	// a Fyne screen hands it to fyne.Do.
 	OnSessionEnd func(*Session, EndReason)
 }
 
@@ -138,6 +142,9 @@ type Gate struct {
 	// enter serialises PIN checks: argon2id takes tens of milliseconds and
 	// two keypads (there is one) must not race the failure count.
 	enter sync.Mutex
+	// change serialises configuration changes (device moves with their
+	// roll-back, settings, PIN), so one's roll-back never undoes another.
+	change sync.Mutex
 
 	mu        sync.Mutex
 	state     gateState
@@ -170,6 +177,11 @@ func Open(o Options) (*Gate, error) {
 	}
 	if o.ProbeTimeout <= 0 {
 		o.ProbeTimeout = 5 * time.Second
+	}
+	if o.Config.DataDir == "" {
+		// The lockout state lives there; without it a reboot would reset
+		// the count.
+		return nil, errors.New("diag: Options.Config.DataDir is required")
 	}
 	o.Version, o.BuildDate = buildIdentity(o.Version, o.BuildDate)
 	cf, err := openConfigFile(o.ConfigPath, o.Config)

@@ -129,3 +129,33 @@ func TestScrub(t *testing.T) {
 		}
 	}
 }
+
+// FuzzScrub: whatever a log line holds, no 18-character ID number or
+// mobile number survives scrub, and text without digits is unchanged.
+func FuzzScrub(f *testing.F) {
+	f.Add(`{"id":"11010519491231002X","phone":"13912345678"}`)
+	f.Add("seq 1739000000123456789")
+	f.Add("无数字的中文")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := scrub(s)
+		for i := 0; i+18 <= len(out); i++ {
+			run := out[i : i+18]
+			if (i == 0 || !isDigit(out[i-1])) && allDigits(run[:17]) && (isDigit(run[17]) || run[17] == 'X' || run[17] == 'x') &&
+				(i+18 == len(out) || !isAlnum(out[i+18])) {
+				t.Fatalf("ID-shaped %q survived in %q", run, out)
+			}
+		}
+		if !strings.ContainsAny(s, "0123456789") && out != s {
+			t.Fatalf("scrub changed %q to %q", s, out)
+		}
+	})
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}

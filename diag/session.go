@@ -256,6 +256,8 @@ func (s *Session) ChangePIN(ctx context.Context, newPIN string) error {
 	if err != nil {
 		return err
 	}
+	s.g.change.Lock()
+	defer s.g.change.Unlock()
 	saved, err := s.g.cfg.update(func(c *config.Config) { c.Diag.PINHash = hash })
 	if err != nil {
 		s.g.audit.record(ctx, ActionPINChange, "PIN change failed: configuration not saved")

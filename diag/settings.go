@@ -113,6 +113,8 @@ func (s *Session) ApplyDevice(ctx context.Context, k devices.Kind, port string, 
 	if !slices.Contains(Bauds, baud) {
 		return fmt.Errorf("diag: baud %d: choose one of %v", baud, Bauds)
 	}
+	s.g.change.Lock()
+	defer s.g.change.Unlock()
 	live := s.g.cfg.live()
 	cur, err := deviceConfig(&live, k)
 	if err != nil {
@@ -241,6 +243,8 @@ func (s *Session) ApplySettings(ctx context.Context, st Settings) (ApplyResult, 
 	if err := s.begin(); err != nil {
 		return ApplyResult{}, err
 	}
+	s.g.change.Lock()
+	defer s.g.change.Unlock()
 	old := s.g.cfg.live()
 	apply := func(c *config.Config) {
 		c.UI.HallName = strings.TrimSpace(st.HallName)

@@ -283,3 +283,20 @@ func FuzzDecodeTraffic(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDecodeTraffic decodes a full ID reader tap (8 frames each way,
+// one of them a card reply), what the traffic screen does on each refresh.
+func BenchmarkDecodeTraffic(b *testing.B) {
+	var frames []serial.Frame
+	for i := range 8 {
+		frames = append(frames, frame(serial.Out, idcard.CmdFindCard.Frame()))
+		if i == 4 {
+			frames = append(frames, frame(serial.In, cardReply(b)))
+		} else {
+			frames = append(frames, frame(serial.In, idcard.EncodeReply(0, 0, 0x80, nil)))
+		}
+	}
+	for b.Loop() {
+		DecodeTraffic(devices.IDCard, frames)
+	}
+}
