@@ -152,7 +152,7 @@ func TestBridgeWithFyneDo(t *testing.T) {
 // TestClockTicksThroughBridge: the status bar clock changes only when the
 // UI goroutine drains the bridge.
 func TestClockTicksThroughBridge(t *testing.T) {
-	h := newHarness(t, Deps{})
+	h := newHarness(t, nil)
 	before := h.k.status.clock.Text
 	if !h.clk.WaitPending(1, time.Second) {
 		t.Fatal("the clock goroutine armed no timer")

@@ -79,7 +79,7 @@ func (l *cardLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	// The card is an ID-1 card (85.6 × 54 mm) hovering just above the
 	// sensing area, its shadow already on it.
 	cw, ch := float32(0.46), float32(0.46*54/85.6*4/3)
-	place(l.shadow, 0.29, 0.47, cw, ch)
+	place(l.shadow, 0.265, 0.23, cw, ch)
 	l.shadow.CornerRadius = radius
 	place(l.card, 0.25, 0.20, cw, ch)
 	l.card.CornerRadius = radius

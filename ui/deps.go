@@ -1,27 +1,35 @@
 package ui
 
 import (
-	"hallkiosk/clock"
+	"hallkiosk/backoffice/api"
+	"hallkiosk/flow"
 )
 
-// Session is the part of flow's idle session (*flow.Session) the kiosk
-// drives: it reports input and the citizen's choices; the session answers
-// with snapshots (Kiosk.SessionChanged). A nil *flow.Session is valid.
-type Session interface {
-	Touch()
-	Continue()
-	Home()
-	End()
-	SetLanguage(lang string)
-	SetElder(on bool)
-}
-
 // Deps is what the kiosk's screens drive. cmd/kiosk fills it once.
+//
+// The kiosk makes the flows itself (flow.NewTicketFlow and the others, and
+// flow.Home) from Env, because each flow reports its state through an
+// OnChange callback given at construction, and the kiosk is what turns
+// those callbacks into screen updates on the UI goroutine.
 type Deps struct {
-	// Session is the idle session; nil means no idle tracking.
-	Session Session
-	// Clock tells the status bar's time; nil means the wall clock.
-	Clock clock.Clock
+	// Env holds the ports (store, printer, card reader, scanner, back
+	// office) and the clock every flow uses. Leave Env.Session nil: the
+	// kiosk makes the session from Session so that its snapshots (idle
+	// countdown, language, elder mode) reach the screen; Kiosk.Session
+	// returns it. A session made elsewhere works too, if its OnChange calls
+	// Kiosk.SessionChanged.
+	Env flow.Env
+	// Session configures the idle session (idle and countdown times,
+	// default language). Its OnChange is the kiosk's.
+	Session flow.SessionOptions
+	// Hall is the hall's name for the status bar. Empty: the name in the
+	// catalog, read from Env.Store when the kiosk starts.
+	Hall api.Text
+	// QRBase is the hall's public site for ticket QR links (flow.EncodeTicketQR).
+	QRBase string
+	// KioskNumber is this kiosk's number in its offline ticket numbers
+	// (flow.RatingOptions.KioskNumber).
+	KioskNumber int
 	// Translations replaces the bundled assets/i18n files (tests).
 	Translations *Translations
 }
@@ -33,14 +41,13 @@ func (d Deps) translations() *Translations {
 	return bundledTranslations()
 }
 
+// Session returns the idle session the kiosk made (or was given).
+func (k *Kiosk) Session() *flow.Session { return k.env.Session }
+
 // touch reports input to the idle session. Every button the kiosk builds
 // calls it first: Fyne has no global "any input" hook, so the widgets do it
-// themselves (fyne-notes 1.11).
-func (k *Kiosk) touch() {
-	if k.deps.Session != nil {
-		k.deps.Session.Touch()
-	}
-}
+// themselves (fyne-notes 1.11). A nil session is valid (flow.Session).
+func (k *Kiosk) touch() { k.env.Session.Touch() }
 
 // tap wraps fn so that it reports input before running.
 func (k *Kiosk) tap(fn func()) func() {
@@ -49,35 +56,5 @@ func (k *Kiosk) tap(fn func()) func() {
 		if fn != nil {
 			fn()
 		}
-	}
-}
-
-func (k *Kiosk) sessionSetLanguage(l Lang) {
-	if k.deps.Session != nil {
-		k.deps.Session.SetLanguage(string(l))
-	}
-}
-
-func (k *Kiosk) sessionSetElder(on bool) {
-	if k.deps.Session != nil {
-		k.deps.Session.SetElder(on)
-	}
-}
-
-func (k *Kiosk) sessionContinue() {
-	if k.deps.Session != nil {
-		k.deps.Session.Continue()
-	}
-}
-
-func (k *Kiosk) sessionHome() {
-	if k.deps.Session != nil {
-		k.deps.Session.Home()
-	}
-}
-
-func (k *Kiosk) sessionEnd() {
-	if k.deps.Session != nil {
-		k.deps.Session.End()
 	}
 }

@@ -53,75 +53,72 @@ func (q *uiQueue) len() int {
 	return len(q.fns)
 }
 
-// fakeSession records what the kiosk told the idle session.
-type fakeSession struct {
-	mu    sync.Mutex
-	calls []string
-}
-
-func (s *fakeSession) rec(c string) { s.mu.Lock(); s.calls = append(s.calls, c); s.mu.Unlock() }
-
-func (s *fakeSession) Touch()                  { s.rec("touch") }
-func (s *fakeSession) Continue()               { s.rec("continue") }
-func (s *fakeSession) Home()                   { s.rec("home") }
-func (s *fakeSession) End()                    { s.rec("end") }
-func (s *fakeSession) SetLanguage(lang string) { s.rec("lang:" + lang) }
-func (s *fakeSession) SetElder(on bool) {
-	if on {
-		s.rec("elder:on")
-	} else {
-		s.rec("elder:off")
-	}
-}
-
-func (s *fakeSession) count(c string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, x := range s.calls {
-		if x == c {
-			n++
-		}
-	}
-	return n
-}
-
-// harness is a kiosk on a fresh test app with a fake clock and a queued
-// bridge.
+// harness is a kiosk on a test app with a fake clock, a queued bridge
+// and, when given, fake ports behind the real flows.
 type harness struct {
-	t    *testing.T
-	app  fyne.App
-	k    *Kiosk
-	q    *uiQueue
-	clk  *clock.Fake
-	sess *fakeSession
+	t     *testing.T
+	app   fyne.App
+	k     *Kiosk
+	q     *uiQueue
+	clk   *clock.Fake
+	ports *ports
 }
 
-// testStart is the fake clock's start: a Tuesday morning in the hall's zone.
+// testStart is the fake clock's start: Tuesday 24 November 2026, 09:30 in
+// the hall's zone, within opening hours.
 var testStart = time.Date(2026, 11, 24, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
 
-func newHarness(t *testing.T, deps Deps) *harness {
+// newHarness builds a kiosk on a fresh test app; p may be nil (no ports:
+// screens are then shown from hand-made snapshots).
+func newHarness(t *testing.T, p *ports) *harness {
 	t.Helper()
-	return newHarnessOn(t, test.NewTempApp(t), deps)
+	return newHarnessOn(t, test.NewTempApp(t), p)
 }
 
 // newHarnessOn is newHarness on an existing test app: the screenshot test
 // shares one, since a new app drops Fyne's font cache and parsing the 11 MB
 // CJK faces again for every screen would take most of the test's time.
-func newHarnessOn(t *testing.T, app fyne.App, deps Deps) *harness {
+func newHarnessOn(t *testing.T, app fyne.App, p *ports) *harness {
 	t.Helper()
-	h := &harness{t: t, app: app, q: &uiQueue{}, clk: clock.NewFake(testStart), sess: &fakeSession{}}
-	if deps.Clock == nil {
-		deps.Clock = h.clk
+	h := &harness{t: t, app: app, q: &uiQueue{}, clk: clock.NewFake(testStart), ports: p}
+	deps := Deps{KioskNumber: 7}
+	if p != nil {
+		deps.Env = p.env()
+	} else {
+		deps.Hall = testCatalog().Hall.Name
 	}
-	if deps.Session == nil {
-		deps.Session = h.sess
-	}
+	deps.Env.Clock = h.clk
 	h.k = newKiosk(app, deps, h.q.do)
 	h.k.win.Resize(fyne.NewSize(1280, 800))
 	t.Cleanup(h.k.Close)
+	h.q.drain()
 	return h
 }
+
+// settle runs what background work posted to the UI until cond holds.
+func (h *harness) settle(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		h.q.drain()
+		if cond() {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("%s: not reached; on screen: %q", what, texts(h.content()))
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// waitShows settles until a text containing s is on screen.
+func (h *harness) waitShows(s string) {
+	h.t.Helper()
+	h.settle("show "+s, func() bool { return h.shows(s) })
+}
+
+// tr is the kiosk's translation of key in its current language.
+func (h *harness) tr(key string, kv ...any) string { return h.k.t(key, kv...) }
 
 // content returns the window's content.
 func (h *harness) content() fyne.CanvasObject { return h.k.win.Canvas().Content() }

@@ -5,18 +5,24 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
+
+	"hallkiosk/flow"
 )
 
 // The six transactions of the home screen, in their fixed order. The IDs
 // name the translation keys home.<id>.title and home.<id>.sub.
+// They are flow.Tile's codes.
 const (
 	tileTicket     = "ticket"
-	tileCheckIn    = "checkin"
+	tileCheckIn    = "check_in"
 	tileGuide      = "guide"
 	tileRating     = "rating"
 	tileSuggestion = "suggestion"
 	tileProgress   = "progress"
 )
+
+// tileID is the home tile of a flow.Tile.
+func tileID(t flow.Tile) string { return t.String() }
 
 var homeTiles = []struct {
 	id   string
@@ -31,9 +37,11 @@ var homeTiles = []struct {
 }
 
 // homeView says which home tiles cannot work now and why; a tile not in
-// Unavailable is enabled.
+// Unavailable is enabled. Limited tiles work with a restriction (tickets
+// numbered offline, no checklist printing) named by a reason code.
 type homeView struct {
 	Unavailable map[string]problemView
+	Limited     map[string]string
 }
 
 // homeScreen is the start screen: six large tiles. A tile that cannot work
@@ -59,6 +67,8 @@ func (s *homeScreen) buildUI() fyne.CanvasObject {
 			t.Reason = k.t("reason." + p.Reason)
 			t.Hint = k.adviceText(p)
 			t.Disable()
+		} else if r, ok := s.view.Limited[id]; ok {
+			t.Subtitle = k.limitedText(id, r)
 		}
 		s.tiles[id] = t
 		objs = append(objs, t)
@@ -69,6 +79,14 @@ func (s *homeScreen) buildUI() fyne.CanvasObject {
 	foot := newText(k.t("home.help"), theme.SizeNameText, false, true)
 	return container.New(layout.NewCustomPaddedLayout(pad, pad, 2*pad, 2*pad),
 		container.NewBorder(head, foot, nil, nil, grid))
+}
+
+// limitedText says what a limited tile can still do, e.g. "网络中断，仍可取号".
+func (k *Kiosk) limitedText(id, reason string) string {
+	if key := "limited." + id + "." + reason; k.tr.Has(k.lang, key) {
+		return k.t(key)
+	}
+	return k.t("limited." + id)
 }
 
 func (s *homeScreen) onTile(id string) {

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"strings"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -10,134 +10,101 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hallkiosk/flow"
 )
 
 // keypad is the in-app keypad. Fyne's desktop driver has no on-screen
 // keyboard and OS keyboards fight a full-screen window (fyne-notes 1.5), so
-// the kiosk draws its own keys and writes into its own display field: no
-// Entry, no focus, no IME. Digits always; X for the last character of ID
-// numbers; A–Z for appointment codes and receipt numbers.
+// the kiosk draws its own keys and shows the value in its own display field:
+// no Entry, no focus, no IME. The flow owns the value (flow.Input), so that
+// wiping the flow wipes what was typed; the keypad only sends keys and shows
+// the value of the flow's last snapshot. Digits always; X for the last
+// character of ID numbers; A–Z and "-" for codes and receipt numbers.
 type keypad struct {
-	// maxLen bounds the input (0 = 32).
-	maxLen int
-	// allowX adds an X key (ID numbers end in a check character that may be X).
-	allowX bool
-	// letters adds an A–Z block.
-	letters bool
+	kind  flow.InputKind
+	value string
 	// placeholder shows while the field is empty.
 	placeholder string
-	// group splits the display into groups of these lengths for reading
-	// ("6 8 4" for an ID number); nil shows the value as is.
-	group []int
 
 	deleteText, clearText, okText string
 
-	// onChange runs after every key with the new value; onOK runs on OK.
-	onChange func(string)
-	onOK     func(string)
-
-	value []rune
+	// onKey, onBackspace and onOK go to the flow; touch runs before each.
+	onKey       func(string)
+	onBackspace func()
+	onOK        func()
+	touch       func()
 
 	display *canvas.Text
 	frame   *canvas.Rectangle
 	ok      *widget.Button
-	// touch runs before every key (the idle session's input report).
-	touch func()
 }
 
-func (kp *keypad) limit() int {
-	if kp.maxLen <= 0 {
-		return 32
+// newKeypad is a keypad for the flow's field in, sending to the flow.
+func (k *Kiosk) newKeypad(in flow.Input, placeholder string, key func(string), backspace, ok func()) *keypad {
+	return &keypad{
+		kind: in.Kind, value: in.Value, placeholder: placeholder,
+		deleteText: k.t("keypad.delete"), clearText: k.t("keypad.clear"), okText: k.t("keypad.ok"),
+		onKey: key, onBackspace: backspace, onOK: ok, touch: k.touch,
 	}
-	return kp.maxLen
 }
 
-// Value returns what was typed.
-func (kp *keypad) Value() string { return string(kp.value) }
-
-// SetValue replaces the typed value (a screen rebuilt after a language or
-// elder-mode switch keeps what the citizen typed).
-func (kp *keypad) SetValue(s string) {
-	kp.value = []rune(s)
-	if len(kp.value) > kp.limit() {
-		kp.value = kp.value[:kp.limit()]
-	}
+// setValue shows the flow's new value.
+func (kp *keypad) setValue(v string) {
+	kp.value = v
 	kp.refresh()
+}
+
+func (kp *keypad) do(fn func()) {
+	if kp.touch != nil {
+		kp.touch()
+	}
+	if fn != nil {
+		fn()
+	}
 }
 
 func (kp *keypad) press(r rune) {
-	if len(kp.value) >= kp.limit() {
-		return
-	}
-	kp.value = append(kp.value, r)
-	kp.changed()
+	kp.do(func() {
+		if kp.onKey != nil {
+			kp.onKey(string(r))
+		}
+	})
 }
 
-func (kp *keypad) backspace() {
-	if len(kp.value) == 0 {
-		return
-	}
-	kp.value = kp.value[:len(kp.value)-1]
-	kp.changed()
-}
+func (kp *keypad) backspace() { kp.do(kp.onBackspace) }
 
+// clear deletes every character; flows offer only Backspace, so that a
+// wipe and a correction are one code path.
 func (kp *keypad) clear() {
-	if len(kp.value) == 0 {
-		return
-	}
-	kp.value = kp.value[:0]
-	kp.changed()
+	kp.do(func() {
+		for range []rune(kp.value) {
+			if kp.onBackspace != nil {
+				kp.onBackspace()
+			}
+		}
+	})
 }
 
 func (kp *keypad) submit() {
-	if len(kp.value) == 0 || kp.onOK == nil {
+	if kp.value == "" {
 		return
 	}
-	kp.onOK(string(kp.value))
-}
-
-func (kp *keypad) changed() {
-	kp.refresh()
-	if kp.onChange != nil {
-		kp.onChange(string(kp.value))
-	}
-}
-
-// shown is the display text: the value in groups, or the placeholder.
-func (kp *keypad) shown() string {
-	if len(kp.value) == 0 {
-		return kp.placeholder
-	}
-	if len(kp.group) == 0 {
-		return string(kp.value)
-	}
-	var parts []string
-	rest := kp.value
-	for _, n := range kp.group {
-		if len(rest) == 0 {
-			break
-		}
-		n = min(n, len(rest))
-		parts = append(parts, string(rest[:n]))
-		rest = rest[n:]
-	}
-	if len(rest) > 0 {
-		parts = append(parts, string(rest))
-	}
-	return strings.Join(parts, " ")
+	kp.do(kp.onOK)
 }
 
 func (kp *keypad) refresh() {
 	if kp.display == nil {
 		return
 	}
-	kp.display.Text = kp.shown()
-	if len(kp.value) == 0 {
+	if kp.value == "" {
+		kp.display.Text = kp.placeholder
 		kp.display.Color = theme.Color(theme.ColorNamePlaceHolder)
 		kp.display.TextStyle.Bold = false
 		kp.frame.StrokeColor = theme.Color(theme.ColorNameInputBorder)
 		kp.ok.Disable()
 	} else {
+		kp.display.Text = kp.value
 		kp.display.Color = theme.Color(theme.ColorNameForeground)
 		kp.display.TextStyle.Bold = true
 		kp.frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
@@ -147,54 +114,43 @@ func (kp *keypad) refresh() {
 	kp.frame.Refresh()
 }
 
-// key returns a keypad key for one character.
-func (kp *keypad) key(label string, tap func()) fyne.CanvasObject {
-	return newKey(label, func() {
-		if kp.touch != nil {
-			kp.touch()
-		}
-		tap()
-	})
-}
-
 // button returns one of the keypad's word buttons (删除, 清空, 确定).
-func (kp *keypad) button(label string, icon fyne.Resource, imp widget.Importance, tap func()) *widget.Button {
-	return newButton(label, icon, imp, func() {
-		if kp.touch != nil {
-			kp.touch()
-		}
-		tap()
-	})
+func (kp *keypad) button(label string, icon fyne.Resource, imp widget.Importance, tap func()) fyne.CanvasObject {
+	b := newButton(label, icon, imp, tap)
+	if label == kp.okText {
+		kp.ok = b
+	}
+	return minSize(b, fyne.NewSize(theme.Size(sizeNameKeyWidth), theme.Size(sizeNameKey)))
 }
 
 func (kp *keypad) digitBlock() fyne.CanvasObject {
 	var keys []fyne.CanvasObject
 	for _, r := range "123456789" {
-		keys = append(keys, kp.key(string(r), func() { kp.press(r) }))
+		keys = append(keys, newKey(string(r), func() { kp.press(r) }))
 	}
-	if kp.allowX {
-		keys = append(keys, kp.key("X", func() { kp.press('X') }))
+	if kp.kind == flow.InputIDTail {
+		keys = append(keys, newKey("X", func() { kp.press('X') }))
 	} else {
 		keys = append(keys, layout.NewSpacer())
 	}
-	keys = append(keys, kp.key("0", func() { kp.press('0') }))
-	h := theme.Size(sizeNameKey)
-	del := kp.button(kp.deleteText, theme.ContentUndoIcon(), widget.MediumImportance, kp.backspace)
-	keys = append(keys, minSize(del, fyne.NewSize(h, h)))
+	keys = append(keys, newKey("0", func() { kp.press('0') }))
+	keys = append(keys, newKey(kp.deleteText, kp.backspace))
 	return container.NewGridWithColumns(3, keys...)
 }
 
 func (kp *keypad) letterBlock() fyne.CanvasObject {
 	var keys []fyne.CanvasObject
 	for r := 'A'; r <= 'Z'; r++ {
-		keys = append(keys, kp.key(string(r), func() { kp.press(r) }))
+		keys = append(keys, newKey(string(r), func() { kp.press(r) }))
 	}
+	keys = append(keys, newKey("-", func() { kp.press('-') }))
 	return container.NewGridWithColumns(7, keys...)
 }
 
-// buildUI returns the display field above the keys, with 清空 and 确定 under
-// them.
-func (kp *keypad) buildUI() fyne.CanvasObject {
+// buildUI returns the keypad with info (hints, a problem line) above its
+// display field and 清空/确定: beside the keys in landscape, above them in
+// portrait. Codes get the letter block beside the digits.
+func (kp *keypad) buildUI(info ...fyne.CanvasObject) fyne.CanvasObject {
 	kp.display = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	kp.display.TextSize = theme.Size(sizeNameDisplayText)
 	kp.display.Alignment = fyne.TextAlignCenter
@@ -203,19 +159,21 @@ func (kp *keypad) buildUI() fyne.CanvasObject {
 	kp.frame.CornerRadius = theme.Size(theme.SizeNameInputRadius)
 	pad := theme.Size(theme.SizeNameInnerPadding)
 	field := container.NewStack(kp.frame,
-		container.New(layout.NewCustomPaddedLayout(pad/2, pad/2, pad, pad), kp.display))
+		container.New(layout.NewCustomPaddedLayout(pad/2, pad/2, pad, pad), fitted(kp.display)))
 
-	kp.ok = kp.button(kp.okText, theme.ConfirmIcon(), widget.HighImportance, kp.submit)
-	clr := kp.button(kp.clearText, theme.ContentClearIcon(), widget.MediumImportance, kp.clear)
-	h := theme.Size(sizeNameKey)
-	actions := container.NewGridWithColumns(2, minSize(clr, fyne.NewSize(h, h)), minSize(kp.ok, fyne.NewSize(h, h)))
+	clr := kp.button(kp.clearText, nil, widget.MediumImportance, kp.clear)
+	ok := kp.button(kp.okText, theme.ConfirmIcon(), widget.HighImportance, kp.submit)
+	actions := container.NewGridWithColumns(2, clr, ok)
 
 	var keys fyne.CanvasObject = kp.digitBlock()
-	if kp.letters {
-		keys = container.New(&flex{weights: []float32{7, 3}}, kp.letterBlock(), kp.digitBlock())
+	weights := []float32{1, 1}
+	if kp.kind == flow.InputAlnum {
+		keys = container.New(&flex{weights: []float32{7, 3}}, kp.letterBlock(), keys)
+		weights = []float32{2, 3}
 	}
 	kp.refresh()
-	return container.NewVBox(field, keys, actions)
+	side := container.NewVBox(append(info, field, actions)...)
+	return container.New(&flex{weights: weights}, side, container.NewVBox(keys, layout.NewSpacer()))
 }
 
 // isElder reports whether the current app theme is the elder-mode theme.
@@ -266,6 +224,9 @@ func (k *key) CreateRenderer() fyne.WidgetRenderer {
 	bg.CornerRadius = theme.Size(theme.SizeNameInputRadius)
 	txt := canvas.NewText(k.label, theme.Color(theme.ColorNameForeground))
 	txt.TextSize = theme.Size(sizeNameDisplayText) * 0.8
+	if utf8.RuneCountInString(k.label) > 1 {
+		txt.TextSize = theme.Size(theme.SizeNameText) // a word: 删除
+	}
 	txt.TextStyle.Bold = true
 	txt.Alignment = fyne.TextAlignCenter
 	return &keyRenderer{k: k, bg: bg, txt: txt}
@@ -284,9 +245,10 @@ func (r *keyRenderer) Layout(s fyne.Size) {
 	r.txt.Resize(fyne.NewSize(s.Width, m.Height))
 }
 
+// MinSize is at least 60 dp wide and a key high: seven letter columns must
+// fit beside the digits on a 1280-pixel panel.
 func (r *keyRenderer) MinSize() fyne.Size {
-	h := theme.Size(sizeNameKey)
-	return r.txt.MinSize().Max(fyne.NewSize(h, h))
+	return r.txt.MinSize().Max(fyne.NewSize(theme.Size(sizeNameKeyWidth), theme.Size(sizeNameKey)))
 }
 
 func (r *keyRenderer) Refresh() {

@@ -1,10 +1,10 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -12,20 +12,24 @@ import (
 
 	"hallkiosk/backoffice/api"
 	"hallkiosk/clock"
+	"hallkiosk/flow"
 )
 
 // screen is one screen of the kiosk. buildUI builds its widgets from the
-// screen's state; the kiosk calls it again after a language or elder-mode
-// switch, so a screen keeps everything the citizen entered in its fields,
+// screen's state (the last flow snapshot); the kiosk calls it again after a
+// language or elder-mode switch, so a screen keeps its state in fields,
 // never only in widgets.
 type screen interface {
 	buildUI() fyne.CanvasObject
 }
 
-// leaver is a screen that must let go of something (cancel a flow, wipe
-// personal data) when the kiosk leaves it.
-type leaver interface {
-	leave()
+// flowScreen is a screen driven by a flow: start begins the transaction,
+// refresh asks the flow for a new snapshot (after elder mode changed its
+// page size).
+type flowScreen interface {
+	screen
+	start()
+	refresh()
 }
 
 // Kiosk is the kiosk's window and the screens in it.
@@ -33,6 +37,7 @@ type Kiosk struct {
 	app  fyne.App
 	win  fyne.Window
 	deps Deps
+	env  flow.Env
 	tr   *Translations
 	br   *bridge
 	clk  clock.Clock
@@ -43,9 +48,17 @@ type Kiosk struct {
 	online  bool
 	hall    api.Text
 	current screen
-	home    *homeScreen
 	status  *statusBar
 	idle    *idleOverlay
+
+	homeFlow *flow.Home
+	home     *homeScreen
+	ticket   *ticketScreen
+	checkIn  *checkInScreen
+	guide    *guideScreen
+	rating   *ratingScreen
+	suggest  *suggestionScreen
+	progress *progressScreen
 
 	root    *fyne.Container // frame + overlay
 	frame   *fyne.Container // status bar above the screen
@@ -53,8 +66,10 @@ type Kiosk struct {
 	overlay *fyne.Container // the idle countdown, when shown
 }
 
-// New builds the kiosk's window on app: the kiosk theme, the status bar and
-// the home screen. It does not show the window; call Show.
+// New builds the kiosk's window on app: the kiosk theme, the status bar,
+// the flows and the home screen, and starts the background work (the home
+// tiles' availability checks, the clock). It does not show the window;
+// call Show. Close stops everything.
 func New(app fyne.App, deps Deps) *Kiosk {
 	return newKiosk(app, deps, fyne.Do)
 }
@@ -66,17 +81,30 @@ func newKiosk(app fyne.App, deps Deps, do func(func())) *Kiosk {
 	k := &Kiosk{
 		app:    app,
 		deps:   deps,
+		env:    deps.Env,
 		tr:     deps.translations(),
 		br:     newBridge(do),
-		clk:    clock.Or(deps.Clock),
+		clk:    clock.Or(deps.Env.Clock),
 		lang:   Chinese,
 		online: true,
+		hall:   deps.Hall,
+	}
+	if k.env.Session == nil {
+		opts := deps.Session
+		if opts.Clock == nil {
+			opts.Clock = deps.Env.Clock
+		}
+		opts.OnChange = k.SessionChanged
+		k.env.Session = flow.NewSession(opts)
+	}
+	if Lang(k.env.Session.Language()) == English {
+		k.lang = English
 	}
 	app.Settings().SetTheme(NewTheme(false))
 	k.win = app.NewWindow(k.t("app.title"))
 	// A main menu would get a Quit item from the driver (fyne-notes 1.1), so
 	// the kiosk sets none; closing is intercepted and ignored: only the
-	// technician mode or the OS may end the kiosk.
+	// technician or the OS ends the kiosk.
 	k.win.SetCloseIntercept(func() {})
 	k.win.SetPadded(false)
 	// A hardware key press is input too (fyne-notes 1.11).
@@ -90,9 +118,70 @@ func newKiosk(app fyne.App, deps Deps, do func(func())) *Kiosk {
 	k.frame = container.NewBorder(nil, nil, nil, nil, k.host)
 	k.root = container.NewStack(k.frame, k.overlay)
 	k.win.SetContent(k.root)
-	k.wire()
+
+	k.makeScreens()
+	k.homeFlow = flow.NewHome(k.env, flow.HomeOptions{OnChange: func(st []flow.TileStatus) {
+		k.br.post(func() { k.onTiles(st) })
+	}})
 	k.goHome()
+	k.homeFlow.Run()
+	k.startClock(10 * time.Second)
+	if k.hall.Zh == "" {
+		k.loadHall()
+	}
 	return k
+}
+
+// makeScreens builds each transaction's flow, with its OnChange bound to
+// its screen through the bridge.
+func (k *Kiosk) makeScreens() {
+	env := k.env
+	po := flow.PrintOptions{Text: k.printText, QRBase: k.deps.QRBase}
+	k.home = &homeScreen{k: k, open: k.openTile}
+
+	k.ticket = &ticketScreen{k: k}
+	k.ticket.f = flow.NewTicketFlow(env, flow.TicketOptions{Print: po, OnChange: func(s flow.TicketSnapshot) {
+		k.br.post(func() { k.ticket.update(s) })
+	}})
+	k.checkIn = &checkInScreen{k: k}
+	k.checkIn.f = flow.NewCheckInFlow(env, flow.CheckInOptions{Print: po, OnChange: func(s flow.CheckInSnapshot) {
+		k.br.post(func() { k.checkIn.update(s) })
+	}})
+	k.guide = &guideScreen{k: k}
+	k.guide.f = flow.NewGuideFlow(env, flow.GuideOptions{Text: k.printText, OnChange: func(s flow.GuideSnapshot) {
+		k.br.post(func() { k.guide.update(s) })
+	}})
+	k.rating = &ratingScreen{k: k}
+	k.rating.f = flow.NewRatingFlow(env, flow.RatingOptions{KioskNumber: k.deps.KioskNumber, OnChange: func(s flow.RatingSnapshot) {
+		k.br.post(func() { k.rating.update(s) })
+	}})
+	k.suggest = &suggestionScreen{k: k}
+	k.suggest.f = flow.NewSuggestionFlow(env, flow.SuggestionOptions{OnChange: func(s flow.SuggestionSnapshot) {
+		k.br.post(func() { k.suggest.update(s) })
+	}})
+	k.progress = &progressScreen{k: k}
+	k.progress.f = flow.NewProgressFlow(env, flow.ProgressOptions{OnChange: func(s flow.ProgressSnapshot) {
+		k.br.post(func() { k.progress.update(s) })
+	}})
+}
+
+// loadHall reads the hall's name from the catalog, off the UI goroutine.
+func (k *Kiosk) loadHall() {
+	store := k.env.Store
+	if store == nil {
+		return
+	}
+	k.br.run(func(ctx context.Context) func() {
+		cat, err := store.Catalog(ctx)
+		if err != nil || cat == nil {
+			return nil
+		}
+		name := cat.Hall.Name
+		return func() {
+			k.hall = name
+			k.render()
+		}
+	})
 }
 
 // Window returns the kiosk's window (tests and cmd/kiosk's technician mode
@@ -111,12 +200,42 @@ func (k *Kiosk) Show(fullScreen bool, size fyne.Size) {
 	k.win.Show()
 }
 
-// Close stops the kiosk's background goroutines (the clock, flow
-// subscriptions) and closes the window.
+// Close stops the kiosk's background work (availability checks, the clock,
+// the session's timer) and closes the window.
 func (k *Kiosk) Close() {
-	k.unwire()
+	k.homeFlow.Stop()
+	k.env.Session.Close()
 	k.br.close()
 	k.win.Close()
+}
+
+// SessionChanged takes a snapshot of the idle session; any goroutine may
+// call it (it is the session's OnChange). The countdown, a language or
+// elder-mode change and the return home after a timeout reach the screen
+// through the bridge.
+func (k *Kiosk) SessionChanged(s flow.SessionSnapshot) {
+	k.br.post(func() { k.onSession(s) })
+}
+
+func (k *Kiosk) onSession(s flow.SessionSnapshot) {
+	if l := Lang(s.Language); l != k.lang && (l == Chinese || l == English) {
+		k.applyLanguage(l)
+	}
+	if s.Elder != k.elder {
+		k.applyElder(s.Elder)
+	}
+	switch {
+	case s.State == flow.SessionWarning:
+		k.showCountdown(s.Remaining)
+	default:
+		k.hideCountdown()
+	}
+	// Only a timeout sends the kiosk home from here: End and Home are the
+	// kiosk's own buttons, which went home already, and acting on their
+	// (late) snapshots could undo a tap the next citizen made meanwhile.
+	if s.Expired {
+		k.goHome()
+	}
 }
 
 // t translates key into the kiosk's current language.
@@ -145,12 +264,42 @@ func (k *Kiosk) formatClock(t time.Time) string {
 	return k.t("format.date_time", "Month", int(t.Month()), "Day", t.Day(), "Time", t.Format("15:04"))
 }
 
-// show makes s the current screen. Results still on their way for the
-// previous screen are dropped (bridge generation).
-func (k *Kiosk) show(s screen) {
-	if l, ok := k.current.(leaver); ok && k.current != s {
-		l.leave()
+// goHome shows the home screen and asks for fresh tile statuses.
+func (k *Kiosk) goHome() {
+	k.show(k.home)
+	if k.homeFlow != nil {
+		k.homeFlow.Refresh()
 	}
+}
+
+// openTile starts the transaction of a home tile.
+func (k *Kiosk) openTile(id string) {
+	switch id {
+	case tileTicket:
+		k.startFlow(k.ticket)
+	case tileCheckIn:
+		k.startFlow(k.checkIn)
+	case tileGuide:
+		k.startFlow(k.guide)
+	case tileRating:
+		k.startFlow(k.rating)
+	case tileSuggestion:
+		k.startFlow(k.suggest)
+	case tileProgress:
+		k.startFlow(k.progress)
+	}
+}
+
+// startFlow shows a transaction's screen and starts its flow. The flow
+// makes itself the session's transaction, which wipes the previous one.
+func (k *Kiosk) startFlow(s flowScreen) {
+	k.show(s)
+	s.start()
+}
+
+// show makes s the current screen. Work still running for the previous
+// screen is dropped (bridge generation).
+func (k *Kiosk) show(s screen) {
 	k.br.next()
 	k.current = s
 	k.render()
@@ -168,7 +317,7 @@ func (k *Kiosk) render() {
 	}
 }
 
-// refreshScreen rebuilds only the current screen (its state changed).
+// refreshScreen rebuilds s if it is on screen (its state changed).
 func (k *Kiosk) refreshScreen(s screen) {
 	if k.current != s {
 		return
@@ -184,7 +333,7 @@ func (k *Kiosk) setLanguage(l Lang) {
 		return
 	}
 	k.applyLanguage(l)
-	k.sessionSetLanguage(l)
+	k.env.Session.SetLanguage(string(l))
 }
 
 func (k *Kiosk) applyLanguage(l Lang) {
@@ -194,21 +343,44 @@ func (k *Kiosk) applyLanguage(l Lang) {
 }
 
 // setElder switches elder mode: a theme with larger sizes, applied live
-// (Fyne refreshes every widget on SetTheme), and screens rebuilt so their
-// pages hold fewer, larger items.
+// (Fyne refreshes every widget on SetTheme); the screens are rebuilt and the
+// flow asked for its page again, since elder pages hold fewer items.
 func (k *Kiosk) setElder(on bool) {
 	k.touch()
 	if on == k.elder {
 		return
 	}
+	k.env.Session.SetElder(on)
 	k.applyElder(on)
-	k.sessionSetElder(on)
 }
 
 func (k *Kiosk) applyElder(on bool) {
 	k.elder = on
 	k.app.Settings().SetTheme(NewTheme(on))
 	k.render()
+	if fs, ok := k.current.(flowScreen); ok {
+		fs.refresh()
+	}
+}
+
+// onTiles shows the home tiles' availability and the offline badge.
+func (k *Kiosk) onTiles(st []flow.TileStatus) {
+	v := homeView{Unavailable: map[string]problemView{}, Limited: map[string]string{}}
+	online := true
+	for _, s := range st {
+		id := tileID(s.Tile)
+		switch {
+		case !s.Enabled:
+			v.Unavailable[id] = problemView{Reason: s.Reason.String(), Advice: s.Reason.Advice().String()}
+		case s.Limited && s.Reason != flow.ReasonNone:
+			v.Limited[id] = s.Reason.String()
+		}
+		if s.Reason == flow.ReasonOffline {
+			online = false
+		}
+	}
+	k.home.update(v)
+	k.setOnline(online)
 }
 
 // setOnline shows or hides the offline badge.
@@ -217,7 +389,7 @@ func (k *Kiosk) setOnline(online bool) {
 		return
 	}
 	k.online = online
-	k.status.setOnline(online)
+	k.render()
 }
 
 // showCountdown shows the idle overlay with n seconds left.
@@ -235,17 +407,36 @@ func (k *Kiosk) hideCountdown() {
 	if k.overlay.Visible() {
 		k.overlay.Hide()
 		k.overlay.Objects = nil
+		k.overlay.Refresh()
 	}
 }
 
 func (k *Kiosk) onIdleContinue() {
 	k.hideCountdown()
-	k.sessionContinue()
+	k.env.Session.Continue()
 }
 
 func (k *Kiosk) onIdleHome() {
 	k.hideCountdown()
-	k.sessionEnd()
+	k.finish()
+}
+
+// finish ends the citizen's session at once (the 完成 button of a done
+// screen, 返回首页 on the countdown): their data is wiped and the next
+// citizen gets the default language and normal mode, at once rather than
+// when the session's snapshot arrives.
+func (k *Kiosk) finish() {
+	k.env.Session.End()
+	s := k.env.Session.Snapshot()
+	k.lang = Chinese
+	if Lang(s.Language) == English {
+		k.lang = English
+	}
+	if s.Elder != k.elder {
+		k.elder = s.Elder
+		k.app.Settings().SetTheme(NewTheme(s.Elder))
+	}
+	k.win.SetTitle(k.t("app.title"))
 	k.goHome()
 }
 
@@ -279,35 +470,153 @@ func (k *Kiosk) startClock(every time.Duration) {
 	k.br.every(ch, k.tick)
 }
 
-// navBar is the bottom bar of every screen but home: 返回 when there is a
-// step to go back to, and 返回首页 always.
-func (k *Kiosk) navBar(back func()) fyne.CanvasObject {
-	home := newButton(k.t("nav.home"), theme.HomeIcon(), widget.MediumImportance, func() {
-		k.touch()
-		k.sessionHome()
-		k.goHome()
-	})
-	var left fyne.CanvasObject = layout.NewSpacer()
-	if back != nil {
-		left = touchMin(newButton(k.t("nav.back"), theme.NavigateBackIcon(), widget.MediumImportance, func() {
-			k.touch()
-			back()
-		}))
-	}
-	return container.NewGridWithColumns(3, left, layout.NewSpacer(), touchMin(home))
+// button returns a button that reports input and then runs fn.
+func (k *Kiosk) button(text string, icon fyne.Resource, imp widget.Importance, fn func()) *widget.Button {
+	return newButton(text, icon, imp, k.tap(fn))
 }
 
-// page lays out a screen: title (and an optional step line) on top, the
-// body, and the navigation bar at the bottom.
+// navBar holds 返回上一步 when there is a step to go back to, and 返回首页
+// always: beside the title in landscape, at the bottom in portrait (see
+// pageLayout).
+func (k *Kiosk) navBar(back func(), extra ...fyne.CanvasObject) fyne.CanvasObject {
+	home := touchMin(k.button(k.t("nav.home"), theme.HomeIcon(), widget.MediumImportance, func() {
+		k.env.Session.Home()
+		k.goHome()
+	}))
+	var left fyne.CanvasObject
+	if back != nil {
+		left = touchMin(k.button(k.t("nav.back"), theme.NavigateBackIcon(), widget.MediumImportance, back))
+	}
+	right := home
+	if len(extra) > 0 {
+		objs := make([]fyne.CanvasObject, 0, len(extra)+1)
+		for _, e := range extra {
+			objs = append(objs, touchMin(e))
+		}
+		right = container.NewHBox(append(objs, home)...)
+	}
+	return container.NewBorder(nil, nil, left, right)
+}
+
+// page lays out a screen: the title (and the step, on the same line when it
+// fits), the navigation, and the body.
 func (k *Kiosk) page(title, step string, body fyne.CanvasObject, back func()) fyne.CanvasObject {
-	head := []fyne.CanvasObject{newText(title, theme.SizeNameHeadingText, true, true)}
-	if step != "" {
-		head = append(head, newText(step, theme.SizeNameText, false, true))
+	return k.pageWith(title, step, body, k.navBar(back))
+}
+
+// pageWith is page with its own bar (nil: none), for screens whose actions
+// replace the navigation, like a result's 完成.
+func (k *Kiosk) pageWith(title, step string, body, bar fyne.CanvasObject) fyne.CanvasObject {
+	head := block(fyne.TextAlignLeading, para{text: title, size: theme.SizeNameHeadingText, bold: true})
+	sub := block(fyne.TextAlignLeading, para{text: step})
+	if step == "" {
+		sub.Hide()
 	}
 	pad := theme.Size(theme.SizeNameInnerPadding)
-	sep := canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))
-	sep.SetMinSize(fyne.NewSize(1, theme.Size(theme.SizeNameSeparatorThickness)))
-	bottom := container.NewVBox(sep, k.navBar(back))
-	content := container.NewBorder(container.NewVBox(head...), bottom, nil, nil, body)
-	return container.New(layout.NewCustomPaddedLayout(pad, pad, 2*pad, 2*pad), content)
+	objs := []fyne.CanvasObject{head, sub, body}
+	if bar != nil {
+		objs = append(objs, bar)
+	}
+	return container.New(layout.NewCustomPaddedLayout(pad/2, pad, pad, pad), container.New(&pageLayout{}, objs...))
+}
+
+// pageLayout places a page's title, step line, body and bar. The step goes
+// beside the title when both fit on the line, under it otherwise. In
+// landscape the bar sits at the right of the title, which gives the body the
+// height a small 800-pixel panel in elder mode needs; in portrait it spans
+// the bottom, within reach of a seated citizen on a tall totem.
+type pageLayout struct{ portrait bool }
+
+func (l *pageLayout) parts(objs []fyne.CanvasObject) (title, step *widget.RichText, body, bar fyne.CanvasObject) {
+	title, step, body = objs[0].(*widget.RichText), objs[1].(*widget.RichText), objs[2]
+	if len(objs) > 3 {
+		bar = objs[3]
+	}
+	return title, step, body, bar
+}
+
+// oneLine is the width rt needs to stay on one line.
+func oneLine(rt *widget.RichText) float32 {
+	w := float32(0)
+	for _, seg := range rt.Segments {
+		if ts, ok := seg.(*widget.TextSegment); ok {
+			w += fyne.MeasureText(ts.Text, theme.Size(ts.Style.SizeName), ts.Style.TextStyle).Width
+		}
+	}
+	return w + 2*theme.Size(theme.SizeNameInnerPadding)
+}
+
+// head lays the title and step out in width w from y; it returns the height.
+func (l *pageLayout) head(title, step *widget.RichText, w float32, pos fyne.Position) float32 {
+	tw := oneLine(title)
+	if !step.Visible() {
+		th := textHeight(title, w)
+		title.Move(pos)
+		title.Resize(fyne.NewSize(w, th))
+		return th
+	}
+	if sw := oneLine(step); tw+sw <= w {
+		th, sh := textHeight(title, tw), textHeight(step, w-tw)
+		title.Move(pos)
+		title.Resize(fyne.NewSize(tw, th))
+		step.Move(pos.AddXY(tw, th-sh-2)) // on the title's baseline, near enough
+		step.Resize(fyne.NewSize(w-tw, sh))
+		return th
+	}
+	th := textHeight(title, w)
+	ip := theme.Size(theme.SizeNameInnerPadding)
+	sh := textHeight(step, w)
+	title.Move(pos)
+	title.Resize(fyne.NewSize(w, th))
+	step.Move(pos.AddXY(0, th-ip))
+	step.Resize(fyne.NewSize(w, sh))
+	return th + sh - ip
+}
+
+func (l *pageLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	l.portrait = s.Height > s.Width
+	title, step, body, bar := l.parts(objs)
+	gap := theme.Size(theme.SizeNamePadding)
+	// A bar too wide to leave the title a third of the line goes below.
+	if l.portrait || bar == nil || bar.MinSize().Width > s.Width*2/3 {
+		barH := float32(0)
+		if bar != nil {
+			barH = bar.MinSize().Height
+			bar.Move(fyne.NewPos(0, s.Height-barH))
+			bar.Resize(fyne.NewSize(s.Width, barH))
+			barH += gap
+		}
+		hh := l.head(title, step, s.Width, fyne.NewPos(0, 0))
+		body.Move(fyne.NewPos(0, hh+gap))
+		body.Resize(fyne.NewSize(s.Width, s.Height-hh-gap-barH))
+		return
+	}
+	bm := bar.MinSize()
+	hw := s.Width - bm.Width - gap
+	hh := l.head(title, step, hw, fyne.NewPos(0, 0))
+	top := max(hh, bm.Height)
+	if hh < top { // centre the head on the bar
+		l.head(title, step, hw, fyne.NewPos(0, (top-hh)/2))
+	}
+	bar.Move(fyne.NewPos(s.Width-bm.Width, (top-bm.Height)/2))
+	bar.Resize(bm)
+	body.Move(fyne.NewPos(0, top+gap))
+	body.Resize(fyne.NewSize(s.Width, s.Height-top-gap))
+}
+
+func (l *pageLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	title, step, body, bar := l.parts(objs)
+	gap := theme.Size(theme.SizeNamePadding)
+	hm, bd := title.MinSize(), body.MinSize()
+	if step.Visible() {
+		hm.Height += step.MinSize().Height - theme.Size(theme.SizeNameInnerPadding)
+	}
+	if bar == nil {
+		return fyne.NewSize(max(hm.Width, bd.Width), hm.Height+gap+bd.Height)
+	}
+	bm := bar.MinSize()
+	if l.portrait {
+		return fyne.NewSize(max(hm.Width, bd.Width, bm.Width), hm.Height+bd.Height+bm.Height+2*gap)
+	}
+	return fyne.NewSize(max(hm.Width+gap+bm.Width, bd.Width), max(hm.Height, bm.Height)+gap+bd.Height)
 }

@@ -1,10 +1,9 @@
 package ui
 
 import (
-	"math"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+	"math"
 )
 
 // The kiosk runs in landscape (1920×1080, 1280×800) and portrait (1080×1920)
@@ -19,12 +18,21 @@ import (
 // fewer. Cells keep their place when a page has fewer items, so the last page
 // of a list does not stretch its tiles.
 type tileGrid struct {
-	n        int
+	n int
+	// line puts all cells in one row (landscape) or one column
+	// (portrait): a five-level scale reads as a line, not a block.
+	line     bool
 	portrait bool
 }
 
 func (g *tileGrid) dims(portrait bool) (cols, rows int) {
 	n := max(g.n, 1)
+	if g.line {
+		if portrait {
+			return 1, n
+		}
+		return n, 1
+	}
 	if portrait {
 		cols = 2
 		if n <= 3 {
@@ -100,21 +108,12 @@ func (f *flex) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 	if !f.portrait {
 		avail := size.Width - pad*float32(len(vis)-1)
-		// Give every child at least its minimum width, then share the rest.
-		var mins float32
-		for _, o := range vis {
-			mins += o.MinSize().Width
-		}
-		spare := float32(math.Max(0, float64(avail-mins)))
+		ws := shares(vis, avail, f.weight)
 		x := float32(0)
 		for i, o := range vis {
-			w := o.MinSize().Width + spare*f.weight(i)/total
-			if mins > avail { // squeezed: fall back to pure proportions
-				w = avail * f.weight(i) / total
-			}
 			o.Move(fyne.NewPos(x, 0))
-			o.Resize(fyne.NewSize(w, size.Height))
-			x += w + pad
+			o.Resize(fyne.NewSize(ws[i], size.Height))
+			x += ws[i] + pad
 		}
 		return
 	}
@@ -154,6 +153,52 @@ func (f *flex) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		}
 	}
 	return s
+}
+
+// shares splits avail by weight, then lifts any child below its minimum
+// width to that minimum, taking the difference from the others in
+// proportion; when even the minimums do not fit, it falls back to weights.
+func shares(objs []fyne.CanvasObject, avail float32, weight func(int) float32) []float32 {
+	ws := make([]float32, len(objs))
+	fixed := make([]bool, len(objs))
+	for range len(objs) {
+		var free, total float32 = avail, 0
+		for i, o := range objs {
+			if fixed[i] {
+				free -= o.MinSize().Width
+			} else {
+				total += weight(i)
+			}
+		}
+		changed := false
+		for i, o := range objs {
+			if fixed[i] {
+				ws[i] = o.MinSize().Width
+				continue
+			}
+			ws[i] = free * weight(i) / total
+			if ws[i] < o.MinSize().Width && free > 0 {
+				fixed[i], changed = true, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	var sum float32
+	for _, w := range ws {
+		sum += w
+	}
+	if sum > avail+0.5 {
+		var total float32
+		for i := range objs {
+			total += weight(i)
+		}
+		for i := range objs {
+			ws[i] = avail * weight(i) / total
+		}
+	}
+	return ws
 }
 
 func visible(objs []fyne.CanvasObject) []fyne.CanvasObject {

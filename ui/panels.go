@@ -8,9 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 )
 
 // problemView is a failure as the screens show it: flow.Problem's codes
@@ -27,13 +25,14 @@ type problemView struct {
 // apply (try again, another method …) as large buttons. Every failure screen
 // is one of these, so no failure is ever a dead end.
 func (k *Kiosk) problemPanel(p problemView, actions ...fyne.CanvasObject) fyne.CanvasObject {
-	title := coloredWrap(k.t("reason."+p.Reason), colorNameProblemForeground, theme.SizeNameSubHeadingText, true)
-	advice := newText(k.adviceText(p), theme.SizeNameText, false, true)
+	text := block(fyne.TextAlignLeading,
+		para{text: k.t("reason." + p.Reason), size: theme.SizeNameSubHeadingText, bold: true, color: colorNameProblemForeground},
+		para{text: k.adviceText(p)},
+	)
 	icon := coloredIcon(theme.WarningIcon(), colorNameProblemForeground, theme.Size(sizeNameTileIcon))
-	box := container.NewVBox(container.NewBorder(nil, nil, icon, nil, title), advice)
-	card := panel(colorNameProblemBackground, box)
+	card := panel(colorNameProblemBackground, container.NewBorder(nil, nil, container.NewVBox(icon), nil, text))
 	if len(actions) == 0 {
-		return container.NewVBox(card)
+		return card
 	}
 	return container.NewVBox(card, actionRow(actions...))
 }
@@ -58,15 +57,17 @@ func actionRow(actions ...fyne.CanvasObject) fyne.CanvasObject {
 }
 
 // busyPanel shows that the kiosk is working (reading the card, printing,
-// asking the back office): an animated bar and one sentence.
+// asking the back office): one sentence, a slim animated bar, a hint.
 func busyPanel(title, hint string) fyne.CanvasObject {
-	bar := widget.NewProgressBarInfinite()
-	h := theme.Size(theme.SizeNamePadding) * 2
-	return container.NewVBox(
-		centered(title, theme.SizeNameSubHeadingText, true),
-		minSize(bar, fyne.NewSize(theme.Size(sizeNameTouchTarget)*4, h)),
-		centered(hint, theme.SizeNameText, false),
+	w := theme.Size(sizeNameTouchTarget) * 6
+	box := container.NewVBox(
+		block(fyne.TextAlignCenter, para{text: title, size: theme.SizeNameSubHeadingText, bold: true}),
+		activity(),
 	)
+	if hint != "" {
+		box.Add(block(fyne.TextAlignCenter, para{text: hint}))
+	}
+	return minSize(box, fyne.NewSize(w, 1))
 }
 
 // ticketView is an issued ticket as the result panel shows it (flow's
@@ -88,60 +89,68 @@ type ticketView struct {
 	PrintProblem *problemView
 }
 
-// ticketPanel shows the queue number very large, then people ahead, the
-// counters and any notice (offline numbering, printer failure).
-func (k *Kiosk) ticketPanel(v ticketView) fyne.CanvasObject {
-	caption := centered(k.t("ticket.your_number"), theme.SizeNameSubHeadingText, false)
+// ticketNumber is the number card: very large, in the primary colour, with
+// the service under it.
+func (k *Kiosk) ticketNumber(v ticketView) fyne.CanvasObject {
 	num := canvas.NewText(v.Number, theme.Color(theme.ColorNamePrimary))
 	num.TextSize = theme.Size(sizeNameTicketNumber)
 	num.TextStyle.Bold = true
 	num.Alignment = fyne.TextAlignCenter
+	sub := para{}
+	switch {
+	case v.Priority:
+		sub = para{text: k.t("ticket.priority"), bold: true}
+	case v.Late:
+		sub = para{text: k.t("ticket.late")}
+	}
+	return outlined(colorNameSurface, container.NewVBox(
+		block(fyne.TextAlignCenter, para{text: k.t("ticket.your_number"), size: theme.SizeNameSubHeadingText}),
+		fitted(num), // long offline numbers (A07-015) shrink to the card
+		block(fyne.TextAlignCenter, para{text: v.Service, size: theme.SizeNameSubHeadingText, bold: true}, sub),
+	))
+}
 
-	lines := []fyne.CanvasObject{caption, num}
-	if v.Service != "" {
-		lines = append(lines, centered(v.Service, theme.SizeNameSubHeadingText, true))
-	}
-	if v.Priority {
-		lines = append(lines, centered(k.t("ticket.priority"), theme.SizeNameText, false))
-	}
-	if v.Late {
-		lines = append(lines, centered(k.t("ticket.late"), theme.SizeNameText, false))
-	}
+// ticketInfo is what goes with the number: people ahead, counters, and any
+// notice (numbered offline, printing, printer failed).
+func (k *Kiosk) ticketInfo(v ticketView) fyne.CanvasObject {
+	ahead := ""
 	switch {
 	case v.PeopleAhead < 0:
-		lines = append(lines, centered(k.t("ticket.ahead_unknown"), theme.SizeNameText, false))
+		ahead = k.t("ticket.ahead_unknown")
 	case v.EstWaitMinutes > 0:
-		lines = append(lines, centered(k.t("ticket.ahead_wait", "N", v.PeopleAhead, "Min", v.EstWaitMinutes), theme.SizeNameText, false))
+		ahead = k.t("ticket.ahead_wait", "N", v.PeopleAhead, "Min", v.EstWaitMinutes)
 	default:
-		lines = append(lines, centered(k.t("ticket.ahead", "N", v.PeopleAhead), theme.SizeNameText, false))
+		ahead = k.t("ticket.ahead", "N", v.PeopleAhead)
 	}
+	counters := ""
 	if v.Counters != "" {
-		lines = append(lines, centered(k.t("ticket.counters", "Counters", v.Counters), theme.SizeNameText, false))
+		counters = k.t("ticket.counters", "Counters", v.Counters)
 	}
-	card := outlined(colorNameSurface, container.NewVBox(lines...))
-
-	var notes []fyne.CanvasObject
+	parts := []fyne.CanvasObject{block(fyne.TextAlignLeading,
+		para{text: ahead, size: theme.SizeNameSubHeadingText, bold: true},
+		para{text: counters, size: theme.SizeNameSubHeadingText},
+	)}
 	if v.Offline {
-		notes = append(notes, panel(colorNameNoticeBackground,
-			coloredWrap(k.t("ticket.offline_note"), colorNameNoticeForeground, theme.SizeNameText, false)))
+		parts = append(parts, panel(colorNameNoticeBackground, block(fyne.TextAlignLeading,
+			para{text: k.t("ticket.offline_note"), color: colorNameNoticeForeground})))
 	}
 	switch {
 	case v.Printing:
-		notes = append(notes, busyPanel(k.t("ticket.printing"), k.t("ticket.printing_hint")))
+		parts = append(parts, busyPanel(k.t("ticket.printing"), k.t("ticket.printing_hint")))
 	case v.PrintProblem != nil:
-		notes = append(notes, panel(colorNameNoticeBackground, container.NewVBox(
-			coloredWrap(k.t("ticket.print_failed"), colorNameNoticeForeground, theme.SizeNameSubHeadingText, true),
-			coloredWrap(k.t("ticket.print_failed_advice"), colorNameNoticeForeground, theme.SizeNameText, false),
+		parts = append(parts, panel(colorNameNoticeBackground, block(fyne.TextAlignLeading,
+			para{text: k.t("ticket.print_failed"), size: theme.SizeNameSubHeadingText, bold: true, color: colorNameNoticeForeground},
+			para{text: k.t("ticket.print_failed_advice"), color: colorNameNoticeForeground},
 		)))
 	default:
-		notes = append(notes, centered(k.t("ticket.take_ticket"), theme.SizeNameText, true))
+		parts = append(parts, block(fyne.TextAlignLeading, para{text: k.t("ticket.take_ticket"), bold: true}))
 	}
-	return container.NewVBox(append([]fyne.CanvasObject{card}, notes...)...)
+	return container.NewVBox(parts...)
 }
 
 // hintPanel is a pale-blue box with one or two sentences of guidance.
 func hintPanel(text string) fyne.CanvasObject {
-	return panel(colorNameInfoBackground, newText(text, theme.SizeNameText, false, true))
+	return panel(colorNameInfoBackground, block(fyne.TextAlignLeading, para{text: text}))
 }
 
 // vspace is vertical space of n paddings.
@@ -150,5 +159,3 @@ func vspace(n float32) fyne.CanvasObject {
 	r.SetMinSize(fyne.NewSize(1, n*theme.Size(theme.SizeNamePadding)))
 	return r
 }
-
-var _ = layout.NewSpacer

@@ -60,8 +60,8 @@ func (s *statusBar) buildUI() fyne.CanvasObject {
 	s.elder = newButton(k.t("status.elder"), icon, widget.MediumImportance, func() { k.setElder(!k.elder) })
 
 	s.right = container.NewHBox(
-		s.offline,
-		s.clock,
+		vcenter(s.offline),
+		vcenter(s.clock),
 		touchMin(container.NewHBox(s.langZh, s.langEn)),
 		touchMin(s.elder),
 	)
@@ -118,4 +118,9 @@ func coloredWrap(s string, c fyne.ThemeColorName, size fyne.ThemeSizeName, bold 
 	rt := colored(s, c, size, bold)
 	rt.Wrapping = fyne.TextWrapWord
 	return rt
+}
+
+// vcenter centres o vertically in the height it is given.
+func vcenter(o fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVBox(layout.NewSpacer(), o, layout.NewSpacer())
 }

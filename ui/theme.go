@@ -24,8 +24,10 @@ const (
 	sizeNameCountdown fyne.ThemeSizeName = "kiosk.countdown"
 	// sizeNameTileIcon is the icon edge of a home tile.
 	sizeNameTileIcon fyne.ThemeSizeName = "kiosk.tileIcon"
-	// sizeNameKey is the height of a keypad key.
-	sizeNameKey fyne.ThemeSizeName = "kiosk.key"
+	// sizeNameKey is the height of a keypad key, sizeNameKeyWidth its
+	// least width: seven letter columns must fit beside the digits.
+	sizeNameKey      fyne.ThemeSizeName = "kiosk.key"
+	sizeNameKeyWidth fyne.ThemeSizeName = "kiosk.keyWidth"
 	// sizeNameDisplayText is the text in a keypad's display field.
 	sizeNameDisplayText fyne.ThemeSizeName = "kiosk.displayText"
 	// sizeNameStatusBar is the status bar's height.
@@ -106,11 +108,11 @@ func rgb(v uint32) color.NRGBA {
 // (fyne-notes 1.2), and touchTarget makes sure it is never below 60 dp.
 var sizes = map[fyne.ThemeSizeName][2]float32{ // [normal, elder]
 	theme.SizeNameText:               {22, 30},
-	theme.SizeNameHeadingText:        {34, 42},
+	theme.SizeNameHeadingText:        {34, 40},
 	theme.SizeNameSubHeadingText:     {27, 35},
 	theme.SizeNameCaptionText:        {19, 25},
 	theme.SizeNamePadding:            {8, 10},
-	theme.SizeNameInnerPadding:       {16, 20},
+	theme.SizeNameInnerPadding:       {16, 18},
 	theme.SizeNameLineSpacing:        {6, 9},
 	theme.SizeNameInlineIcon:         {30, 38},
 	theme.SizeNameSeparatorThickness: {2, 2},
@@ -128,6 +130,7 @@ var sizes = map[fyne.ThemeSizeName][2]float32{ // [normal, elder]
 	sizeNameCountdown:    {110, 130},
 	sizeNameTileIcon:     {64, 76},
 	sizeNameKey:          {68, 80},
+	sizeNameKeyWidth:     {60, 64},
 	sizeNameDisplayText:  {40, 48},
 	sizeNameStatusBar:    {72, 84},
 }

@@ -119,7 +119,10 @@ func TestThemeSizes(t *testing.T) {
 			t.Errorf("touch target %v dp, want ≥ 60", s)
 		}
 		if s := th.Size(sizeNameKey); s < 60 {
-			t.Errorf("keypad key %v dp, want ≥ 60", s)
+			t.Errorf("keypad key %v dp high, want ≥ 60", s)
+		}
+		if s := th.Size(sizeNameKeyWidth); s < 60 {
+			t.Errorf("keypad key %v dp wide, want ≥ 60", s)
 		}
 	}
 	// Elder mode makes every size at least as large.

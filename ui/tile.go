@@ -31,6 +31,12 @@ type Tile struct {
 	Hint string
 	// OnTapped runs when an enabled tile is tapped.
 	OnTapped func()
+	// Selected fills the tile with the primary colour: a chosen level or
+	// reason among several.
+	Selected bool
+	// Small sets the title in body text rather than subheading: for choice
+	// tiles (levels, reasons), which are many to a page.
+	Small bool
 
 	disabled bool
 	pressed  bool
@@ -141,6 +147,9 @@ func (r *tileRenderer) MinSize() fyne.Size {
 	pad := theme.Size(theme.SizeNamePadding)
 	m := r.box.MinSize().AddWidthHeight(2*pad, 2*pad)
 	ts := theme.Size(sizeNameTouchTarget)
+	if r.t.Icon == nil {
+		return m.Max(fyne.NewSize(ts*2, ts))
+	}
 	return m.Max(fyne.NewSize(ts*2, ts*2))
 }
 
@@ -154,11 +163,16 @@ func (r *tileRenderer) Refresh() {
 	r.press.FillColor = theme.Color(theme.ColorNamePressed)
 	r.press.Hidden = !t.pressed
 
-	iconColor, titleColor := theme.ColorNamePrimary, theme.ColorNameForeground
+	iconColor, titleColor, subColor := theme.ColorNamePrimary, theme.ColorNameForeground, theme.ColorNameForeground
 	r.bg.FillColor = theme.Color(colorNameSurface)
-	if t.disabled {
+	switch {
+	case t.disabled:
 		r.bg.FillColor = theme.Color(theme.ColorNameDisabledButton)
 		iconColor, titleColor = theme.ColorNameDisabled, theme.ColorNameDisabled
+	case t.Selected:
+		r.bg.FillColor = theme.Color(theme.ColorNamePrimary)
+		r.bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
+		iconColor, titleColor, subColor = theme.ColorNameForegroundOnPrimary, theme.ColorNameForegroundOnPrimary, theme.ColorNameForegroundOnPrimary
 	}
 	r.lay.icon = theme.Size(sizeNameTileIcon)
 	r.lay.hasIcon = t.Icon != nil
@@ -170,12 +184,16 @@ func (r *tileRenderer) Refresh() {
 	}
 	r.icon.Refresh()
 
-	setText(r.title, t.Title, theme.SizeNameSubHeadingText, titleColor, true)
+	r.lay.titleSize = theme.SizeNameSubHeadingText
+	if t.Small {
+		r.lay.titleSize = theme.SizeNameText
+	}
+	setText(r.title, t.Title, r.lay.titleSize, titleColor, true)
 	if t.disabled {
 		setText(r.sub, t.Reason, theme.SizeNameText, theme.ColorNameWarning, true)
 		setText(r.hint, t.Hint, theme.SizeNameText, theme.ColorNameWarning, false)
 	} else {
-		setText(r.sub, t.Subtitle, theme.SizeNameText, theme.ColorNameForeground, false)
+		setText(r.sub, t.Subtitle, theme.SizeNameText, subColor, false)
 		setText(r.hint, "", theme.SizeNameText, theme.ColorNameForeground, false)
 	}
 	r.bg.Refresh()
@@ -205,6 +223,7 @@ type tileLayout struct {
 	// subOptional lets the line under the title go too: an enabled tile's
 	// subtitle is a nicety, a disabled tile's reason is not.
 	subOptional bool
+	titleSize   fyne.ThemeSizeName
 }
 
 func (l *tileLayout) wide(s fyne.Size) bool { return s.Width > s.Height*1.6 }
@@ -304,8 +323,11 @@ func (l *tileLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 // tile's size, and the tile wraps, drops and centres its text within it. It
 // does not depend on the last layout, so the grid's minimum stays stable.
 func (l *tileLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	th := theme.Size(theme.SizeNameSubHeadingText)
-	line := fyne.MeasureText("M", th, fyne.TextStyle{Bold: true}).Height + 2*theme.Size(theme.SizeNameInnerPadding)
+	size := l.titleSize
+	if size == "" {
+		size = theme.SizeNameSubHeadingText
+	}
+	line := fyne.MeasureText("M", theme.Size(size), fyne.TextStyle{Bold: true}).Height + 2*theme.Size(theme.SizeNameInnerPadding)
 	h := line
 	if l.hasIcon {
 		h += l.icon + theme.Size(theme.SizeNamePadding)

@@ -54,12 +54,12 @@ func centered(s string, size fyne.ThemeSizeName, bold bool) *widget.Label {
 	return l
 }
 
-// panel puts content on a rounded surface of colour bg with the theme's
-// padding around it.
+// panel puts content on a rounded surface of colour bg. The padding is
+// small: texts pad themselves by InnerPadding already.
 func panel(bg fyne.ThemeColorName, content fyne.CanvasObject) fyne.CanvasObject {
 	r := canvas.NewRectangle(theme.Color(bg))
 	r.CornerRadius = theme.Size(theme.SizeNameInputRadius)
-	pad := theme.Size(theme.SizeNameInnerPadding)
+	pad := theme.Size(theme.SizeNamePadding)
 	return container.NewStack(r, container.New(layout.NewCustomPaddedLayout(pad, pad, pad, pad), content))
 }
 
@@ -70,7 +70,7 @@ func outlined(bg fyne.ThemeColorName, content fyne.CanvasObject) fyne.CanvasObje
 	r.CornerRadius = theme.Size(theme.SizeNameInputRadius)
 	r.StrokeColor = theme.Color(theme.ColorNameSeparator)
 	r.StrokeWidth = theme.Size(theme.SizeNameSeparatorThickness)
-	pad := theme.Size(theme.SizeNameInnerPadding)
+	pad := theme.Size(theme.SizeNamePadding)
 	return container.NewStack(r, container.New(layout.NewCustomPaddedLayout(pad, pad, pad, pad), content))
 }
 
@@ -80,4 +80,103 @@ func coloredIcon(res fyne.Resource, name fyne.ThemeColorName, edge float32) fyne
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSquareSize(edge))
 	return img
+}
+
+// para is one paragraph of a text block.
+type para struct {
+	text  string
+	size  fyne.ThemeSizeName  // "" = body text
+	bold  bool                // bold face
+	color fyne.ThemeColorName // "" = foreground
+}
+
+// block returns paragraphs as one wrapping rich text. One widget pads once,
+// where a label per line would pad every line by 2×InnerPadding: on an
+// 800-pixel-high panel in elder mode that is the difference between fitting
+// and not. Empty paragraphs are left out.
+func block(align fyne.TextAlign, ps ...para) *widget.RichText {
+	var segs []widget.RichTextSegment
+	for _, p := range ps {
+		if p.text == "" {
+			continue
+		}
+		size, c := p.size, p.color
+		if size == "" {
+			size = theme.SizeNameText
+		}
+		if c == "" {
+			c = theme.ColorNameForeground
+		}
+		segs = append(segs, &widget.TextSegment{Text: p.text, Style: widget.RichTextStyle{
+			Alignment: align, ColorName: c, SizeName: size, TextStyle: fyne.TextStyle{Bold: p.bold},
+		}})
+	}
+	rt := widget.NewRichText(segs...)
+	rt.Wrapping = fyne.TextWrapWord
+	return rt
+}
+
+// fixedHeight gives its one child the full width and a fixed height: an
+// infinite progress bar wants a text line's height, the kiosk wants a slim
+// bar.
+type fixedHeight struct{ h float32 }
+
+func (f fixedHeight) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, (s.Height-f.h)/2))
+		o.Resize(fyne.NewSize(s.Width, f.h))
+	}
+}
+
+func (f fixedHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w := float32(0)
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	return fyne.NewSize(w, f.h)
+}
+
+// activity is a slim animated bar that says "working".
+func activity() fyne.CanvasObject {
+	return container.New(fixedHeight{h: theme.Size(theme.SizeNamePadding) * 1.5}, widget.NewProgressBarInfinite())
+}
+
+// fitLayout lays out one canvas.Text centred and shrunk, if need be, to the
+// width it gets: a 32-character receipt number or an offline ticket number
+// (A07-015) must not widen the screen. Its minimum is a line of base size.
+type fitLayout struct{ base float32 }
+
+func (l fitLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	for _, o := range objs {
+		t, ok := o.(*canvas.Text)
+		if !ok {
+			continue
+		}
+		size := l.base
+		for size > 12 && fyne.MeasureText(t.Text, size, t.TextStyle).Width > s.Width {
+			size -= 2
+		}
+		if t.TextSize != size {
+			t.TextSize = size
+			t.Refresh()
+		}
+		m := t.MinSize()
+		t.Move(fyne.NewPos(0, (s.Height-m.Height)/2))
+		t.Resize(fyne.NewSize(s.Width, m.Height))
+	}
+}
+
+func (l fitLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		if t, ok := o.(*canvas.Text); ok {
+			h = max(h, fyne.MeasureText("M", l.base, t.TextStyle).Height)
+		}
+	}
+	return fyne.NewSize(theme.Size(sizeNameTouchTarget)*3, h)
+}
+
+// fitted puts t in a fitLayout at its current size.
+func fitted(t *canvas.Text) fyne.CanvasObject {
+	return container.New(fitLayout{base: t.TextSize}, t)
 }

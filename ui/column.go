@@ -1,0 +1,171 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// pagedColumn shows rows of text one page at a time, as many rows to a page
+// as fit the height it gets, with 上一页/下一页 under them. A service guide
+// or an application's steps vary in length and the kiosk runs at several
+// sizes and text sizes, so a fixed count per page either wastes a portrait
+// screen or overflows an 800-pixel landscape one in elder mode. Pages
+// rather than scrolling: drag scrolling does not work on desktop Fyne
+// (fyne-notes 0.3).
+type pagedColumn struct {
+	widget.BaseWidget
+
+	rows []fyne.CanvasObject
+	// page is the page on screen; it lives in the screen (a pointer) so a
+	// rebuild after a language switch stays on it.
+	page  *int
+	prev  *widget.Button
+	next  *widget.Button
+	label *widget.Label
+	bar   *fyne.Container
+	box   *fyne.Container
+
+	starts   []int // first row of each page, from the last layout
+	pageText func(n, count int) string
+}
+
+// newPagedColumn pages rows; page is the screen's page index.
+func (k *Kiosk) newPagedColumn(rows []fyne.CanvasObject, page *int) *pagedColumn {
+	c := &pagedColumn{rows: rows, page: page}
+	c.prev = k.button(k.t("pager.prev"), theme.NavigateBackIcon(), widget.MediumImportance, func() { c.turn(-1) })
+	c.next = k.button(k.t("pager.next"), theme.NavigateNextIcon(), widget.MediumImportance, func() { c.turn(1) })
+	c.next.IconPlacement = widget.ButtonIconTrailingText
+	c.label = centered("", theme.SizeNameText, false)
+	c.label.Wrapping = fyne.TextWrapOff
+	pageText := func(n, count int) string { return k.t("pager.page", "N", n, "Count", count) }
+	c.bar = container.NewGridWithColumns(3, touchMin(c.prev), container.NewCenter(c.label), touchMin(c.next))
+	c.box = container.NewWithoutLayout(rows...)
+	c.ExtendBaseWidget(c)
+	c.pageText = pageText
+	return c
+}
+
+func (c *pagedColumn) turn(d int) {
+	*c.page += d
+	c.Refresh()
+}
+
+// CreateRenderer lays the rows and the bar out.
+func (c *pagedColumn) CreateRenderer() fyne.WidgetRenderer {
+	return &pagedColumnRenderer{c: c}
+}
+
+type pagedColumnRenderer struct{ c *pagedColumn }
+
+func (r *pagedColumnRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.c.box, r.c.bar}
+}
+
+// rowHeight is the height of row o at width w (wrapped text measured at
+// its width).
+func rowHeight(o fyne.CanvasObject, w float32) float32 {
+	if rt, ok := o.(*widget.RichText); ok {
+		return textHeight(rt, w)
+	}
+	o.Resize(fyne.NewSize(w, o.MinSize().Height))
+	return o.MinSize().Height
+}
+
+func (r *pagedColumnRenderer) Layout(s fyne.Size) {
+	c := r.c
+	gap := theme.Size(theme.SizeNamePadding)
+	barH := c.bar.MinSize().Height
+	// Pack rows greedily, first without the bar; if they do not all fit,
+	// again with the bar's height taken off.
+	heights := make([]float32, len(c.rows))
+	for i, o := range c.rows {
+		heights[i] = rowHeight(o, s.Width)
+	}
+	pack := func(avail float32) []int {
+		starts := []int{0}
+		used := float32(0)
+		for i, h := range heights {
+			if used > 0 && used+h > avail {
+				starts = append(starts, i)
+				used = 0
+			}
+			used += h
+		}
+		return starts
+	}
+	c.starts = pack(s.Height)
+	paged := len(c.starts) > 1
+	if paged {
+		c.starts = pack(s.Height - barH - gap)
+	}
+	*c.page = max(0, min(*c.page, len(c.starts)-1))
+	lo := c.starts[*c.page]
+	hi := len(c.rows)
+	if *c.page+1 < len(c.starts) {
+		hi = c.starts[*c.page+1]
+	}
+	y := float32(0)
+	for i, o := range c.rows {
+		if i < lo || i >= hi {
+			o.Hide()
+			continue
+		}
+		o.Show()
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(s.Width, heights[i]))
+		y += heights[i]
+	}
+	if paged {
+		c.box.Resize(fyne.NewSize(s.Width, s.Height-barH-gap))
+	} else {
+		c.box.Resize(s)
+	}
+	c.bar.Hidden = !paged
+	if paged {
+		c.bar.Move(fyne.NewPos(0, s.Height-barH))
+		c.bar.Resize(fyne.NewSize(s.Width, barH))
+		c.label.Text = c.pageText(*c.page+1, len(c.starts))
+		c.label.Refresh()
+		setEnabled(c.prev, *c.page > 0)
+		setEnabled(c.next, *c.page < len(c.starts)-1)
+	}
+}
+
+func setEnabled(b *widget.Button, on bool) {
+	if on == !b.Disabled() {
+		return
+	}
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// MinSize is the tallest row and the bar: the column pages the rest.
+func (r *pagedColumnRenderer) MinSize() fyne.Size {
+	m := r.c.bar.MinSize()
+	tallest := float32(0)
+	for _, o := range r.c.rows {
+		tallest = max(tallest, o.MinSize().Height)
+	}
+	return fyne.NewSize(m.Width, m.Height+theme.Size(theme.SizeNamePadding)+tallest)
+}
+
+func (r *pagedColumnRenderer) Refresh() {
+	r.Layout(r.c.Size())
+	canvasRefresh(r.c.box)
+	r.c.bar.Refresh()
+}
+
+func (r *pagedColumnRenderer) Destroy() {}
+
+// canvasRefresh redraws a container and its children.
+func canvasRefresh(c *fyne.Container) {
+	for _, o := range c.Objects {
+		o.Refresh()
+	}
+	c.Refresh()
+}

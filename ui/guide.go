@@ -1,0 +1,208 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hallkiosk/backoffice/api"
+	"hallkiosk/flow"
+)
+
+// guideScreen is 办事指南: department → service → the service's guide (what
+// to bring, fee, time limit, counters) with 打印一次性告知单 and a way to take
+// a ticket for it, driven by flow.GuideFlow. Search by keyword is left out:
+// the kiosk has no Chinese text input (fyne-notes 1.5).
+type guideScreen struct {
+	k *Kiosk
+	f *flow.GuideFlow
+	s flow.GuideSnapshot
+
+	// deptPage and detailPage page what flow hands over whole.
+	deptPage   int
+	detailPage int
+}
+
+func (s *guideScreen) start() {
+	s.s, s.deptPage, s.detailPage = flow.GuideSnapshot{}, 0, 0
+	s.f.Start()
+}
+
+func (s *guideScreen) refresh() { s.f.Refresh() }
+
+// update shows a new snapshot of the flow.
+func (s *guideScreen) update(snap flow.GuideSnapshot) {
+	if snap.Detail == nil || s.s.Detail == nil || snap.Detail.ID != s.s.Detail.ID {
+		s.detailPage = 0
+	}
+	s.s = snap
+	s.k.refreshScreen(s)
+}
+
+func (s *guideScreen) buildUI() fyne.CanvasObject {
+	k, snap := s.k, s.s
+	title := k.t("guide.title")
+	var back func()
+	if snap.CanBack {
+		back = s.f.Back
+	}
+	switch snap.State {
+	case flow.GuideDepartments:
+		items := make([]fyne.CanvasObject, 0, len(snap.Departments))
+		for _, d := range snap.Departments {
+			id := d.ID
+			items = append(items, NewTile(nil, k.text(d.Name), k.t("ticket.dept_services", "N", d.Services),
+				k.tap(func() { s.f.SelectDepartment(id) })))
+		}
+		size := flow.DefaultPageSize
+		if k.elder {
+			size = flow.DefaultElderPageSize
+		}
+		lo, hi, pv := listPage(s.deptPage, len(items), size)
+		s.deptPage = pv.Index
+		pg := &pagedGrid{
+			items: items[lo:hi], perPage: size, page: pv,
+			prevText: k.t("pager.prev"), nextText: k.t("pager.next"),
+			pageText: func(n, c int) string { return k.t("pager.page", "N", n, "Count", c) },
+			onPrev:   k.tap(func() { s.deptPage--; k.refreshScreen(s) }),
+			onNext:   k.tap(func() { s.deptPage++; k.refreshScreen(s) }),
+		}
+		return k.page(title, k.t("guide.step_department"), pg.buildUI(), back)
+
+	case flow.GuideServices, flow.GuideSearch:
+		items := make([]fyne.CanvasObject, 0, len(snap.Services))
+		for _, sv := range snap.Services {
+			id := sv.ID
+			sub := ""
+			if sv.RequiresIDCard {
+				sub = k.t("ticket.needs_id")
+			}
+			items = append(items, NewTile(nil, k.text(sv.Name), sub, k.tap(func() { s.f.SelectService(id) })))
+		}
+		step := k.t("guide.step_service")
+		if n := k.text(snap.Department.Name); n != "" {
+			step = k.t("ticket.step_service_in", "Department", n)
+		}
+		return k.page(title, step, k.pager(items, snap.Page, s.f.PrevPage, s.f.NextPage), back)
+
+	case flow.GuideDetail:
+		if snap.Detail != nil {
+			return k.page(k.text(snap.Detail.Name), "", s.detail(*snap.Detail), back)
+		}
+
+	case flow.GuideFailed:
+		p, _ := problemOf(snap.Problem)
+		return k.page(title, "", container.NewVBox(k.problemPanel(p), layout.NewSpacer()), back)
+	}
+	return k.busyPage(title, k.t("common.loading"), "", nil)
+}
+
+// detail lays out one service's guide as one paged column: the facts
+// first (fee, time limit, counters), then the conditions and the materials.
+// Pages rather than a scroll list, since drag scrolling does not work on
+// desktop Fyne (fyne-notes 0.3); full-width rows wrap least.
+func (s *guideScreen) detail(d flow.ServiceDetail) fyne.CanvasObject {
+	k := s.k
+	needsID := ""
+	if d.RequiresIDCard {
+		needsID = k.t("guide.needs_id")
+	}
+	// Two short rows rather than one long one: the column pages whole rows.
+	rows := []fyne.CanvasObject{
+		block(fyne.TextAlignLeading,
+			factPara(k.t("guide.fee"), k.text(d.Fee)),
+			factPara(k.t("guide.time_limit"), k.text(d.TimeLimit))),
+		block(fyne.TextAlignLeading,
+			factPara(k.t("guide.counters"), k.joinTexts(d.Counters)),
+			para{text: needsID, bold: true}),
+	}
+	if c := k.text(d.Conditions); c != "" {
+		rows = append(rows, block(fyne.TextAlignLeading, para{text: k.t("guide.conditions"), bold: true}, para{text: c}))
+	}
+	rows = append(rows, block(fyne.TextAlignLeading,
+		para{text: k.t("guide.materials", "N", len(d.Materials)), size: theme.SizeNameSubHeadingText, bold: true}))
+	for i, m := range d.Materials {
+		rows = append(rows, k.materialRow(i+1, m))
+	}
+	if len(d.Materials) == 0 {
+		rows = append(rows, block(fyne.TextAlignLeading, para{text: k.t("guide.no_materials")}))
+	}
+	if v := strings.TrimSpace(d.GuideVersion + " " + d.GuideDate); v != "" {
+		rows = append(rows, block(fyne.TextAlignLeading, para{text: k.t("guide.version", "Version", v), size: theme.SizeNameCaptionText}))
+	}
+	id := d.ID
+	take := k.button(k.t("guide.take_ticket"), iconTicket, widget.MediumImportance, func() { k.startTicketFor(id) })
+	print := k.button(k.t("guide.print"), theme.DocumentPrintIcon(), widget.HighImportance, s.f.PrintChecklist)
+	if s.s.PrintStatus == flow.PrintBusy {
+		print.Disable()
+	}
+	// The print status goes beside the buttons, not above them: in elder
+	// mode on a landscape panel every line of height counts.
+	var bottom fyne.CanvasObject = actionRow(print, take)
+	if s.s.PrintStatus != flow.PrintIdle {
+		bottom = container.New(&flex{weights: []float32{1, 1}}, s.printStatus(),
+			container.NewVBox(touchMin(print), touchMin(take)))
+	}
+	return container.NewBorder(nil, bottom, nil, nil, k.newPagedColumn(rows, &s.detailPage))
+}
+
+// factPara is "label: value" as one paragraph; empty when there is no value.
+func factPara(label, value string) para {
+	if value == "" {
+		return para{}
+	}
+	return para{text: label + ": " + value}
+}
+
+// printStatus says how the checklist print went.
+func (s *guideScreen) printStatus() fyne.CanvasObject {
+	k := s.k
+	switch s.s.PrintStatus {
+	case flow.PrintBusy:
+		return busyPanel(k.t("guide.printing"), "")
+	case flow.PrintDone:
+		return hintPanel(k.t("guide.printed"))
+	case flow.PrintIdle:
+		return container.NewVBox()
+	case flow.PrintFailed:
+		p, _ := problemOf(s.s.PrintProblem)
+		return panel(colorNameNoticeBackground, block(fyne.TextAlignLeading,
+			para{text: k.t("reason." + p.Reason), bold: true, color: colorNameNoticeForeground},
+			para{text: k.t("guide.print_failed"), color: colorNameNoticeForeground},
+		))
+	}
+	return layout.NewSpacer()
+}
+
+// materialRow is one material: its name, originals and copies, whether it
+// is needed only if the citizen has it, and the note.
+func (k *Kiosk) materialRow(n int, m api.Material) fyne.CanvasObject {
+	var parts []string
+	if m.Original > 0 {
+		parts = append(parts, k.t("guide.originals", "N", m.Original))
+	}
+	if m.Copies > 0 {
+		parts = append(parts, k.t("guide.copies", "N", m.Copies))
+	}
+	if !m.Required {
+		parts = append(parts, k.t("guide.if_any"))
+	}
+	if note := k.text(m.Note); note != "" {
+		parts = append(parts, note)
+	}
+	return block(fyne.TextAlignLeading,
+		para{text: k.t("guide.material_name", "N", n, "Name", k.text(m.Name)), bold: true},
+		para{text: strings.Join(parts, k.t("list.sep"))},
+	)
+}
+
+// startTicketFor takes a ticket for one service straight from its guide.
+func (k *Kiosk) startTicketFor(serviceID string) {
+	k.show(k.ticket)
+	k.ticket.s = flow.TicketSnapshot{}
+	k.ticket.f.StartService(serviceID)
+}

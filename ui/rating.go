@@ -1,0 +1,286 @@
+package ui
+
+import (
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hallkiosk/flow"
+)
+
+// ratingQuestions are the rating's four questions in screen order: the
+// overall level, then flow.Indicators.
+var ratingQuestions = append([]string{"overall"}, flow.Indicators...)
+
+// ratingLevels are the national five levels, best first as 好差评 shows them.
+var ratingLevels = []int{
+	flow.LevelVerySatisfied, flow.LevelSatisfied, flow.LevelNeutral,
+	flow.LevelDissatisfied, flow.LevelVeryDissatisfied,
+}
+
+// ratingScreen is 好差评: ticket number → one question per page (the overall
+// level and the three indicators) → reasons and an optional phone when a
+// level is poor → thanks, driven by flow.RatingFlow.
+type ratingScreen struct {
+	k  *Kiosk
+	f  *flow.RatingFlow
+	s  flow.RatingSnapshot
+	kp *keypad
+
+	question   int  // the question on screen
+	reasonPage int  // page of the reason tiles
+	phoneOpen  bool // the optional phone keypad is on screen
+}
+
+func (s *ratingScreen) start() {
+	s.s, s.question, s.reasonPage, s.phoneOpen = flow.RatingSnapshot{}, 0, 0, false
+	s.f.Start()
+}
+
+func (s *ratingScreen) refresh() {}
+
+// update shows a new snapshot; a keypad key only updates the display field.
+func (s *ratingScreen) update(snap flow.RatingSnapshot) {
+	prev := s.s
+	s.s = snap
+	if snap.State != prev.State {
+		s.reasonPage, s.phoneOpen = 0, false
+		if snap.State == flow.RatingScores && prev.State != flow.RatingReasonsStep {
+			s.question = 0
+		}
+	}
+	if s.kp != nil && s.k.current == s && onlyInputChanged(prev, snap) {
+		s.kp.setValue(snap.Input.Value)
+		return
+	}
+	s.k.refreshScreen(s)
+}
+
+func (s *ratingScreen) buildUI() fyne.CanvasObject {
+	k, snap := s.k, s.s
+	title := k.t("rating.title")
+	s.kp = nil
+	switch snap.State {
+	case flow.RatingTicket:
+		s.kp = k.newKeypad(snap.Input, k.t("rating.ticket_placeholder"), s.f.Key, s.f.Backspace, s.f.SubmitTicket)
+		parts := []fyne.CanvasObject{}
+		if snap.Scanning {
+			parts = append(parts, hintPanel(k.t("rating.scan_hint")))
+		}
+		if p, ok := problemOf(snap.Problem); ok {
+			parts = append(parts, k.noticePanel(p))
+		}
+		return k.page(title, k.t("rating.ticket_step"), s.kp.buildUI(parts...), nil)
+
+	case flow.RatingLooking:
+		return k.busyPage(title, k.t("rating.looking"), "", nil)
+
+	case flow.RatingScores:
+		return k.page(title, s.ratedLine(), s.scores(), s.f.Back)
+
+	case flow.RatingReasonsStep:
+		if s.phoneOpen {
+			return k.phonePage(snap.Input, s.f.Key, s.f.Backspace, &s.kp, func() { s.phoneOpen = false; k.refreshScreen(s) })
+		}
+		return k.page(k.t("rating.reasons_title"), k.t("rating.reasons_step"), s.reasons(), s.f.Back)
+
+	case flow.RatingSaving:
+		return k.busyPage(title, k.t("common.saving"), "", nil)
+
+	case flow.RatingThanks:
+		return k.thanksPage(title, k.t("rating.thanks"))
+
+	case flow.RatingFailed:
+		var actions []fyne.CanvasObject
+		if snap.CanRetry {
+			actions = append(actions, k.retryButton(snap.Problem, s.f.Retry))
+		}
+		p, _ := problemOf(snap.Problem)
+		return k.page(title, "", container.NewVBox(k.problemPanel(p, actions...), layout.NewSpacer()), s.f.Back)
+	}
+	return k.busyPage(title, k.t("common.loading"), "", nil)
+}
+
+// ratedLine names what is rated: the ticket number and, when known, its
+// service.
+func (s *ratingScreen) ratedLine() string {
+	k := s.k
+	if n := k.text(s.s.ServiceName); n != "" {
+		return k.t("rating.for_service", "Number", s.s.Ticket, "Service", n)
+	}
+	return k.t("rating.for", "Number", s.s.Ticket)
+}
+
+// level returns the chosen level of question q (0 = none).
+func (s *ratingScreen) level(q string) int {
+	if q == "overall" {
+		return s.s.Overall
+	}
+	return s.s.Scores[q]
+}
+
+// scores shows one question with its five levels in a line. A choice moves
+// on to the next question; 上一题/下一题 move freely.
+func (s *ratingScreen) scores() fyne.CanvasObject {
+	k := s.k
+	s.question = max(0, min(s.question, len(ratingQuestions)-1))
+	q := ratingQuestions[s.question]
+	tiles := make([]fyne.CanvasObject, 0, len(ratingLevels))
+	for _, lv := range ratingLevels {
+		t := NewTile(nil, k.t("rating.level."+itoa(lv)), "", k.tap(func() { s.choose(q, lv) }))
+		t.Selected = s.level(q) == lv
+		t.Small = true
+		tiles = append(tiles, t)
+	}
+	head := container.NewVBox(
+		newText(k.t("rating.question", "N", s.question+1, "Count", len(ratingQuestions)), theme.SizeNameText, false, true),
+		newText(k.t("rating.q."+q), theme.SizeNameSubHeadingText, true, true),
+	)
+	prev := k.button(k.t("rating.prev_question"), theme.NavigateBackIcon(), widget.MediumImportance, func() { s.question--; k.refreshScreen(s) })
+	if s.question == 0 {
+		prev.Disable()
+	}
+	var next *widget.Button
+	if s.question < len(ratingQuestions)-1 {
+		next = k.button(k.t("rating.next_question"), theme.NavigateNextIcon(), widget.MediumImportance, func() { s.question++; k.refreshScreen(s) })
+		next.IconPlacement = widget.ButtonIconTrailingText
+		if s.level(q) == 0 {
+			next.Disable()
+		}
+	} else {
+		text := k.t("rating.submit")
+		if s.s.NeedsReasons {
+			text = k.t("rating.next_step")
+		}
+		next = k.button(text, theme.ConfirmIcon(), widget.HighImportance, s.f.Next)
+		if !s.s.CanNext {
+			next.Disable()
+		}
+	}
+	return container.NewBorder(head, actionRow(prev, next), nil, nil,
+		container.New(&tileGrid{n: len(tiles), line: true}, tiles...))
+}
+
+// choose sets a level and moves on to the next question.
+func (s *ratingScreen) choose(q string, level int) {
+	if q == "overall" {
+		s.f.SetOverall(level)
+	} else {
+		s.f.SetIndicator(q, level)
+	}
+	if s.question < len(ratingQuestions)-1 {
+		s.question++
+	}
+	// The snapshot with the choice redraws the screen.
+}
+
+// reasons shows the preset reasons as tiles to tick, the optional phone and
+// the submit button.
+func (s *ratingScreen) reasons() fyne.CanvasObject {
+	k := s.k
+	items := make([]fyne.CanvasObject, 0, len(flow.RatingReasons))
+	for _, code := range flow.RatingReasons {
+		t := NewTile(nil, k.t("rating.reason."+code), "", k.tap(func() { s.f.ToggleReason(code) }))
+		t.Selected = slices.Contains(s.s.Reasons, code)
+		t.Small = true
+		items = append(items, t)
+	}
+	grid := k.choicePages(items, &s.reasonPage, s.s.Problem != nil, func() { k.refreshScreen(s) })
+	return k.reasonsBody(grid, s.s.Problem, s.s.Input.Value,
+		func() { s.phoneOpen = true; k.refreshScreen(s) }, s.f.Submit)
+}
+
+// choicePages pages tiles to tick: 6 a page, 4 in elder mode, and a row
+// fewer while a problem line takes its place.
+func (k *Kiosk) choicePages(items []fyne.CanvasObject, page *int, problem bool, rebuild func()) fyne.CanvasObject {
+	size := 6
+	if k.elder {
+		size = 4
+	}
+	if problem {
+		size -= 2
+	}
+	lo, hi, pv := listPage(*page, len(items), size)
+	*page = pv.Index
+	pg := &pagedGrid{
+		items: items[lo:hi], perPage: size, page: pv,
+		prevText: k.t("pager.prev"), nextText: k.t("pager.next"),
+		pageText: func(n, c int) string { return k.t("pager.page", "N", n, "Count", c) },
+		onPrev:   k.tap(func() { *page--; rebuild() }),
+		onNext:   k.tap(func() { *page++; rebuild() }),
+	}
+	return pg.buildUI()
+}
+
+// reasonsBody is the reasons step shared by 好差评 and 投诉建议: the tiles,
+// a problem line (no reason chosen, a bad phone number), and the buttons
+// to add a phone number (optional) and to submit.
+func (k *Kiosk) reasonsBody(grid fyne.CanvasObject, problem *flow.Problem, phone string, openPhone, submit func()) fyne.CanvasObject {
+	phoneText := k.t("phone.add")
+	if phone != "" {
+		phoneText = k.t("phone.change", "Phone", maskPhone(phone))
+	}
+	actions := actionRow(
+		k.button(phoneText, nil, widget.MediumImportance, openPhone),
+		k.button(k.t("common.submit"), theme.ConfirmIcon(), widget.HighImportance, submit),
+	)
+	var top fyne.CanvasObject
+	if p, ok := problemOf(problem); ok {
+		top = k.noticePanel(p)
+	}
+	return container.NewBorder(top, actions, nil, nil, grid)
+}
+
+// phonePage is the optional callback phone's keypad. Its OK goes back to
+// the reasons, where 提交 checks the number (flow.ParsePhone), so a wrong
+// number is shown beside the button that fixes it.
+func (k *Kiosk) phonePage(in flow.Input, key func(string), backspace func(), kp **keypad, done func()) fyne.CanvasObject {
+	*kp = k.newKeypad(in, k.t("phone.placeholder"), key, backspace, done)
+	body := (*kp).buildUI(block(fyne.TextAlignLeading, para{text: k.t("phone.why")}))
+	return k.page(k.t("phone.title"), "", body, done)
+}
+
+// thanksPage closes a recorded rating or suggestion.
+func (k *Kiosk) thanksPage(title, text string) fyne.CanvasObject {
+	icon := coloredIcon(theme.ConfirmIcon(), theme.ColorNameSuccess, theme.Size(sizeNameTileIcon)*1.5)
+	body := container.NewVBox(
+		layout.NewSpacer(),
+		container.NewCenter(icon),
+		block(fyne.TextAlignCenter,
+			para{text: text, size: theme.SizeNameHeadingText, bold: true},
+			para{text: k.t("common.thanks_hint")},
+		),
+		layout.NewSpacer(),
+	)
+	done := k.button(k.t("action.finish"), theme.ConfirmIcon(), widget.HighImportance, k.finish)
+	return k.pageWith(title, "", body, actionRow(done))
+}
+
+// noticePanel is a one-line problem above a keypad or a list: the reason
+// and what to do, without leaving the step.
+func (k *Kiosk) noticePanel(p problemView) fyne.CanvasObject {
+	return panel(colorNameProblemBackground, block(fyne.TextAlignLeading,
+		para{text: k.t("reason." + p.Reason), bold: true, color: colorNameProblemForeground},
+		para{text: k.adviceText(p)},
+	))
+}
+
+// maskPhone shows a phone number as 138****5678.
+func maskPhone(p string) string {
+	r := []rune(p)
+	if len(r) < 8 {
+		return p
+	}
+	return string(r[:3]) + "****" + string(r[len(r)-4:])
+}
+
+func itoa(n int) string {
+	if n < 0 || n > 9 {
+		return "?"
+	}
+	return string(rune('0' + n))
+}
