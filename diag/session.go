@@ -137,7 +137,7 @@ func (s *Session) Deadline() time.Time {
 	return s.deadline
 }
 
-// Done is closed when the session ends.
+// Done is closed when the session ends, before OnSessionEnd is called.
 func (s *Session) Done() <-chan struct{} { return s.done }
 
 // EndReason says why the session ended; 0 while it is open.

@@ -74,6 +74,8 @@ func TestSessionIdleExpiry(t *testing.T) {
 	if s.EndReason() != EndIdle || s.Active() {
 		t.Fatalf("end reason %v, active %v", s.EndReason(), s.Active())
 	}
+	// Done closes before the callback runs; wait for the callback.
+	eventually(t, "the UI callback", func() bool { return len(f.endings()) > 0 })
 	if got := f.endings(); len(got) != 1 || got[0] != EndIdle {
 		t.Fatalf("UI told %v, want [idle]", got)
 	}
