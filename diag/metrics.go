@@ -192,6 +192,11 @@ func (m *Metrics) OnSyncEvent(ev offline.SyncEvent) {
 		m.syncFailures.Inc()
 	}
 	m.syncAcked.Add(uint64(max(ev.Acknowledged, 0)))
+	// Latency of batches that carried records: an idle poll that sent
+	// nothing says nothing about how long a sync takes.
+	if ev.Sent > 0 && ev.Err == nil {
+		m.syncLatency.Observe(ev.Took.Seconds())
+	}
 }
 
 // ObserveSyncLatency records the duration of one sync batch.

@@ -142,7 +142,7 @@ func TestHealthEndpoint(t *testing.T) {
 		MetricPrinterConnected:       1,
 		MetricIDCardConnected:        1,
 		MetricScannerConnected:       1,
-		MetricSyncLatency + "_count": 1, // the forced sync; the loop's batches carry no duration
+		MetricSyncLatency + "_count": 2, // the forced sync, and the loop's batch carrying the "force sync" audit record
 		MetricSyncAcknowledged:       float64(res.Acknowledged),
 		MetricSyncFailures:           0,
 		MetricPaperNearEnd:           0,

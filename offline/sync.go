@@ -85,6 +85,8 @@ type SyncEvent struct {
 	// Wait is how long the loop waits before the next attempt unless kicked
 	// (0: it goes on at once).
 	Wait time.Duration
+	// Took is how long the attempt took, for the sync latency metric.
+	Took time.Duration
 }
 
 // SyncResult is what one batch achieved.
@@ -507,12 +509,13 @@ func (s *Store) RunSync(ctx context.Context) error {
 		case <-s.sync.work:
 		default:
 		}
+		began := s.now()
 		res, err := s.SyncOnce(ctx)
 		if ctx.Err() != nil {
 			break
 		}
 		contact = err == nil
-		ev := SyncEvent{Sent: res.Sent, Acknowledged: res.Acknowledged, Rejected: res.Rejected, Dead: res.Dead, Err: err}
+		ev := SyncEvent{Sent: res.Sent, Acknowledged: res.Acknowledged, Rejected: res.Rejected, Dead: res.Dead, Err: err, Took: s.now().Sub(began)}
 		var wakeOnWork bool
 		var he *HTTPError
 		switch {
