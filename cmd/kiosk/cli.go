@@ -50,7 +50,7 @@ func cli(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "run":
 		err = runKiosk(args, stdout, stderr)
 	case "diag":
-		err = diag(args, stdin, stdout, stderr)
+		err = diagCommand(args, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "kiosk", version)
 	case "help", "-h", "--help":

@@ -19,7 +19,7 @@ import (
 	"hallkiosk/devices/serial"
 )
 
-func diag(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func diagCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return fmt.Errorf("%w: kiosk diag needs a subcommand: ports, printer, idcard, scanner, decode-idcard, render-escpos", errUsage)
 	}

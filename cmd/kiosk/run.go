@@ -26,8 +26,11 @@ import (
 	"hallkiosk/backoffice/api"
 	"hallkiosk/config"
 	"hallkiosk/devices"
+	"hallkiosk/devices/idcard"
+	"hallkiosk/diag"
 	"hallkiosk/flow"
 	"hallkiosk/logs"
+	"hallkiosk/metrics"
 	"hallkiosk/offline"
 	"hallkiosk/ui"
 )
@@ -63,11 +66,14 @@ func runKiosk(args []string, stdout, stderr io.Writer) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
 	}
-	cfg, demo, err := loadConfig(o)
+	cfg, cfgPath, demo, err := loadConfig(o)
 	if err != nil {
 		return err
 	}
 	k, err := startKiosk(cfg, demo, stderr)
+	if k != nil {
+		k.cfgPath = cfgPath
+	}
 	if err != nil {
 		return err
 	}
@@ -78,8 +84,8 @@ func runKiosk(args []string, stdout, stderr io.Writer) error {
 // loadConfig finds and reads the configuration. No file at all means the
 // demo: simulators and the embedded back office. A file that exists but is
 // broken is an error, never a silent fallback to the demo.
-func loadConfig(o runOptions) (cfg config.Config, demo bool, err error) {
-	path := o.configPath
+func loadConfig(o runOptions) (cfg config.Config, path string, demo bool, err error) {
+	path = o.configPath
 	if path == "" {
 		path = os.Getenv("KIOSK_CONFIG")
 	}
@@ -92,9 +98,9 @@ func loadConfig(o runOptions) (cfg config.Config, demo bool, err error) {
 	case errors.Is(err, config.ErrNotExist) && !explicit:
 		cfg = config.Default()
 		cfg.UI.FullScreen = false
-		demo = true
+		demo, path = true, ""
 	case err != nil:
-		return cfg, false, err
+		return cfg, "", false, err
 	}
 	if o.dataDir != "" {
 		cfg.DataDir = o.dataDir
@@ -102,14 +108,14 @@ func loadConfig(o runOptions) (cfg config.Config, demo bool, err error) {
 	if o.window != "" {
 		w, h, err := parseSize(o.window)
 		if err != nil {
-			return cfg, false, err
+			return cfg, "", false, err
 		}
 		cfg.UI.Width, cfg.UI.Height, cfg.UI.FullScreen = w, h, false
 	}
 	if o.fullScreen {
 		cfg.UI.FullScreen = true
 	}
-	return cfg, demo, nil
+	return cfg, path, demo, nil
 }
 
 func parseSize(s string) (int, int, error) {
@@ -124,9 +130,12 @@ func parseSize(s string) (int, int, error) {
 
 // kiosk is everything the running kiosk owns besides its window.
 type kiosk struct {
-	cfg   config.Config
-	demo  bool
-	log   *logs.Log
+	cfg     config.Config
+	cfgPath string // the file the configuration came from ("" in the demo)
+	boURL   string // the back office the kiosk talks to (the embedded one's in the demo)
+	demo    bool
+	log     *logs.Log
+	metrics *diag.Metrics
 	store *offline.Store
 	bo    *backoffice.Server
 	net   *netSwitch
@@ -177,6 +186,7 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 		}
 		insecure = true
 	}
+	k.boURL = boURL
 	client, err := offline.NewClient(offline.ClientOptions{
 		BaseURL: boURL, Token: token, KioskID: cfg.KioskID,
 		CAFile: cfg.BackOffice.CAFile, AllowInsecureHTTP: insecure, Logger: lg,
@@ -188,6 +198,9 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 		Path: filepath.Join(cfg.DataDir, "kiosk.db"), KioskID: cfg.KioskID, KioskNumber: cfg.KioskNumber,
 		Retention: cfg.Retention(), DiskBudget: int64(cfg.DiskBudgetMB) << 20,
 		Client: client, Logger: lg, SeedCatalog: seed,
+		// The metrics exist only once the store does; the hook reads
+		// k.metrics when an event comes, after both are set.
+		Sync: offline.SyncOptions{OnEvent: func(ev offline.SyncEvent) { k.metrics.OnSyncEvent(ev) }},
 	})
 	if err != nil {
 		return nil, err
@@ -208,15 +221,31 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 	}()
 	k.done = append(k.done, func() { <-syncDone })
 
-	k.set, err = devices.Open(devices.Options{Config: cfg.Devices, DataDir: cfg.DataDir, Logger: lg})
+	k.set, err = devices.Open(devices.Options{Config: cfg.Devices, DataDir: cfg.DataDir, Logger: lg,
+		ReaderEvents: func(ev idcard.Event) { k.metrics.ReaderEvent(ev) }})
 	if err != nil {
 		return nil, err
 	}
 	k.done = append(k.done, func() { k.set.Close() })
+	k.metrics = diag.NewMetrics(metrics.New(), k.store, k.set, diag.MetricsOptions{
+		Started: processStart, Version: version, KioskID: cfg.KioskID,
+	})
+	if cfg.Diag.HealthAddr != "" {
+		healthDone := make(chan struct{})
+		go func() {
+			defer close(healthDone)
+			if err := metrics.Serve(k.ctx, cfg.Diag.HealthAddr, k.metrics.Handler()); err != nil {
+				// Another kiosk process or a stale one holds the port:
+				// the kiosk serves citizens without its health endpoint.
+				lg.Error("health endpoint not available", "addr", cfg.Diag.HealthAddr, "err", err)
+			}
+		}()
+		k.done = append(k.done, func() { <-healthDone })
+	}
 	k.env = flow.Env{
-		Store:      k.store,
+		Store:      diag.NewCountingStore(k.store, k.metrics),
 		Printer:    k.set.PrinterFront(),
-		Cards:      k.set.CardFront(),
+		Cards:      diag.NewCountingCardReader(k.set.CardFront(), k.metrics),
 		Scanner:    k.set.ScannerFront(),
 		BackOffice: client,
 	}
