@@ -136,11 +136,11 @@ type kiosk struct {
 	demo    bool
 	log     *logs.Log
 	metrics *diag.Metrics
-	store *offline.Store
-	bo    *backoffice.Server
-	net   *netSwitch
-	set   *devices.Set
-	env   flow.Env
+	store   *offline.Store
+	bo      *backoffice.Server
+	net     *netSwitch
+	set     *devices.Set
+	env     flow.Env
 
 	ctx    context.Context
 	cancel context.CancelFunc
