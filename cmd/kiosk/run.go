@@ -283,6 +283,9 @@ func (k *kiosk) startEmbeddedBackOffice(catalog []byte, lg *slog.Logger) (string
 	}
 	k.done = append(k.done, func() { k.net.Close(); <-served; k.bo.Close() })
 	lg.Info("embedded back office", "addr", ln.Addr().String())
+	if err := seedNowAppointments(k.bo, time.Now()); err != nil {
+		lg.Warn("demo appointments around now not booked", "err", err)
+	}
 	return "http://" + k.net.Addr(), token, nil
 }
 
@@ -302,6 +305,42 @@ func demoCatalog() ([]byte, error) {
 	}
 	c.Version += "-demo"
 	return json.Marshal(c)
+}
+
+// nowAppointments are demo appointments booked around the time the demo
+// starts, for the simulator's card holders, so check-in works whenever a
+// newcomer tries it (the back office's own demo day is booked from 09:00).
+// Their codes are today's date and slots 91–93.
+var nowAppointments = []struct {
+	slot     int
+	service  string
+	offset   time.Duration
+	name, id string
+}{
+	{91, "sb-card", 10 * time.Minute, "王喆", "11010119880314001X"},
+	{92, "bdc-transfer", -5 * time.Minute, "李秀英", "310104195007200029"},
+	{93, "crj-passport", 20 * time.Minute, "陈家豪", "810000199508120014"},
+}
+
+// nowAppointmentCode returns the code of a demo appointment booked around
+// now (see nowAppointments).
+func nowAppointmentCode(now time.Time, slot int) string {
+	return fmt.Sprintf("%s%02d", now.In(hallZone()).Format("060102"), slot)
+}
+
+func seedNowAppointments(bo *backoffice.Server, now time.Time) error {
+	now = now.In(hallZone()).Truncate(time.Minute)
+	for _, a := range nowAppointments {
+		start := now.Add(a.offset)
+		err := bo.AddAppointment(api.Appointment{
+			Code: nowAppointmentCode(now, a.slot), ServiceID: a.service,
+			Start: start, End: start.Add(30 * time.Minute), IDNumber: a.id, Name: a.name,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func randomToken() (string, error) {

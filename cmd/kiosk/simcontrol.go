@@ -44,10 +44,15 @@ func (k *kiosk) showSimControl(a fyne.App) {
 		c.Scan = sims.Scanner.Scan
 		// The embedded back office's demo appointments are numbered by
 		// today's date (hall time) and slot.
-		day := time.Now().In(hallZone()).Format("060102")
+		now := time.Now()
+		for _, a := range nowAppointments {
+			code := nowAppointmentCode(now, a.slot)
+			c.Codes = append(c.Codes, ui.SimChoice{ID: code, Label: fmt.Sprintf("预约 appointment %s (%s)", code, a.name)})
+		}
+		day := now.In(hallZone()).Format("060102")
 		for slot := 1; slot <= 6; slot++ {
 			code := fmt.Sprintf("%s%02d", day, slot)
-			c.Codes = append(c.Codes, ui.SimChoice{ID: code, Label: "预约 appointment " + code})
+			c.Codes = append(c.Codes, ui.SimChoice{ID: code, Label: "预约 appointment " + code + " (09:00–)"})
 		}
 		c.Codes = append(c.Codes,
 			ui.SimChoice{ID: "SB2026112900012", Label: "办件回执 receipt SB2026112900012 (0866)"},
