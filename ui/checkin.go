@@ -175,5 +175,5 @@ func (k *Kiosk) scanGuide(what string) fyne.CanvasObject {
 		block(fyne.TextAlignLeading, para{text: k.t("scan.waiting")}),
 		activity(),
 	)
-	return container.New(&flex{weights: []float32{2, 3}}, container.NewCenter(icon), text)
+	return container.New(&flex{weights: []float32{2, 3}, tall: []float32{1}}, container.NewCenter(icon), text)
 }

@@ -29,6 +29,9 @@ type pagedColumn struct {
 
 	starts   []int // first row of each page, from the last layout
 	pageText func(n, count int) string
+	// heading marks rows that must not end a page (a heading goes with
+	// the rows under it).
+	heading map[int]bool
 }
 
 // newPagedColumn pages rows; page is the screen's page index.
@@ -88,8 +91,14 @@ func (r *pagedColumnRenderer) Layout(s fyne.Size) {
 		used := float32(0)
 		for i, h := range heights {
 			if used > 0 && used+h > avail {
-				starts = append(starts, i)
-				used = 0
+				// A heading that would end the page moves to the next one.
+				if prev := i - 1; c.heading[prev] && prev > starts[len(starts)-1] {
+					starts = append(starts, prev)
+					used = heights[prev]
+				} else {
+					starts = append(starts, i)
+					used = 0
+				}
 			}
 			used += h
 		}

@@ -114,15 +114,16 @@ func (s *guideScreen) detail(d flow.ServiceDetail) fyne.CanvasObject {
 	// Two short rows rather than one long one: the column pages whole rows.
 	rows := []fyne.CanvasObject{
 		block(fyne.TextAlignLeading,
-			factPara(k.t("guide.fee"), k.text(d.Fee)),
-			factPara(k.t("guide.time_limit"), k.text(d.TimeLimit))),
+			k.factPara("guide.fee", k.text(d.Fee)),
+			k.factPara("guide.time_limit", k.text(d.TimeLimit))),
 		block(fyne.TextAlignLeading,
-			factPara(k.t("guide.counters"), k.joinTexts(d.Counters)),
+			k.factPara("guide.counters", k.joinTexts(d.Counters)),
 			para{text: needsID, bold: true}),
 	}
 	if c := k.text(d.Conditions); c != "" {
 		rows = append(rows, block(fyne.TextAlignLeading, para{text: k.t("guide.conditions"), bold: true}, para{text: c}))
 	}
+	heading := len(rows)
 	rows = append(rows, block(fyne.TextAlignLeading,
 		para{text: k.t("guide.materials", "N", len(d.Materials)), size: theme.SizeNameSubHeadingText, bold: true}))
 	for i, m := range d.Materials {
@@ -147,15 +148,17 @@ func (s *guideScreen) detail(d flow.ServiceDetail) fyne.CanvasObject {
 		bottom = container.New(&flex{weights: []float32{1, 1}}, s.printStatus(),
 			container.NewVBox(touchMin(print), touchMin(take)))
 	}
-	return container.NewBorder(nil, bottom, nil, nil, k.newPagedColumn(rows, &s.detailPage))
+	col := k.newPagedColumn(rows, &s.detailPage)
+	col.heading = map[int]bool{heading: true}
+	return container.NewBorder(nil, bottom, nil, nil, col)
 }
 
 // factPara is "label: value" as one paragraph; empty when there is no value.
-func factPara(label, value string) para {
+func (k *Kiosk) factPara(labelKey, value string) para {
 	if value == "" {
 		return para{}
 	}
-	return para{text: label + ": " + value}
+	return para{text: k.t("guide.fact", "Label", k.t(labelKey), "Value", value)}
 }
 
 // printStatus says how the checklist print went.

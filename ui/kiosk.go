@@ -179,7 +179,7 @@ func (k *Kiosk) loadHall() {
 		name := cat.Hall.Name
 		return func() {
 			k.hall = name
-			k.render()
+			k.renderStatus()
 		}
 	})
 }
@@ -317,6 +317,14 @@ func (k *Kiosk) render() {
 	}
 }
 
+// renderStatus builds the status bar again, leaving the screen as it is
+// (the citizen may be typing).
+func (k *Kiosk) renderStatus() {
+	k.frame.Objects[1] = k.status.buildUI()
+	k.frame.Layout = layout.NewBorderLayout(k.frame.Objects[1], nil, nil, nil)
+	k.frame.Refresh()
+}
+
 // refreshScreen rebuilds s if it is on screen (its state changed).
 func (k *Kiosk) refreshScreen(s screen) {
 	if k.current != s {
@@ -389,7 +397,7 @@ func (k *Kiosk) setOnline(online bool) {
 		return
 	}
 	k.online = online
-	k.render()
+	k.renderStatus()
 }
 
 // showCountdown shows the idle overlay with n seconds left.

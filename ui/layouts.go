@@ -80,11 +80,14 @@ func (g *tileGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 // flex puts its children side by side in landscape, with widths in
-// proportion to weights, and one above the other in portrait, where each
-// gets its minimum height and the spare height goes by weight. Screens use
-// it for "illustration | instructions" and "keypad | letters".
+// proportion to weights (but never below a child's minimum), and one above
+// the other in portrait at their minimum heights, the spare height going by
+// the tall weights (none: it stays below). Screens use it for "illustration
+// | instructions", "keypad | letters" and "number | details".
 type flex struct {
-	weights  []float32
+	weights []float32
+	// tall shares the spare height in portrait; nil leaves it at the end.
+	tall     []float32
 	portrait bool
 }
 
@@ -102,10 +105,6 @@ func (f *flex) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		return
 	}
 	pad := theme.Size(theme.SizeNamePadding) * 2
-	var total float32
-	for i := range vis {
-		total += f.weight(i)
-	}
 	if !f.portrait {
 		avail := size.Width - pad*float32(len(vis)-1)
 		ws := shares(vis, avail, f.weight)
@@ -117,14 +116,20 @@ func (f *flex) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		}
 		return
 	}
-	var mins float32
-	for _, o := range vis {
+	var mins, total float32
+	for i, o := range vis {
 		mins += o.MinSize().Height
+		if i < len(f.tall) {
+			total += f.tall[i]
+		}
 	}
 	spare := float32(math.Max(0, float64(size.Height-pad*float32(len(vis)-1)-mins)))
 	y := float32(0)
 	for i, o := range vis {
-		h := o.MinSize().Height + spare*f.weight(i)/total
+		h := o.MinSize().Height
+		if total > 0 && i < len(f.tall) {
+			h += spare * f.tall[i] / total
+		}
 		o.Move(fyne.NewPos(0, y))
 		o.Resize(fyne.NewSize(size.Width, h))
 		y += h + pad

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 )
 
@@ -82,6 +83,8 @@ type ticketView struct {
 	Offline        bool
 	Priority       bool
 	Late           bool
+	// MaskedID is the card's number as flow masked it (110101********1234).
+	MaskedID string
 	// Printing is true while the ticket is being printed.
 	Printing bool
 	// PrintProblem is set when the printer failed after the ticket was
@@ -96,17 +99,20 @@ func (k *Kiosk) ticketNumber(v ticketView) fyne.CanvasObject {
 	num.TextSize = theme.Size(sizeNameTicketNumber)
 	num.TextStyle.Bold = true
 	num.Alignment = fyne.TextAlignCenter
+	caption := k.t("ticket.your_number")
+	if v.Priority {
+		caption = k.t("ticket.your_priority_number")
+	}
 	sub := para{}
-	switch {
-	case v.Priority:
-		sub = para{text: k.t("ticket.priority"), bold: true}
-	case v.Late:
+	if v.Late {
 		sub = para{text: k.t("ticket.late")}
 	}
 	return outlined(colorNameSurface, container.NewVBox(
-		block(fyne.TextAlignCenter, para{text: k.t("ticket.your_number"), size: theme.SizeNameSubHeadingText}),
+		layout.NewSpacer(),
+		block(fyne.TextAlignCenter, para{text: caption, size: theme.SizeNameSubHeadingText}),
 		fitted(num), // long offline numbers (A07-015) shrink to the card
 		block(fyne.TextAlignCenter, para{text: v.Service, size: theme.SizeNameSubHeadingText, bold: true}, sub),
+		layout.NewSpacer(),
 	))
 }
 
@@ -122,13 +128,17 @@ func (k *Kiosk) ticketInfo(v ticketView) fyne.CanvasObject {
 	default:
 		ahead = k.t("ticket.ahead", "N", v.PeopleAhead)
 	}
-	counters := ""
+	counters, id := "", ""
 	if v.Counters != "" {
 		counters = k.t("ticket.counters", "Counters", v.Counters)
+	}
+	if v.MaskedID != "" {
+		id = k.t("ticket.id", "ID", v.MaskedID)
 	}
 	parts := []fyne.CanvasObject{block(fyne.TextAlignLeading,
 		para{text: ahead, size: theme.SizeNameSubHeadingText, bold: true},
 		para{text: counters, size: theme.SizeNameSubHeadingText},
+		para{text: id},
 	)}
 	if v.Offline {
 		parts = append(parts, panel(colorNameNoticeBackground, block(fyne.TextAlignLeading,

@@ -243,13 +243,19 @@ func (p *fakePrinter) set(ready, print error) {
 	p.mu.Unlock()
 }
 
-// fakeCards is flow.CardReader: a card arrives when the test sends one.
-type fakeCards struct{ ch chan *idcard.Card }
+// fakeCards is flow.CardReader: a card (or a read error) arrives when the
+// test sends one.
+type fakeCards struct {
+	ch   chan *idcard.Card
+	errs chan error
+}
 
 func (c *fakeCards) WaitCard(ctx context.Context) (*idcard.Card, error) {
 	select {
 	case card := <-c.ch:
 		return card, nil
+	case err := <-c.errs:
+		return nil, err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -317,7 +323,7 @@ func newPorts() *ports {
 	return &ports{
 		store:   newFakeStore(),
 		printer: &fakePrinter{},
-		cards:   &fakeCards{ch: make(chan *idcard.Card, 1)},
+		cards:   &fakeCards{ch: make(chan *idcard.Card, 1), errs: make(chan error, 1)},
 		scanner: &fakeScanner{ch: make(chan string, 1)},
 		office:  &fakeBackOffice{online: true, progress: map[string]*api.Progress{}},
 	}

@@ -134,6 +134,7 @@ func (s *ratingScreen) scores() fyne.CanvasObject {
 		t := NewTile(nil, k.t("rating.level."+itoa(lv)), "", k.tap(func() { s.choose(q, lv) }))
 		t.Selected = s.level(q) == lv
 		t.Small = true
+		t.Icon = radioIcon(t.Selected)
 		tiles = append(tiles, t)
 	}
 	head := container.NewVBox(
@@ -174,8 +175,8 @@ func (s *ratingScreen) choose(q string, level int) {
 	}
 	if s.question < len(ratingQuestions)-1 {
 		s.question++
+		s.k.refreshScreen(s) // the next question at once; the snapshot marks the choice
 	}
-	// The snapshot with the choice redraws the screen.
 }
 
 // reasons shows the preset reasons as tiles to tick, the optional phone and
@@ -187,11 +188,28 @@ func (s *ratingScreen) reasons() fyne.CanvasObject {
 		t := NewTile(nil, k.t("rating.reason."+code), "", k.tap(func() { s.f.ToggleReason(code) }))
 		t.Selected = slices.Contains(s.s.Reasons, code)
 		t.Small = true
+		t.Icon = checkIcon(t.Selected)
 		items = append(items, t)
 	}
 	grid := k.choicePages(items, &s.reasonPage, s.s.Problem != nil, func() { k.refreshScreen(s) })
 	return k.reasonsBody(grid, s.s.Problem, s.s.Input.Value,
 		func() { s.phoneOpen = true; k.refreshScreen(s) }, s.f.Submit)
+}
+
+// radioIcon and checkIcon mark a choice tile as chosen or not by shape as
+// well as by colour, for citizens who do not tell colours apart.
+func radioIcon(on bool) fyne.Resource {
+	if on {
+		return theme.RadioButtonCheckedIcon()
+	}
+	return theme.RadioButtonIcon()
+}
+
+func checkIcon(on bool) fyne.Resource {
+	if on {
+		return theme.CheckButtonCheckedIcon()
+	}
+	return theme.CheckButtonIcon()
 }
 
 // choicePages pages tiles to tick: 6 a page, 4 in elder mode, and a row

@@ -80,6 +80,7 @@ func (s *suggestionScreen) buildUI() fyne.CanvasObject {
 			t := NewTile(nil, k.t("suggest.reason."+code), "", k.tap(func() { s.f.ToggleReason(code) }))
 			t.Selected = slices.Contains(snap.Reasons, code)
 			t.Small = true
+			t.Icon = checkIcon(t.Selected)
 			items = append(items, t)
 		}
 		grid := k.choicePages(items, &s.reasonPage, snap.Problem != nil, func() { k.refreshScreen(s) })

@@ -126,7 +126,7 @@ var sizes = map[fyne.ThemeSizeName][2]float32{ // [normal, elder]
 	theme.SizeNameScrollBarRadius: {6, 6},
 
 	sizeNameTouchTarget:  {64, 76},
-	sizeNameTicketNumber: {120, 140},
+	sizeNameTicketNumber: {144, 160},
 	sizeNameCountdown:    {110, 130},
 	sizeNameTileIcon:     {64, 76},
 	sizeNameKey:          {68, 80},

@@ -135,6 +135,10 @@ func (k *Kiosk) resultPage(title string, r *flow.TicketResult, printing bool, re
 		actions = append(actions, k.button(k.t("action.finish"), theme.ConfirmIcon(), widget.HighImportance, k.finish))
 	}
 	body := container.New(&flex{weights: []float32{1, 1}}, k.ticketNumber(v), k.ticketInfo(v))
+	title = k.t("ticket.done_title")
+	if v.PrintProblem != nil {
+		title = k.t("ticket.keep_number_title")
+	}
 	var bottom fyne.CanvasObject
 	if len(actions) > 0 {
 		bottom = actionRow(actions...)
@@ -158,5 +162,5 @@ func (k *Kiosk) cardGuide(note string, actions ...fyne.CanvasObject) fyne.Canvas
 		text.Add(vspace(1))
 		text.Add(touchMin(a))
 	}
-	return container.New(&flex{weights: []float32{2, 3}}, cardIllustration(), text)
+	return container.New(&flex{weights: []float32{2, 3}, tall: []float32{1}}, cardIllustration(), text)
 }

@@ -147,7 +147,7 @@ func (r *tileRenderer) MinSize() fyne.Size {
 	pad := theme.Size(theme.SizeNamePadding)
 	m := r.box.MinSize().AddWidthHeight(2*pad, 2*pad)
 	ts := theme.Size(sizeNameTouchTarget)
-	if r.t.Icon == nil {
+	if r.t.Icon == nil || r.t.Small {
 		return m.Max(fyne.NewSize(ts*2, ts))
 	}
 	return m.Max(fyne.NewSize(ts*2, ts*2))
@@ -175,6 +175,9 @@ func (r *tileRenderer) Refresh() {
 		iconColor, titleColor, subColor = theme.ColorNameForegroundOnPrimary, theme.ColorNameForegroundOnPrimary, theme.ColorNameForegroundOnPrimary
 	}
 	r.lay.icon = theme.Size(sizeNameTileIcon)
+	if t.Small {
+		r.lay.icon = theme.Size(theme.SizeNameInlineIcon)
+	}
 	r.lay.hasIcon = t.Icon != nil
 	r.lay.subOptional = !t.disabled
 	if t.Icon != nil {
@@ -185,6 +188,7 @@ func (r *tileRenderer) Refresh() {
 	r.icon.Refresh()
 
 	r.lay.titleSize = theme.SizeNameSubHeadingText
+	r.lay.small = t.Small
 	if t.Small {
 		r.lay.titleSize = theme.SizeNameText
 	}
@@ -224,6 +228,9 @@ type tileLayout struct {
 	// subtitle is a nicety, a disabled tile's reason is not.
 	subOptional bool
 	titleSize   fyne.ThemeSizeName
+	// small tiles put a small icon beside the title (a check box), so
+	// their least height is one line, not icon plus line.
+	small bool
 }
 
 func (l *tileLayout) wide(s fyne.Size) bool { return s.Width > s.Height*1.6 }
@@ -292,7 +299,7 @@ func (l *tileLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	sub.Hidden = sh == 0
 	y := max(0, (s.Height-fit())/2)
 	a := fyne.TextAlignCenter
-	if wide {
+	if wide && e > 0 {
 		a = fyne.TextAlignLeading
 		icon.Move(fyne.NewPos(ip/2, (s.Height-e)/2))
 	} else {
@@ -329,7 +336,7 @@ func (l *tileLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	line := fyne.MeasureText("M", theme.Size(size), fyne.TextStyle{Bold: true}).Height + 2*theme.Size(theme.SizeNameInnerPadding)
 	h := line
-	if l.hasIcon {
+	if l.hasIcon && !l.small {
 		h += l.icon + theme.Size(theme.SizeNamePadding)
 	}
 	return fyne.NewSize(l.icon, h)

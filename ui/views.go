@@ -54,6 +54,7 @@ func (k *Kiosk) ticketViewOf(r *flow.TicketResult, printing bool) ticketView {
 		Offline:        r.Offline,
 		Priority:       r.Priority,
 		Late:           r.Late,
+		MaskedID:       r.MaskedID,
 		Printing:       printing,
 	}
 	if p, ok := problemOf(r.PrintProblem); ok && !r.Printed {
