@@ -1,0 +1,258 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"hallkiosk/backoffice"
+	"hallkiosk/backoffice/api"
+)
+
+// Where things are on the 1280×800 kiosk window (the simulator control is
+// moved to x = 1285 beside it). Taken from the screens at that size; if a
+// layout changes, the screenshots that the test leaves on failure show
+// where the taps went.
+var tap = map[string][2]int{
+	"home.ticket":  {228, 330},
+	"home.checkin": {640, 330},
+	"dept.shebao":  {486, 350},
+	"svc.first":    {178, 350},
+	"card.skip":    {894, 466},
+	"done":         {1206, 156},
+	"checkin.card": {219, 494},
+	"sim.place":    {1461, 109},
+}
+
+type desk struct {
+	t       *testing.T
+	display string
+	dir     string
+	shots   int
+}
+
+func (d *desk) xdo(args ...string) {
+	d.t.Helper()
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		d.t.Fatalf("xdotool %v: %v %s", args, err, out)
+	}
+}
+
+func (d *desk) tap(name string) {
+	d.t.Helper()
+	p, ok := tap[name]
+	if !ok {
+		d.t.Fatalf("no position for %q", name)
+	}
+	d.xdo("mousemove", fmt.Sprint(p[0]), fmt.Sprint(p[1]), "sleep", "0.2", "click", "1")
+	// Let the frame after the tap be drawn before the next one.
+	time.Sleep(1200 * time.Millisecond)
+}
+
+func (d *desk) screenshot(name string) string {
+	d.shots++
+	path := filepath.Join(d.dir, fmt.Sprintf("%02d-%s.png", d.shots, name))
+	cmd := exec.Command("import", "-window", "root", path)
+	cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
+	cmd.Run()
+	return path
+}
+
+// waitFile waits for path to exist with content, while the kiosk works.
+func (d *desk) waitFile(path string, limit time.Duration) string {
+	d.t.Helper()
+	end := time.Now().Add(limit)
+	for time.Now().Before(end) {
+		if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+			return string(b)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	shot := d.screenshot("timeout")
+	d.t.Fatalf("%s did not appear within %s; the screen is in %s", path, limit, shot)
+	return ""
+}
+
+func freeDisplay() string {
+	for n := 80; n < 200; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); os.IsNotExist(err) {
+			return fmt.Sprintf(":%d", n)
+		}
+	}
+	return ":199"
+}
+
+func TestTicketAndCheckInThroughTheRealWindow(t *testing.T) {
+	bin := os.Getenv("KIOSK_BIN")
+	if bin == "" {
+		t.Fatal("KIOSK_BIN must name the kiosk binary (make smoke sets it)")
+	}
+	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is needed (scripts/deps.sh test installs it): %v", tool, err)
+		}
+	}
+	d := &desk{t: t, display: freeDisplay(), dir: t.TempDir()}
+	if keep := os.Getenv("E2E_SHOTS"); keep != "" {
+		d.dir = keep
+		os.MkdirAll(keep, 0o755)
+	}
+	xvfb := exec.Command("Xvfb", d.display, "-screen", "0", "1760x800x24", "-nolisten", "tcp")
+	if err := xvfb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { xvfb.Process.Kill(); xvfb.Wait() })
+	time.Sleep(500 * time.Millisecond)
+
+	data := filepath.Join(t.TempDir(), "data")
+	if keep := os.Getenv("E2E_SHOTS"); keep != "" {
+		data = filepath.Join(keep, "data")
+	}
+	kiosk := exec.Command(bin, "run", "--data-dir", data, "--window", "1280x800")
+	kiosk.Env = append(os.Environ(), "DISPLAY="+d.display, "KIOSK_READY_STDERR=1", "LANG=zh_CN.UTF-8")
+	stderr, _ := kiosk.StderrPipe()
+	if err := kiosk.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped {
+			kiosk.Process.Kill()
+			kiosk.Wait()
+		}
+	})
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		once := false
+		for sc.Scan() {
+			if !once && strings.HasPrefix(sc.Text(), "kiosk: ready") {
+				once = true
+				close(ready)
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the kiosk did not draw its first frame within 60 s")
+	}
+	// Xvfb has no window manager: put the simulator control beside the kiosk.
+	for i := 0; ; i++ {
+		out, _ := exec.Command("env", "DISPLAY="+d.display, "xdotool", "search", "--name", "Simulators").Output()
+		if w := strings.Fields(string(out)); len(w) > 0 {
+			d.xdo("windowmove", w[0], "1285", "0")
+			break
+		}
+		if i > 50 {
+			t.Fatal("no simulator control window")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+	d.screenshot("home")
+
+	// 取号: 社会保险 → the first service → no ID card → ticket.
+	d.tap("home.ticket")
+	d.tap("dept.shebao")
+	d.tap("svc.first")
+	d.screenshot("card-step")
+	d.tap("card.skip")
+	first := d.waitFile(filepath.Join(data, "printed", "ticket-0001.txt"), 20*time.Second)
+	d.screenshot("ticket-done")
+	num := regexp.MustCompile(`(?m)^\s*([A-Z]\d{3}|[A-Z]\d{2}-\d{3})\s*$`).FindStringSubmatch(first)
+	if num == nil {
+		t.Fatalf("printed ticket has no queue number:\n%s", first)
+	}
+	if !strings.Contains(first, "排队取号凭条") || !strings.Contains(first, "请备齐以下材料") {
+		t.Fatalf("printed ticket lacks its title or checklist:\n%s", first)
+	}
+	d.tap("done")
+
+	// 预约签到 by ID card: 王喆 has an appointment booked around now.
+	d.tap("home.checkin")
+	d.tap("checkin.card")
+	d.tap("sim.place")
+	second := d.waitFile(filepath.Join(data, "printed", "ticket-0002.txt"), 20*time.Second)
+	d.screenshot("checkin-done")
+	if !strings.Contains(second, "预约优先") || !strings.Contains(second, "110101********001X") {
+		t.Fatalf("check-in ticket is not a masked priority ticket:\n%s", second)
+	}
+	num2 := regexp.MustCompile(`(?m)^\s*(G\d{3})\s*$`).FindStringSubmatch(second)
+	if num2 == nil {
+		t.Fatalf("check-in ticket has no 社保卡 (G) number:\n%s", second)
+	}
+
+	// The records reach the back office: wait for the sync, then stop the
+	// kiosk (SIGTERM must end it cleanly) and read the back office's store.
+	time.Sleep(3 * time.Second)
+	kiosk.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- kiosk.Wait() }()
+	select {
+	case err := <-done:
+		stopped = true
+		if err != nil {
+			t.Fatalf("kiosk exit after SIGTERM: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("kiosk did not stop within 30 s of SIGTERM")
+	}
+	bo, err := backoffice.Open(backoffice.Options{DBPath: filepath.Join(data, "backoffice.db"), Tokens: map[string]string{"e2e": "K01"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bo.Close()
+	recs, err := bo.Records("K01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tickets, checkins []string
+	for _, r := range recs {
+		switch r.Kind {
+		case api.KindTicketIssued:
+			var p api.TicketIssued
+			json.Unmarshal(r.Payload, &p)
+			tickets = append(tickets, p.Number)
+		case api.KindCheckIn:
+			var p api.CheckIn
+			json.Unmarshal(r.Payload, &p)
+			checkins = append(checkins, p.Number)
+		}
+	}
+	if !contains(tickets, num[1]) {
+		t.Errorf("back office tickets %v lack %s", tickets, num[1])
+	}
+	if !contains(checkins, num2[1]) {
+		t.Errorf("back office check-ins %v lack %s", checkins, num2[1])
+	}
+	for i, r := range recs {
+		if r.Seq != int64(i+1) {
+			t.Fatalf("back office holds seq %d at position %d: a gap or a duplicate", r.Seq, i)
+		}
+	}
+	_ = context.Background
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
