@@ -332,7 +332,7 @@ func TestRatingPoorAsksWhy(t *testing.T) {
 	h.tapTile(h.tr("rating.reason.long_wait"))
 	h.tap(h.tr("phone.add"))
 	h.typeKeys("13812345678")
-	h.tap(h.tr("keypad.ok"))
+	h.tapWhen(h.tr("keypad.ok"))
 	h.waitShows("138****5678")
 	h.tap(h.tr("common.submit"))
 	h.waitShows(h.tr("rating.thanks"))

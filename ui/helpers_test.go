@@ -229,3 +229,9 @@ func (h *harness) shows(s string) bool {
 	}
 	return false
 }
+
+// isElder reports whether the current app theme is the elder-mode theme.
+func isElder() bool {
+	th, ok := fyne.CurrentApp().Settings().Theme().(kioskTheme)
+	return ok && th.elder
+}

@@ -231,3 +231,26 @@ func TestTranslationsCoverFlowCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestTranslationPlurals: English counts agree with their nouns.
+func TestTranslationPlurals(t *testing.T) {
+	tr := bundledTranslations()
+	cases := []struct {
+		key  string
+		n    int
+		want string
+	}{
+		{"guide.copies", 1, "1 copy"},
+		{"guide.copies", 2, "2 copies"},
+		{"ticket.ahead", 1, "1 person ahead"},
+		{"ticket.ahead", 3, "3 people ahead"},
+	}
+	for _, c := range cases {
+		if got := tr.T(English, c.key, "N", c.n); got != c.want {
+			t.Errorf("%s(%d) = %q, want %q", c.key, c.n, got, c.want)
+		}
+	}
+	if got := tr.T(Chinese, "guide.copies", "N", 2); got != "复印件 2 份" {
+		t.Errorf("zh copies = %q", got)
+	}
+}

@@ -176,12 +176,6 @@ func (kp *keypad) buildUI(info ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.New(&flex{weights: weights}, side, container.NewVBox(keys, layout.NewSpacer()))
 }
 
-// isElder reports whether the current app theme is the elder-mode theme.
-func isElder() bool {
-	th, ok := fyne.CurrentApp().Settings().Theme().(kioskTheme)
-	return ok && th.elder
-}
-
 // key is one character key of the keypad: a button-coloured rounded
 // square with the character larger than body text, since a keypad is read
 // at arm's length by people who may not have their glasses with them. (A

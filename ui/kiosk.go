@@ -46,6 +46,10 @@ type Kiosk struct {
 	lang    Lang
 	elder   bool
 	online  bool
+	// sessLang and sessElder are the session's values in its last
+	// snapshot (see onSession).
+	sessLang  Lang
+	sessElder bool
 	hall    api.Text
 	current screen
 	status  *statusBar
@@ -100,6 +104,7 @@ func newKiosk(app fyne.App, deps Deps, do func(func())) *Kiosk {
 	if Lang(k.env.Session.Language()) == English {
 		k.lang = English
 	}
+	k.sessLang, k.sessElder = k.lang, k.env.Session.Elder()
 	app.Settings().SetTheme(NewTheme(false))
 	k.win = app.NewWindow(k.t("app.title"))
 	// A main menu would get a Quit item from the driver (fyne-notes 1.1), so
@@ -218,11 +223,20 @@ func (k *Kiosk) SessionChanged(s flow.SessionSnapshot) {
 }
 
 func (k *Kiosk) onSession(s flow.SessionSnapshot) {
-	if l := Lang(s.Language); l != k.lang && (l == Chinese || l == English) {
-		k.applyLanguage(l)
+	// Language and elder mode follow the session only when the session
+	// changed them (End and the timeout reset them): a snapshot made before
+	// the citizen's own toggle, delivered after it, must not undo it.
+	if l := Lang(s.Language); l != k.sessLang {
+		k.sessLang = l
+		if l != k.lang && (l == Chinese || l == English) {
+			k.applyLanguage(l)
+		}
 	}
-	if s.Elder != k.elder {
-		k.applyElder(s.Elder)
+	if s.Elder != k.sessElder {
+		k.sessElder = s.Elder
+		if s.Elder != k.elder {
+			k.applyElder(s.Elder)
+		}
 	}
 	switch {
 	case s.State == flow.SessionWarning:
@@ -336,12 +350,12 @@ func (k *Kiosk) refreshScreen(s screen) {
 
 // setLanguage switches every text to l at once, on any screen.
 func (k *Kiosk) setLanguage(l Lang) {
-	k.touch()
 	if l == k.lang {
+		k.touch()
 		return
 	}
+	k.env.Session.SetLanguage(string(l)) // counts as input
 	k.applyLanguage(l)
-	k.env.Session.SetLanguage(string(l))
 }
 
 func (k *Kiosk) applyLanguage(l Lang) {
@@ -354,11 +368,11 @@ func (k *Kiosk) applyLanguage(l Lang) {
 // (Fyne refreshes every widget on SetTheme); the screens are rebuilt and the
 // flow asked for its page again, since elder pages hold fewer items.
 func (k *Kiosk) setElder(on bool) {
-	k.touch()
 	if on == k.elder {
+		k.touch()
 		return
 	}
-	k.env.Session.SetElder(on)
+	k.env.Session.SetElder(on) // counts as input
 	k.applyElder(on)
 }
 

@@ -56,6 +56,10 @@ func (g *tileGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Size(theme.SizeNamePadding) * 2
 	cw := (size.Width - pad*float32(cols-1)) / float32(cols)
 	ch := (size.Height - pad*float32(rows-1)) / float32(rows)
+	// A few tiles on a tall portrait screen would each be half a screen
+	// high; past five touch targets a tile only moves its text away from
+	// the citizen's eyes, so the spare height stays below the grid.
+	ch = min(ch, theme.Size(sizeNameTouchTarget)*5)
 	for i, o := range objs {
 		if i >= cols*rows {
 			o.Hide()

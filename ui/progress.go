@@ -65,7 +65,7 @@ func (s *progressScreen) buildUI() fyne.CanvasObject {
 
 	case flow.ProgressIdentity:
 		s.kp = k.newKeypad(snap.Input, k.t("progress.last4_placeholder"), s.f.Key, s.f.Backspace, s.f.Submit)
-		var parts []fyne.CanvasObject
+		parts := []fyne.CanvasObject{block(fyne.TextAlignLeading, para{text: k.t("progress.receipt_is", "Receipt", snap.Receipt)})}
 		if p, ok := problemOf(snap.Problem); ok {
 			parts = append(parts, k.noticePanel(p))
 		}
@@ -74,8 +74,7 @@ func (s *progressScreen) buildUI() fyne.CanvasObject {
 			// Beside the navigation, where it takes no height from the keys.
 			extra = append(extra, k.button(k.t("progress.use_card"), iconIDCard, widget.MediumImportance, s.f.UseCard))
 		}
-		step := k.t("progress.last4_step") + " " + k.t("progress.receipt_is", "Receipt", snap.Receipt)
-		return k.pageWith(title, step, s.kp.buildUI(parts...), k.navBar(s.f.Back, extra...))
+		return k.pageWith(title, k.t("progress.last4_step"), s.kp.buildUI(parts...), k.navBar(s.f.Back, extra...))
 
 	case flow.ProgressCard:
 		return k.page(k.t("card.title"), title, k.cardGuide(k.t("progress.card_note")), s.f.Back)

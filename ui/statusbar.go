@@ -113,13 +113,6 @@ func colored(s string, c fyne.ThemeColorName, size fyne.ThemeSizeName, bold bool
 	return rt
 }
 
-// coloredWrap is colored with word wrapping.
-func coloredWrap(s string, c fyne.ThemeColorName, size fyne.ThemeSizeName, bold bool) *widget.RichText {
-	rt := colored(s, c, size, bold)
-	rt.Wrapping = fyne.TextWrapWord
-	return rt
-}
-
 // vcenter centres o vertically in the height it is given.
 func vcenter(o fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(layout.NewSpacer(), o, layout.NewSpacer())
