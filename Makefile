@@ -50,8 +50,9 @@ test: vet unit smoke
 fuzz: deps-build
 	@scripts/fuzz.sh $(FUZZTIME)
 
-bench: deps-test
+bench: deps-test build
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+	KIOSK_BIN=$(CURDIR)/bin/kiosk $(GO) test -tags e2e -run '^$$' -bench . -benchtime 5x -timeout 20m ./e2e/
 
 soak: deps-build
 	SOAK_KILLS=$(SOAKKILLS) $(GO) test -count=1 -run 'Crash' -timeout 60m ./offline/

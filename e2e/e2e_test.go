@@ -3,8 +3,6 @@
 package e2e
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -36,7 +33,7 @@ var tap = map[string][2]int{
 }
 
 type desk struct {
-	t       *testing.T
+	t       testing.TB
 	display string
 	dir     string
 	shots   int
@@ -105,65 +102,20 @@ func TestTicketAndCheckInThroughTheRealWindow(t *testing.T) {
 			t.Fatalf("%s is needed (scripts/deps.sh test installs it): %v", tool, err)
 		}
 	}
-	d := &desk{t: t, display: freeDisplay(), dir: t.TempDir()}
+	data := filepath.Join(t.TempDir(), "data")
+	shots := t.TempDir()
 	if keep := os.Getenv("E2E_SHOTS"); keep != "" {
-		d.dir = keep
+		shots, data = keep, filepath.Join(keep, "data")
 		os.MkdirAll(keep, 0o755)
 	}
-	xvfb := exec.Command("Xvfb", d.display, "-screen", "0", "1760x800x24", "-nolisten", "tcp")
-	if err := xvfb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { xvfb.Process.Kill(); xvfb.Wait() })
-	time.Sleep(500 * time.Millisecond)
-
-	data := filepath.Join(t.TempDir(), "data")
-	if keep := os.Getenv("E2E_SHOTS"); keep != "" {
-		data = filepath.Join(keep, "data")
-	}
-	kiosk := exec.Command(bin, "run", "--data-dir", data, "--window", "1280x800")
-	kiosk.Env = append(os.Environ(), "DISPLAY="+d.display, "KIOSK_READY_STDERR=1", "LANG=zh_CN.UTF-8")
-	stderr, _ := kiosk.StderrPipe()
-	if err := kiosk.Start(); err != nil {
-		t.Fatal(err)
-	}
+	d, _, stop := startKiosk(t, bin, data)
+	d.dir = shots
 	stopped := false
 	t.Cleanup(func() {
 		if !stopped {
-			kiosk.Process.Kill()
-			kiosk.Wait()
+			stop()
 		}
 	})
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		once := false
-		for sc.Scan() {
-			if !once && strings.HasPrefix(sc.Text(), "kiosk: ready") {
-				once = true
-				close(ready)
-			}
-		}
-	}()
-	select {
-	case <-ready:
-	case <-time.After(60 * time.Second):
-		t.Fatal("the kiosk did not draw its first frame within 60 s")
-	}
-	// Xvfb has no window manager: put the simulator control beside the kiosk.
-	for i := 0; ; i++ {
-		out, _ := exec.Command("env", "DISPLAY="+d.display, "xdotool", "search", "--name", "Simulators").Output()
-		if w := strings.Fields(string(out)); len(w) > 0 {
-			d.xdo("windowmove", w[0], "1285", "0")
-			break
-		}
-		if i > 50 {
-			t.Fatal("no simulator control window")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	time.Sleep(time.Second)
 	d.screenshot("home")
 
 	// 取号: 社会保险 → the first service → no ID card → ticket.
@@ -200,17 +152,9 @@ func TestTicketAndCheckInThroughTheRealWindow(t *testing.T) {
 	// The records reach the back office: wait for the sync, then stop the
 	// kiosk (SIGTERM must end it cleanly) and read the back office's store.
 	time.Sleep(3 * time.Second)
-	kiosk.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- kiosk.Wait() }()
-	select {
-	case err := <-done:
-		stopped = true
-		if err != nil {
-			t.Fatalf("kiosk exit after SIGTERM: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("kiosk did not stop within 30 s of SIGTERM")
+	stopped = true
+	if err := stop(); err != nil {
+		t.Fatalf("kiosk exit after SIGTERM: %v", err)
 	}
 	bo, err := backoffice.Open(backoffice.Options{DBPath: filepath.Join(data, "backoffice.db"), Tokens: map[string]string{"e2e": "K01"}})
 	if err != nil {
@@ -245,7 +189,6 @@ func TestTicketAndCheckInThroughTheRealWindow(t *testing.T) {
 			t.Fatalf("back office holds seq %d at position %d: a gap or a duplicate", r.Seq, i)
 		}
 	}
-	_ = context.Background
 }
 
 func contains(xs []string, x string) bool {
