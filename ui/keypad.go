@@ -173,7 +173,9 @@ func (kp *keypad) buildUI(info ...fyne.CanvasObject) fyne.CanvasObject {
 	}
 	kp.refresh()
 	side := container.NewVBox(append(info, field, actions)...)
-	return container.New(&flex{weights: weights}, side, container.NewVBox(keys, layout.NewSpacer()))
+	// The keys grow into spare height (a portrait totem has plenty), up to
+	// half again their size: bigger keys are easier to hit.
+	return container.New(&flex{weights: weights, tall: []float32{0, 1}}, side, container.New(growTo{1.5}, keys))
 }
 
 // key is one character key of the keypad: a button-coloured rounded
@@ -257,3 +259,23 @@ func (r *keyRenderer) Refresh() {
 func (r *keyRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.txt} }
 
 func (r *keyRenderer) Destroy() {}
+
+// growTo gives its child the height it is given, up to factor times the
+// child's minimum, from the top.
+type growTo struct{ factor float32 }
+
+func (g growTo) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	for _, o := range objs {
+		h := min(s.Height, o.MinSize().Height*g.factor)
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(fyne.NewSize(s.Width, h))
+	}
+}
+
+func (g growTo) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
+}
