@@ -43,17 +43,17 @@ type Kiosk struct {
 	clk  clock.Clock
 
 	// UI-goroutine state.
-	lang    Lang
-	elder   bool
-	online  bool
+	lang   Lang
+	elder  bool
+	online bool
 	// sessLang and sessElder are the session's values in its last
 	// snapshot (see onSession).
 	sessLang  Lang
 	sessElder bool
-	hall    api.Text
-	current screen
-	status  *statusBar
-	idle    *idleOverlay
+	hall      api.Text
+	current   screen
+	status    *statusBar
+	idle      *idleOverlay
 
 	homeFlow *flow.Home
 	home     *homeScreen
