@@ -1,0 +1,21 @@
+// Package techui is the technician mode of the hall kiosk on the touch
+// screen: the PIN keypad, the forced change of the factory PIN and the
+// diagnostics pages (devices, traffic, configuration, sync, health, export).
+//
+// It is a thin Fyne layer over package diag, which holds every rule (PIN
+// checks, lockout, idle expiry, masking of personal data, roll-back of a
+// device change). Nothing here decides anything diag could decide; this
+// package only lays diag's views out for a finger on a 1280×800 screen.
+//
+// Threading: every diag call may block on a device, the database or the
+// network, so it runs on its own goroutine and its result is applied to the
+// widgets through fyne.Do (fyne-notes 1.6). The UI goroutine never waits.
+//
+// Scrolling: drag-to-scroll does not work with a finger on desktop Fyne
+// (fyne-notes 0.3), so long lists (traffic, dead letters, log lines) are
+// paged with big previous/next buttons instead of scrolled.
+//
+// Strings are Chinese with the English in smaller text or after it, because
+// technicians read both; they are constants in strings.go and not part of
+// the citizen translation files, which belong to package ui.
+package techui

@@ -1,0 +1,221 @@
+package techui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"hallkiosk/diag"
+)
+
+// Options wires technician mode into the kiosk window.
+type Options struct {
+	// OnClose is called on the UI goroutine after technician mode has put
+	// the citizen screen back (exit, idle expiry, program exit, back from
+	// the PIN keypad). Optional.
+	OnClose func()
+	// Dir returns the folder exports go to, typically a USB stick's mount
+	// point. It is asked at each export because a stick can be plugged in
+	// after the mode opened. Default: the current directory, which on the
+	// kiosk is the data directory the service runs in.
+	Dir func() string
+}
+
+// Mode is technician mode on one window. It is used from the UI goroutine
+// only; its background work comes back through fyne.Do.
+type Mode struct {
+	win  fyne.Window
+	gate *diag.Gate
+	opts Options
+
+	shown  bool
+	prev   fyne.CanvasObject // the citizen screen, put back on close
+	root   *fyne.Container   // the current screen, under the theme override
+	ctx    context.Context   // ends when the mode closes: cancels pending waits
+	cancel context.CancelFunc
+
+	sess *diag.Session
+
+	// busy counts background calls in flight; the header shows an activity
+	// indicator while it is above zero.
+	busy      int
+	busyIcon  *widget.Activity
+	busyLabel *widget.Label
+
+	lockStop chan struct{} // stops the lockout countdown ticker
+	pin      *pinScreen
+
+	page     *page
+	pageArea *fyne.Container
+
+	// do schedules fn on the UI goroutine: fyne.Do in the kiosk. Tests
+	// queue the calls and run them on the test goroutine, because the test
+	// driver's fyne.Do runs fn at once on the calling goroutine, which
+	// would let a background result race the test's own taps.
+	do func(fn func())
+}
+
+// New prepares technician mode for win over gate. Nothing is shown until
+// Show.
+func New(win fyne.Window, gate *diag.Gate, opts Options) *Mode {
+	if opts.Dir == nil {
+		opts.Dir = func() string { return "." }
+	}
+	return &Mode{win: win, gate: gate, opts: opts, do: fyne.Do}
+}
+
+// Show replaces the window's content with the PIN keypad, remembering the
+// citizen screen to restore when technician mode closes. Calling it while
+// the mode is shown goes back to the keypad.
+func (m *Mode) Show() {
+	if !m.shown {
+		m.prev = m.win.Content()
+		m.shown = true
+		m.ctx, m.cancel = context.WithCancel(context.Background())
+		m.root = container.NewStack()
+		// The kiosk theme's citizen sizes (22 dp text) leave too little room
+		// for the technician's dense pages; the override keeps its fonts and
+		// colours and only makes text and padding smaller.
+		base := fyne.CurrentApp().Settings().Theme()
+		m.win.SetContent(container.NewThemeOverride(m.root, techTheme{base: base}))
+	}
+	m.showPIN()
+}
+
+// Shown reports whether technician mode currently owns the window.
+func (m *Mode) Shown() bool { return m.shown }
+
+// close puts the citizen screen back. It is idempotent: the Done watcher,
+// the exit button and an ended background call may all ask for it.
+func (m *Mode) close() {
+	if !m.shown {
+		return
+	}
+	m.shown = false
+	m.stopLockTicker()
+	m.cancel()
+	m.sess = nil
+	m.win.SetContent(m.prev)
+	m.prev = nil
+	if m.opts.OnClose != nil {
+		m.opts.OnClose()
+	}
+}
+
+// setScreen shows obj as the whole technician screen.
+func (m *Mode) setScreen(obj fyne.CanvasObject) {
+	m.root.Objects = []fyne.CanvasObject{obj}
+	m.root.Refresh()
+}
+
+// touch keeps the technician session alive: diag ends a session after
+// Diag.IdleMinutes without input, and only the screen knows about taps
+// that do not call diag (paging, switching tabs).
+func (m *Mode) touch() {
+	if m.sess != nil {
+		m.sess.Touch()
+	}
+}
+
+// opened takes over a session that Gate.Enter returned. The watcher turns
+// the end of the session (idle expiry, replaced, program exit) into closing
+// the mode, on the UI goroutine.
+func (m *Mode) opened(s *diag.Session) {
+	m.sess = s
+	ctx := m.ctx
+	go func() {
+		select {
+		case <-s.Done():
+			m.do(func() {
+				if m.sess == s {
+					m.close()
+				}
+			})
+		case <-ctx.Done():
+		}
+	}()
+}
+
+// run does work off the UI goroutine, with the busy indicator on, and
+// applies the function work returns (if any) on the UI goroutine. Results
+// that arrive after the mode closed are dropped: their widgets are gone.
+func (m *Mode) run(work func(ctx context.Context) func()) {
+	m.touch()
+	m.setBusy(+1)
+	ctx := m.ctx
+	go func() {
+		apply := work(ctx)
+		m.do(func() {
+			m.setBusy(-1)
+			if apply != nil && m.shown && ctx.Err() == nil {
+				apply()
+			}
+		})
+	}()
+}
+
+func (m *Mode) setBusy(d int) {
+	m.busy += d
+	if m.busyIcon == nil {
+		return
+	}
+	if m.busy > 0 {
+		m.busyIcon.Show()
+		m.busyIcon.Start()
+		m.busyLabel.Show()
+	} else {
+		m.busyIcon.Stop()
+		m.busyIcon.Hide()
+		m.busyLabel.Hide()
+	}
+}
+
+// Busy reports whether background calls are in flight (tests wait on it).
+func (m *Mode) Busy() bool { return m.busy > 0 }
+
+// button is a touch-sized button whose tap counts as activity.
+func (m *Mode) button(label string, imp widget.Importance, tap func()) *widget.Button {
+	b := widget.NewButton(label, func() {
+		m.touch()
+		tap()
+	})
+	b.Importance = imp
+	return b
+}
+
+// startLockTicker refreshes the lockout countdown every half second. It
+// uses the wall clock only to repaint; what it shows is the gate's own
+// Status, so a fake clock in tests drives the lockout.
+func (m *Mode) startLockTicker() {
+	if m.lockStop != nil {
+		return
+	}
+	stop := make(chan struct{})
+	m.lockStop = stop
+	go func() {
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				m.do(func() {
+					if m.pin != nil && m.lockStop == stop {
+						m.pin.refreshLock()
+					}
+				})
+			}
+		}
+	}()
+}
+
+func (m *Mode) stopLockTicker() {
+	if m.lockStop != nil {
+		close(m.lockStop)
+		m.lockStop = nil
+	}
+}
