@@ -113,8 +113,10 @@ func (m *Mode) deviceCard(k devices.Kind) fyne.CanvasObject {
 	buttons = append(buttons, big(m.button(txtProbe, widget.MediumImportance, func() { load(true) }), 0))
 	load(false)
 
-	top := container.NewVBox(section(kindName(k)), info)
-	return container.NewBorder(top, container.NewVBox(append([]fyne.CanvasObject{result}, buttons...)...), nil, nil)
+	// The details scroll (a wide bar a finger can hit) rather than push the
+	// buttons off the screen when a printer reports many faults at once.
+	return container.NewBorder(section(kindName(k)), container.NewVBox(append([]fyne.CanvasObject{result}, buttons...)...),
+		nil, nil, container.NewVScroll(info))
 }
 
 // deviceText is a device's view in lines, the most telling first.
@@ -146,16 +148,17 @@ func deviceText(v diag.DeviceView) string {
 		if p.Raw != "" {
 			lines = append(lines, "状态 Status: "+p.Raw)
 		}
+		// Only the set bits: a healthy printer has a dozen clear ones,
+		// which say nothing a technician acts on.
 		var set []string
 		for _, b := range p.Bits {
 			if b.Set {
-				set = append(set, b.NameZh+" "+b.Name+" ["+b.Severity+"]")
+				set = append(set, b.NameZh+" "+b.Name+" ("+b.Severity+")")
 			}
 		}
 		if len(set) > 0 {
 			lines = append(lines, "状态位 Bits: "+strings.Join(set, "; "))
-		}
-		if len(p.Problems) > 0 {
+		} else if len(p.Problems) > 0 {
 			lines = append(lines, "问题 Problems: "+strings.Join(p.Problems, ", "))
 		}
 		if p.Err != "" {

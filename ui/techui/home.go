@@ -76,7 +76,7 @@ func (m *Mode) showHome() {
 func (m *Mode) openPage(p *page) {
 	m.page = p
 	m.pageArea.Objects = []fyne.CanvasObject{p.build()}
-	m.pageArea.Refresh()
+	m.retheme()
 }
 
 // exitDiag ends the session and goes back to the citizen screen. The
@@ -116,11 +116,14 @@ func (m *Mode) confirmQuit() {
 			}
 		})
 	})
-	no := m.button(txtQuitNo, widget.MediumImportance, func() { m.openPage(m.pages()[0]) })
-	m.page = nil
+	back := m.page
+	if back == nil {
+		back = m.pages()[0]
+	}
+	no := m.button(txtQuitNo, widget.MediumImportance, func() { m.openPage(back) })
 	m.pageArea.Objects = []fyne.CanvasObject{container.NewCenter(container.NewVBox(msg,
 		container.NewGridWithColumns(2, big(no, 240), big(yes, 240)), result))}
-	m.pageArea.Refresh()
+	m.retheme()
 }
 
 // section is a bold heading over a page part.
@@ -212,7 +215,7 @@ func (p *pager) show() {
 	} else {
 		p.body.Objects = append([]fyne.CanvasObject(nil), p.items[lo:hi]...)
 	}
-	p.body.Refresh()
+	p.m.retheme()
 	p.info.SetText(fmt.Sprintf(txtPageFmt, p.index+1, n, p.index+1, n))
 	if p.index == 0 {
 		p.prev.Disable()

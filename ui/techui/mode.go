@@ -34,7 +34,8 @@ type Mode struct {
 	shown  bool
 	prev   fyne.CanvasObject // the citizen screen, put back on close
 	root   *fyne.Container   // the current screen, under the theme override
-	ctx    context.Context   // ends when the mode closes: cancels pending waits
+	over   *container.ThemeOverride
+	ctx    context.Context // ends when the mode closes: cancels pending waits
 	cancel context.CancelFunc
 
 	sess *diag.Session
@@ -80,7 +81,8 @@ func (m *Mode) Show() {
 		// for the technician's dense pages; the override keeps its fonts and
 		// colours and only makes text and padding smaller.
 		base := fyne.CurrentApp().Settings().Theme()
-		m.win.SetContent(container.NewThemeOverride(m.root, techTheme{base: base}))
+		m.over = container.NewThemeOverride(m.root, techTheme{base: base})
+		m.win.SetContent(m.over)
 	}
 	m.showPIN()
 }
@@ -108,7 +110,17 @@ func (m *Mode) close() {
 // setScreen shows obj as the whole technician screen.
 func (m *Mode) setScreen(obj fyne.CanvasObject) {
 	m.root.Objects = []fyne.CanvasObject{obj}
-	m.root.Refresh()
+	m.retheme()
+}
+
+// retheme applies the technician theme to objects added since the last
+// call: a ThemeOverride themes its children when it is refreshed, not when
+// a sub-container gains new ones (container/theme.go), so every screen,
+// page and pager change goes through here.
+func (m *Mode) retheme() {
+	if m.over != nil {
+		m.over.Refresh()
+	}
 }
 
 // touch keeps the technician session alive: diag ends a session after

@@ -97,7 +97,7 @@ func (m *Mode) configPage() fyne.CanvasObject {
 	kind := devices.Kinds[0]
 	current := wrapLabel("")
 	ports := widget.NewSelect(nil, nil)
-	ports.PlaceHolder = txtConfigPort
+	ports.PlaceHolder = txtConfigPick
 	path := widget.NewEntry()
 	path.SetPlaceHolder("/dev/serial/by-id/…")
 	baud := widget.NewSelect(nil, nil)
@@ -265,10 +265,20 @@ func (m *Mode) syncPage() fyne.CanvasObject {
 	return container.NewBorder(container.NewVBox(state, buttons, result, section(txtSyncDead)), nil, nil, nil, pg.Box)
 }
 
+// age is a duration as a technician reads it: days and hours once it is
+// long, because "6533h0m5s" says nothing at a glance.
+func age(d time.Duration) string {
+	if d >= 24*time.Hour {
+		days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+		return fmt.Sprintf("%d 天 %d 小时 (%dd %dh)", days, hours, days, hours)
+	}
+	return d.Round(time.Second).String()
+}
+
 func syncText(v diag.SyncView) string {
 	oldest := "-"
 	if v.OldestUnsynced > 0 {
-		oldest = v.OldestUnsynced.Round(time.Second).String()
+		oldest = age(v.OldestUnsynced)
 	}
 	lines := []string{
 		fmt.Sprintf("%s%d    %s%s    %s%d", txtSyncPending, v.Pending, txtSyncOldest, oldest, txtSyncDead, len(v.DeadLetters)),
@@ -352,7 +362,11 @@ func (m *Mode) healthPage() fyne.CanvasObject {
 }
 
 func healthText(h diag.HealthView) string {
-	db := fmt.Sprintf("%s  %s, %.1f MB", yesNo(h.Database.IntegrityOK), h.Database.IntegrityCheck, float64(h.Database.Bytes)/1e6)
+	integrity := "完好 OK"
+	if !h.Database.IntegrityOK {
+		integrity = "损坏 DAMAGED: " + h.Database.IntegrityCheck
+	}
+	db := fmt.Sprintf("%s, %.1f MB", integrity, float64(h.Database.Bytes)/1e6)
 	disk := fmt.Sprintf("%.0f%% 可用 free (%.1f / %.1f GB)", h.Disk.FreePercent, float64(h.Disk.FreeBytes)/1e9, float64(h.Disk.TotalBytes)/1e9)
 	if h.Disk.Error != "" {
 		disk = txtErrorPrefix + h.Disk.Error
@@ -373,7 +387,7 @@ func healthText(h diag.HealthView) string {
 		txtHealthDB+db,
 		txtHealthDisk+disk,
 		txtHealthClock+clock,
-		txtHealthVersion+h.Version+"  "+h.KioskID+"    "+txtHealthUptime+h.Uptime.Round(time.Second).String(),
+		txtHealthVersion+h.Version+"  "+h.KioskID+"    "+txtHealthUptime+age(h.Uptime),
 		txtHealthAlarms+alarms,
 	)
 }

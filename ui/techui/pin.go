@@ -80,7 +80,9 @@ func (m *Mode) newPINScreen(stage pinStage) *pinScreen {
 		key(txtKeyClear, widget.MediumImportance, p.clear), digit("0"), key(txtKeyBackspace, widget.MediumImportance, p.backspace),
 	)
 	ok := key(txtKeyOK, widget.HighImportance, p.submit)
-	p.back = m.button(txtKeyBack, widget.LowImportance, m.close)
+	// Back also leaves a factory-PIN session open only to change the PIN:
+	// exitDiag ends it, so it does not linger until the idle expiry.
+	p.back = m.button(txtKeyBack, widget.LowImportance, m.exitDiag)
 
 	switch stage {
 	case stageEnter:
@@ -97,7 +99,7 @@ func (m *Mode) newPINScreen(stage pinStage) *pinScreen {
 
 	pad := container.NewVBox(grid, ok)
 	column := container.NewVBox(p.title, p.prompt, big(p.display, 360), p.msg,
-		container.NewGridWrap(fyne.NewSize(440, pad.MinSize().Height), pad))
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(440, pad.MinSize().Height), pad)))
 	m.setScreen(container.NewBorder(nil, container.NewHBox(big(p.back, 200), layout.NewSpacer()), nil, nil,
 		container.NewCenter(column)))
 	return p

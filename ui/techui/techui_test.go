@@ -56,7 +56,7 @@ func newRig(t *testing.T, withPIN bool) *rig {
 	t.Helper()
 	app := test.NewTempApp(t)
 	app.Settings().SetTheme(ui.NewTheme(false))
-	r := &rig{t: t, clk: clock.NewFake(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)), outDir: t.TempDir()}
+	r := &rig{t: t, clk: clock.NewFake(time.Now()), outDir: t.TempDir()}
 	c := config.Default()
 	c.KioskID, c.KioskNumber, c.DataDir = "K01", 1, t.TempDir()
 	if withPIN {
@@ -248,7 +248,7 @@ func TestPINKeypad(t *testing.T) {
 		r.tap("9")
 		r.tap("清除 Clear")
 		r.tap("7")
-		r.tap("退格 ⌫")
+		r.tap("退格 Del")
 		r.typePIN(testPIN)
 		r.waitText("技术员模式")
 	})
@@ -324,7 +324,7 @@ func TestDevicesPage(t *testing.T) {
 	sims := r.set.Sims()
 
 	r.tap("打印测试页 Test print")
-	r.waitText("✔ 通过 PASS")
+	r.waitText("√ 通过 PASS")
 	r.waitIdle()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -334,7 +334,7 @@ func TestDevicesPage(t *testing.T) {
 
 	sims.Printer.SetState(printersim.State{PaperOut: true})
 	r.tap("打印测试页 Test print")
-	r.waitText("✘ 失败 FAIL")
+	r.waitText("× 失败 FAIL")
 	r.waitText("paper end")
 	r.waitText("DLE EOT")
 	r.waitIdle()
@@ -375,7 +375,7 @@ func TestConfigFailureRollsBack(t *testing.T) {
 	r.tap("设备 Devices")
 	r.waitIdle()
 	r.tap("打印测试页 Test print")
-	r.waitText("✔ 通过 PASS")
+	r.waitText("√ 通过 PASS")
 	r.waitIdle()
 }
 
@@ -401,7 +401,7 @@ func TestExportWritesZip(t *testing.T) {
 	r.enter()
 	r.tap("导出 Export")
 	r.tap("导出诊断包 Export bundle")
-	r.waitText("✔ 已写入")
+	r.waitText("√ 已写入")
 	r.waitIdle()
 	zips, _ := filepath.Glob(filepath.Join(r.outDir, "*.zip"))
 	if len(zips) != 1 {

@@ -1,0 +1,203 @@
+package techui_test
+
+import (
+	"flag"
+	"image/png"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"golang.org/x/image/font/sfnt"
+
+	"hallkiosk/assets"
+	"hallkiosk/devices/sim/printersim"
+)
+
+var screenshotDir = flag.String("screenshots", "", "write every technician page's PNG to this directory")
+
+// TestTechScreenshots puts technician mode into every page at 1280×800 with
+// the kiosk theme and its bundled CJK font, checks the layout (no text wider
+// than its place, no character the bundled font lacks, every button a touch
+// target) and, with -args -screenshots=DIR, writes diag-<page>.png.
+func TestTechScreenshots(t *testing.T) {
+	if *screenshotDir != "" {
+		if err := os.MkdirAll(*screenshotDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shot := func(r *rig, name string) {
+		t.Helper()
+		r.waitIdle()
+		relayout(r.win.Canvas().Content())
+		checkLayout(t, name, r.win.Canvas())
+		img := r.win.Canvas().Capture()
+		if *screenshotDir == "" {
+			return
+		}
+		f, err := os.Create(filepath.Join(*screenshotDir, "diag-"+name+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	r := newRig(t, false)
+	shot(r, "pin")
+	r.typePIN(diag0)
+	r.waitText("修改出厂 PIN")
+	r.typePIN("12")
+	r.waitText("6–8")
+	shot(r, "change-pin")
+	r.typePIN(testPIN)
+	r.typePIN(testPIN)
+	r.waitText("技术员模式")
+	r.waitIdle()
+
+	r.tap("打印测试页 Test print")
+	r.waitText("√ 通过 PASS")
+	r.waitIdle()
+	r.set.Sims().Printer.SetState(printersim.State{PaperOut: true})
+	r.tap("探测 Probe")
+	r.waitIdle()
+	shot(r, "devices")
+	r.set.Sims().Printer.SetState(printersim.State{})
+
+	r.tap("通信 Traffic")
+	shot(r, "traffic")
+	r.tap("配置 Config")
+	shot(r, "config")
+	r.tap("同步 Sync")
+	r.waitIdle()
+	r.tap("检查后台 Ping")
+	shot(r, "sync")
+	r.tap("健康 Health")
+	r.waitIdle()
+	r.tap("INFO")
+	shot(r, "health")
+	r.tap("导出 Export")
+	r.tap("导出诊断包 Export bundle")
+	r.waitText("√ 已写入")
+	shot(r, "export")
+	r.tap("退出程序 Quit")
+	shot(r, "quit")
+
+	// The entry screens with a configured PIN: wrong, then locked.
+	r2 := newRig(t, true)
+	r2.typePIN("111111")
+	r2.waitText("还可尝试 4 次")
+	shot(r2, "pin-wrong")
+	for range 4 {
+		r2.typePIN("111111")
+		r2.waitIdle()
+	}
+	r2.clk.Advance(83 * time.Second)
+	r2.waitText("已锁定，请 3 分 37 秒后再试")
+	shot(r2, "pin-locked")
+}
+
+// diag0 is the factory PIN, spelled out so the scene reads in order.
+const diag0 = "000000"
+
+// checkLayout reports text that does not fit its place or that the bundled
+// font cannot draw, and buttons below the touch target.
+func checkLayout(t *testing.T, name string, c fyne.Canvas) {
+	t.Helper()
+	size := c.Size()
+	if m := c.Content().MinSize(); m.Width > size.Width+1 || m.Height > size.Height+1 {
+		t.Errorf("%s: content needs %v, window is %v", name, m, size)
+	}
+	g := loadGlyphs(t)
+	walk(c.Content(), func(o fyne.CanvasObject) bool {
+		switch x := o.(type) {
+		case *canvas.Text:
+			if strings.TrimSpace(x.Text) == "" || x.TextStyle.Monospace {
+				return true
+			}
+			if m := x.MinSize(); m.Width > x.Size().Width+2 {
+				t.Errorf("%s: text %q needs width %.0f, has %.0f", name, x.Text, m.Width, x.Size().Width)
+			}
+			for _, ch := range x.Text {
+				if !g.has(ch, x.TextStyle.Bold) {
+					t.Errorf("%s: text %q: the bundled font has no %q (U+%04X)", name, x.Text, ch, ch)
+				}
+			}
+		case *widget.Button:
+			if s := x.Size(); s.Width < 60 || s.Height < 60 {
+				t.Errorf("%s: button %q is %v, below the 60 dp touch target", name, x.Text, s)
+			}
+		}
+		return true
+	})
+}
+
+type glyphs struct{ reg, bold *sfnt.Font }
+
+func (g glyphs) has(r rune, bold bool) bool {
+	if r == '\n' || r == '\t' || r == '…' { // Fyne draws the ellipsis of truncation itself
+		return true
+	}
+	f := g.reg
+	if bold {
+		f = g.bold
+	}
+	var buf sfnt.Buffer
+	i, err := f.GlyphIndex(&buf, r)
+	return err == nil && i != 0
+}
+
+func loadGlyphs(t *testing.T) glyphs {
+	t.Helper()
+	load := func(name string) *sfnt.Font {
+		b, err := fs.ReadFile(assets.Fonts, "fonts/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := sfnt.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	return glyphs{reg: load("HallKioskSansSC-Regular.otf"), bold: load("HallKioskSansSC-Bold.otf")}
+}
+
+// relayout does what the real driver does every frame: a wrapping label
+// knows its height only once it has its width, and the driver then lays
+// its parents out again. The test canvas has no frames, so the test makes a
+// few passes itself (as ui's screenshot test does).
+func relayout(o fyne.CanvasObject) {
+	for range 4 {
+		layoutPass(o)
+	}
+}
+
+func layoutPass(o fyne.CanvasObject) {
+	if !o.Visible() {
+		return
+	}
+	switch x := o.(type) {
+	case *fyne.Container:
+		if x.Layout != nil {
+			x.Layout.Layout(x.Objects, x.Size())
+		}
+		for _, c := range x.Objects {
+			layoutPass(c)
+		}
+	case fyne.Widget:
+		r := test.WidgetRenderer(x)
+		r.Layout(x.Size())
+		for _, c := range r.Objects() {
+			layoutPass(c)
+		}
+	}
+}
