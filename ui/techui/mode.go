@@ -72,6 +72,12 @@ func New(win fyne.Window, gate *diag.Gate, opts Options) *Mode {
 // citizen screen to restore when technician mode closes. Calling it while
 // the mode is shown goes back to the keypad.
 func (m *Mode) Show() {
+	if s := m.sess; s != nil {
+		// Back to the keypad means the open session is over; ending it
+		// here keeps it from lingering until its idle expiry.
+		m.sess = nil
+		go s.Exit(context.WithoutCancel(m.ctx))
+	}
 	if !m.shown {
 		m.prev = m.win.Content()
 		m.shown = true

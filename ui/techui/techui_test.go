@@ -19,6 +19,7 @@ import (
 	"hallkiosk/clock"
 	"hallkiosk/config"
 	"hallkiosk/devices"
+	"hallkiosk/devices/idcard"
 	"hallkiosk/devices/sim/printersim"
 	"hallkiosk/diag"
 	"hallkiosk/logs"
@@ -447,4 +448,91 @@ func TestSessionEndCloses(t *testing.T) {
 			t.Fatal("program not quit")
 		}
 	})
+}
+
+func TestCardAndScanTests(t *testing.T) {
+	r := newRig(t, true)
+	r.enter()
+	sims := r.set.Sims()
+	prof := sims.IDCard.Profiles()[0]
+	if err := sims.IDCard.Place(prof.ID); err != nil {
+		t.Fatal(err)
+	}
+	defer sims.IDCard.Remove()
+	r.tap("读卡测试 Card test")
+	r.waitText(idcard.MaskID(prof.Card.IDNumber))
+	r.waitIdle()
+	if r.hasText(prof.Card.IDNumber) || r.hasText(prof.Card.Name) {
+		t.Fatal("the card test shows the card unmasked")
+	}
+
+	sc, err := r.set.ScannerDriver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.tap("扫码测试 Scan test")
+	r.waitText("请扫描条码")
+	deadline := time.Now().Add(20 * time.Second)
+	for sc.Status().Waiting == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the scan test never waited for a code")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	const code = "SECRET-110101199001011234"
+	if err := sims.Scanner.Scan(code); err != nil {
+		t.Fatal(err)
+	}
+	r.waitText("√ 通过 PASS")
+	r.waitIdle()
+	if r.hasText(code) {
+		t.Fatal("the scan test shows the scanned code")
+	}
+}
+
+// TestResultsComeThroughTheScheduler proves that a tap never waits for the
+// device: the tap returns with the busy indicator on, and the result
+// reaches the screen only when the UI goroutine (here: the test's Drain)
+// runs what the background call scheduled.
+func TestResultsComeThroughTheScheduler(t *testing.T) {
+	r := newRig(t, true)
+	r.enter()
+	r.tap("打印测试页 Test print")
+	if !r.mode.Busy() || !r.hasText("处理中") {
+		t.Fatal("no busy indicator after the tap")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := r.set.Sims().Printer.WaitTicket(ctx); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond) // let the call return; its result must still wait
+	if r.hasText("通过 PASS") {
+		t.Fatal("a result reached a widget without going through the UI scheduler")
+	}
+	r.waitText("√ 通过 PASS")
+	r.waitIdle()
+	if r.hasText("处理中") {
+		t.Fatal("busy indicator left on")
+	}
+}
+
+// TestTapsKeepTheSessionAlive: every tap is a touch, so a technician who
+// keeps working is never thrown out by the idle expiry.
+func TestTapsKeepTheSessionAlive(t *testing.T) {
+	r := newRig(t, true)
+	r.enter()
+	idle := time.Duration(config.Default().Diag.IdleMinutes) * time.Minute
+	for range 3 {
+		r.clk.Advance(idle - time.Minute)
+		// The quit confirmation calls nothing in diag: only the tap's
+		// Touch can keep the session open.
+		r.tap("退出程序 Quit")
+		r.waitIdle()
+	}
+	if !r.mode.Shown() || r.gate.Session() == nil || !r.gate.Session().Active() {
+		t.Fatal("the session expired although the technician kept tapping")
+	}
+	r.clk.Advance(idle + time.Second)
+	r.waitClosed()
 }

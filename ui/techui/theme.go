@@ -32,14 +32,18 @@ var techSizes = map[fyne.ThemeSizeName]float32{
 // and the kiosk's 60 dp rule).
 const touchMin = 64
 
+// Color is the app theme's colour.
 func (t techTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	return t.base.Color(n, v)
 }
 
+// Font is the app theme's font: the kiosk's bundled CJK faces.
 func (t techTheme) Font(s fyne.TextStyle) fyne.Resource { return t.base.Font(s) }
 
+// Icon is the app theme's icon.
 func (t techTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base.Icon(n) }
 
+// Size is the technician size for n, else the app theme's.
 func (t techTheme) Size(n fyne.ThemeSizeName) float32 {
 	if s, ok := techSizes[n]; ok {
 		return s
@@ -52,6 +56,7 @@ func (t techTheme) Size(n fyne.ThemeSizeName) float32 {
 // target.
 type minSize struct{ w, h float32 }
 
+// Layout stretches every object over the area.
 func (l minSize) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	for _, o := range objs {
 		o.Move(fyne.NewPos(0, 0))
@@ -59,6 +64,7 @@ func (l minSize) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	}
 }
 
+// MinSize is the larger of the floor and the objects' own minimum.
 func (l minSize) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	s := fyne.NewSize(l.w, l.h)
 	for _, o := range objs {
