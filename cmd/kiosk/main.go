@@ -3,7 +3,12 @@
 // See README.md and docs/config.md.
 package main
 
-import "os"
+import (
+	"os"
+
+	// The hall's time zone must resolve on a kiosk image without tzdata.
+	_ "time/tzdata"
+)
 
 func main() {
 	os.Exit(cli(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

@@ -206,6 +206,7 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 		return nil, err
 	}
 	k.done = append(k.done, func() { k.store.Close() })
+	setHallTime(k.ctx, k.store, lg)
 	if h := k.store.Health(k.ctx); !h.IntegrityOK {
 		// The store refuses writes; the home screen shows every tile that
 		// records something as unavailable. Keep running so the
@@ -287,6 +288,22 @@ func (k *kiosk) startEmbeddedBackOffice(catalog []byte, lg *slog.Logger) (string
 		lg.Warn("demo appointments around now not booked", "err", err)
 	}
 	return "http://" + k.net.Addr(), token, nil
+}
+
+// setHallTime makes the process's local time the hall's time zone from the
+// catalog, so the status bar's clock, the ticket and the logs agree with the
+// wall clock of the hall even on a machine left on UTC.
+func setHallTime(ctx context.Context, store *offline.Store, lg *slog.Logger) {
+	cat, err := store.Catalog(ctx)
+	if err != nil || cat.Hall.Timezone == "" {
+		return
+	}
+	loc, err := time.LoadLocation(cat.Hall.Timezone)
+	if err != nil {
+		lg.Warn("hall time zone unknown; keeping the system's", "zone", cat.Hall.Timezone, "err", err)
+		return
+	}
+	time.Local = loc
 }
 
 // demoCatalog is the seed catalog with the hall open around the clock, so a
