@@ -120,12 +120,19 @@ func (m *Mode) configPage() fyne.CanvasObject {
 	path.OnChanged = func(string) { m.touch() }
 	baud.OnChanged = func(string) { m.touch() }
 
+	settings := wrapLabel("")
 	load := func() {
 		k, s := kind, m.sess
 		m.run(func(context.Context) func() {
 			choices, perr := s.Ports()
 			views, verr := s.Devices()
+			st, serr := s.Settings()
 			return func() {
+				if serr != nil {
+					settings.SetText(txtErrorPrefix + serr.Error())
+				} else {
+					settings.SetText(settingsText(st))
+				}
 				byLabel = map[string]string{}
 				ports.Options = nil
 				for _, c := range choices {
@@ -189,7 +196,24 @@ func (m *Mode) configPage() fyne.CanvasObject {
 		widget.NewLabel(txtConfigPath), big(path, 0),
 		widget.NewLabel(txtConfigBaud), big(baud, 0),
 	)
-	return container.NewVBox(chooser, current, form, big(apply, 0), result)
+	return container.NewVBox(chooser, current, form, big(apply, 0), result,
+		widget.NewSeparator(), section(txtSettings), settings)
+}
+
+// settingsText is the kiosk's settings, read-only: changing them needs
+// typing (URLs, names), which the touch screen has no keyboard for.
+func settingsText(st diag.Settings) string {
+	token := st.Token
+	if token == "" {
+		token = txtNone
+	}
+	return joinLines(
+		fmt.Sprintf("大厅 Hall: %s    自助机 Kiosk: %s (No. %d)", st.HallName, st.KioskID, st.KioskNumber),
+		"后台 Back office: "+st.BackOfficeURL+"    令牌 Token: "+token,
+		fmt.Sprintf("空闲返回 Idle: %d s, 指南页 guide %d s, 倒计时 countdown %d s;  诊断空闲 diagnostics idle %d min",
+			st.IdleSeconds, st.GuideIdleSeconds, st.CountdownSeconds, st.DiagIdleMinutes),
+		"语言 Language: "+st.Language+"  ("+strings.Join(st.Languages, ", ")+")",
+	)
 }
 
 // deadPerPage fits the sync page under its counters.

@@ -75,6 +75,23 @@ func TestTechScreenshots(t *testing.T) {
 	r.tap("通信 Traffic")
 	shot(r, "traffic")
 	r.tap("配置 Config")
+	r.waitIdle()
+	// A failed save, the longest state of the page.
+	dead, err := printersim.Start(printersim.Opts{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dead.Close()
+	dead.SetState(printersim.State{NoReply: true})
+	walk(r.win.Content(), func(o fyne.CanvasObject) bool {
+		if e, ok := o.(*widget.Entry); ok {
+			e.SetText(dead.Path())
+			return false
+		}
+		return true
+	})
+	r.tap("测试并保存 Test & save")
+	r.waitText("未保存")
 	shot(r, "config")
 	r.tap("同步 Sync")
 	r.waitIdle()

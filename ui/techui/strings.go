@@ -62,6 +62,7 @@ const (
 	txtConfigChoose   = "选择设备  Device"
 	txtConfigCurrent  = "当前  Current: "
 	txtConfigPort     = "串口  Port"
+	txtSettings       = "当前设置（只读）  Settings (read-only)"
 	txtConfigPick     = "选择串口（USB 信息）  Choose a port (USB identity)"
 	txtConfigPath     = "或输入路径  or type a path"
 	txtConfigBaud     = "波特率  Baud"
