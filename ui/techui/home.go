@@ -177,14 +177,14 @@ type pager struct {
 	info  *widget.Label
 	prev  *widget.Button
 	next  *widget.Button
-	Box   fyne.CanvasObject
+	box   fyne.CanvasObject
 }
 
 func (m *Mode) newPager(per int) *pager {
 	p := &pager{m: m, per: per, body: container.NewVBox(), info: widget.NewLabel("")}
 	p.prev = m.button(txtPrev, widget.MediumImportance, func() { p.index--; p.show() })
 	p.next = m.button(txtNext, widget.MediumImportance, func() { p.index++; p.show() })
-	p.Box = container.NewBorder(nil, container.NewHBox(big(p.prev, 180), layout.NewSpacer(), p.info, layout.NewSpacer(), big(p.next, 180)),
+	p.box = container.NewBorder(nil, container.NewHBox(big(p.prev, 180), layout.NewSpacer(), p.info, layout.NewSpacer(), big(p.next, 180)),
 		nil, nil, p.body)
 	p.show()
 	return p

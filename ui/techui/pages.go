@@ -70,7 +70,7 @@ func (m *Mode) trafficPage() fyne.CanvasObject {
 	chooser := m.deviceChooser(func(k devices.Kind) { kind = k; load() })
 	refresh := m.button(txtRefresh, widget.MediumImportance, load)
 	load()
-	return container.NewBorder(container.NewBorder(nil, nil, nil, big(refresh, 160), chooser), nil, nil, nil, pg.Box)
+	return container.NewBorder(container.NewBorder(nil, nil, nil, big(refresh, 160), chooser), nil, nil, nil, pg.box)
 }
 
 func trafficItem(l diag.TrafficLine) fyne.CanvasObject {
@@ -286,7 +286,7 @@ func (m *Mode) syncPage() fyne.CanvasObject {
 		big(m.button(txtRefresh, widget.MediumImportance, load), 0),
 	)
 	load()
-	return container.NewBorder(container.NewVBox(state, buttons, result, section(txtSyncDead)), nil, nil, nil, pg.Box)
+	return container.NewBorder(container.NewVBox(state, buttons, result, section(txtSyncDead)), nil, nil, nil, pg.box)
 }
 
 // age is a duration as a technician reads it: days and hours once it is
@@ -382,7 +382,7 @@ func (m *Mode) healthPage() fyne.CanvasObject {
 	refresh := big(m.button(txtRefresh, widget.MediumImportance, load), 160)
 	load()
 	logHead := container.NewHBox(section(txtHealthLogs), layout.NewSpacer(), container.NewHBox(levelObjs...), refresh)
-	return container.NewBorder(container.NewVBox(state, widget.NewSeparator(), logHead), nil, nil, nil, pg.Box)
+	return container.NewBorder(container.NewVBox(state, widget.NewSeparator(), logHead), nil, nil, nil, pg.box)
 }
 
 func healthText(h diag.HealthView) string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -168,7 +169,7 @@ func (p *pinScreen) refreshLock() {
 	}
 }
 
-func lockedText(d interface{ Seconds() float64 }) string {
+func lockedText(d time.Duration) string {
 	s := int(d.Seconds() + 0.999) // round up: "0 s" while still locked would read as open
 	return fmt.Sprintf(txtLockedFmt, s/60, s%60, s/60, s%60)
 }
