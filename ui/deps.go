@@ -32,6 +32,10 @@ type Deps struct {
 	KioskNumber int
 	// Translations replaces the bundled assets/i18n files (tests).
 	Translations *Translations
+	// Technician, when set, is called on the UI goroutine when someone taps
+	// the hall's name five times within three seconds: cmd/kiosk opens the
+	// technician PIN keypad.
+	Technician func()
 }
 
 func (d Deps) translations() *Translations {

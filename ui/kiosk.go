@@ -55,6 +55,8 @@ type Kiosk struct {
 	status    *statusBar
 	idle      *idleOverlay
 
+	secret *secretTapper // counts taps on the hall's name (technician entry)
+
 	homeFlow *flow.Home
 	home     *homeScreen
 	ticket   *ticketScreen

@@ -69,7 +69,14 @@ func (s *statusBar) buildUI() fyne.CanvasObject {
 	line.SetMinSize(fyne.NewSize(1, theme.Size(theme.SizeNamePadding)/2))
 	bg := canvas.NewRectangle(theme.Color(colorNameSurface))
 	pad := theme.Size(theme.SizeNamePadding)
-	bar := container.NewBorder(nil, nil, nil, s.right, hall)
+	var hallArea fyne.CanvasObject = hall
+	if k.deps.Technician != nil {
+		if k.secret == nil {
+			k.secret = &secretTapper{now: k.now, fire: k.deps.Technician}
+		}
+		hallArea = container.NewStack(hall, newTapCatcher(k.secret.tap))
+	}
+	bar := container.NewBorder(nil, nil, nil, s.right, hallArea)
 	h := theme.Size(sizeNameStatusBar)
 	return container.NewBorder(nil, line, nil, nil,
 		minSize(container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(pad, pad, 2*pad, 2*pad), container.NewVBox(layout.NewSpacer(), bar, layout.NewSpacer()))), fyne.NewSize(1, h)))
