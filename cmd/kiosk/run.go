@@ -33,6 +33,7 @@ import (
 	"hallkiosk/metrics"
 	"hallkiosk/offline"
 	"hallkiosk/ui"
+	"hallkiosk/ui/techui"
 )
 
 // processStart is when the process started, for the start-up time that the
@@ -306,6 +307,34 @@ func setHallTime(ctx context.Context, store *offline.Store, lg *slog.Logger) {
 	time.Local = loc
 }
 
+// exportDir is where technician exports go: the first USB stick mounted
+// under /media or /run/media (a technician plugs one in), else the data
+// directory's exports folder.
+func exportDir(dataDir string) string {
+	for _, pattern := range []string{"/media/*/*", "/run/media/*/*", "/media/*"} {
+		matches, _ := filepath.Glob(pattern)
+		for _, m := range matches {
+			if st, err := os.Stat(m); err == nil && st.IsDir() && writable(m) {
+				return m
+			}
+		}
+	}
+	dir := filepath.Join(dataDir, "exports")
+	os.MkdirAll(dir, 0o750)
+	return dir
+}
+
+func writable(dir string) bool {
+	f, err := os.CreateTemp(dir, ".kiosk-probe-*")
+	if err != nil {
+		return false
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
+	return true
+}
+
 // demoCatalog is the seed catalog with the hall open around the clock, so a
 // newcomer can take tickets at night and at weekends.
 func demoCatalog() ([]byte, error) {
@@ -382,7 +411,18 @@ func (k *kiosk) close() {
 func (k *kiosk) runUI(o runOptions) error {
 	a := app.NewWithID("cn.gov.hallkiosk")
 	lg := k.log.Logger()
-	kw := ui.New(a, ui.Deps{
+	// Technician mode needs the kiosk's window, and the kiosk's hidden
+	// gesture needs technician mode: the gesture reads the variable when
+	// it fires, long after both exist.
+	var tech *techui.Mode
+	var kw *ui.Kiosk
+	quit := func() { fyne.Do(func() { kw.Close(); a.Quit() }) }
+	kw = ui.New(a, ui.Deps{
+		Technician: func() {
+			if tech != nil {
+				tech.Show()
+			}
+		},
 		Env: k.env,
 		Session: flow.SessionOptions{
 			Idle:        time.Duration(k.cfg.UI.IdleSeconds) * time.Second,
@@ -394,6 +434,25 @@ func (k *kiosk) runUI(o runOptions) error {
 		KioskNumber: k.cfg.KioskNumber,
 	})
 	kw.Show(k.cfg.UI.FullScreen, fyne.NewSize(float32(k.cfg.UI.Width), float32(k.cfg.UI.Height)))
+	gate, err := diag.Open(diag.Options{
+		ConfigPath: k.cfgPath, Config: k.cfg, Devices: k.set, Store: k.store, Log: k.log,
+		Metrics: k.metrics, Logger: lg, Version: version, Started: processStart,
+		BackOfficeURL: k.boURL, Quit: quit,
+	})
+	if err != nil {
+		// The citizen screens work without it; the technician falls
+		// back to the command line (kiosk diag …) and the log says why.
+		lg.Error("technician mode unavailable", "err", err)
+	} else {
+		defer gate.Close()
+		tech = techui.New(kw.Window(), gate, techui.Options{
+			OnClose: func() { kw.Session().Home() },
+			Dir:     func() string { return exportDir(k.cfg.DataDir) },
+		})
+		if o.diag {
+			tech.Show()
+		}
+	}
 	if k.demo {
 		k.showSimControl(a)
 	}
@@ -415,7 +474,7 @@ func (k *kiosk) runUI(o runOptions) error {
 			return
 		}
 		lg.Info("stopping", "signal", s.String())
-		fyne.Do(func() { kw.Close(); a.Quit() })
+		quit()
 	}()
 	a.Run()
 	lg.Info("kiosk stopped")
