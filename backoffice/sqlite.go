@@ -19,7 +19,7 @@ import (
 // _sync is given and WAL+NORMAL can lose acknowledged commits on power loss;
 // BEGIN IMMEDIATE so a read-then-write transaction waits for the lock
 // instead of failing with SQLITE_BUSY outside the busy handler.
-const sqliteParams = "_journal_mode=WAL&_sync=FULL&_txlock=immediate&_busy_timeout=5000&_fk=1"
+const sqliteParams = "_journal_mode=WAL&_sync=FULL&_txlock=immediate&_busy_timeout=5000&_fk=1&_stmt_cache_size=64"
 
 // migrations are applied in order; PRAGMA user_version counts the applied
 // ones. Append, never edit: a deployed database has run the old text.

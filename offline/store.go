@@ -98,7 +98,7 @@ type Store struct {
 // driver parses _sync after _journal_mode, so FULL wins; Open asserts it.
 // _txlock=immediate takes the write lock at BEGIN so busy_timeout applies
 // (§2.3); _secure_delete zeroes freed content (§4.4).
-const writerParams = "_journal_mode=WAL&_sync=FULL&_txlock=immediate&_busy_timeout=5000&_fk=1&_secure_delete=true"
+const writerParams = "_journal_mode=WAL&_sync=FULL&_txlock=immediate&_busy_timeout=5000&_fk=1&_secure_delete=true&_stmt_cache_size=64"
 
 // readerParams: query_only, so a bug cannot write through the read pool.
 const readerParams = "_busy_timeout=5000&_fk=1&_query_only=true"
