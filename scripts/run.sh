@@ -23,7 +23,7 @@ trap cleanup EXIT INT TERM
 if [ -z "${DISPLAY:-}" ] || ! xdpyinfo >/dev/null 2>&1 && ! xset q >/dev/null 2>&1; then
 	n=57
 	while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
-	Xvfb ":$n" -screen 0 1760x800x24 -nolisten tcp >/dev/null 2>&1 &
+	Xvfb ":$n" -screen 0 1920x800x24 -nolisten tcp >/dev/null 2>&1 &
 	xvfb_pid=$!
 	export DISPLAY=":$n"
 	i=0

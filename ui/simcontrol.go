@@ -87,7 +87,7 @@ func ShowSimControl(a fyne.App, c SimControl) fyne.Window {
 			}
 		}
 	})
-	printer.Horizontal = true
+	printer.Horizontal = false
 	printer.SetSelected(printerStates[0].Label)
 
 	codeEntry := widget.NewEntry()
