@@ -1,0 +1,323 @@
+package ui
+
+import (
+	"bufio"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"hallkiosk/assets"
+	"hallkiosk/backoffice/api"
+	"hallkiosk/config"
+	"hallkiosk/devices"
+	"hallkiosk/flow"
+	"hallkiosk/offline"
+)
+
+// Flow counts of BenchmarkResidentMemoryThousandTicketFlows.
+const (
+	memWarmupFlows   = 100
+	memMeasuredFlows = 1000
+)
+
+// BenchmarkResidentMemoryThousandTicketFlows checks the acceptance item
+// "resident memory after 1,000 flows stays flat". Run it as
+//
+//	go test -tags ci -run '^$' -bench ResidentMemory -benchtime 1x ./ui/
+//
+// One op (b.N = 1 with -benchtime 1x) is 1,000 complete walk-in ticket
+// flows, tapped through the real kiosk UI exactly as TestTicketWithoutCard
+// does (取号 tile, 社会保险, a service that needs no ID card, "no ID card",
+// wait for the number and the "take your ticket" line, 完成, back home), on
+// real parts rather than the fakes in ports_test.go: an offline.Store on
+// SQLite in a temporary directory (no back office, so kiosk-series numbers
+// D01-001 …) and the devices package with its printer, ID-reader and
+// scanner simulators on pseudo-terminals. Every ticket goes over the serial
+// line as ESC/POS and the printer simulator renders it to a PNG.
+//
+// Memory is sampled twice: after 100 warm-up flows (caches, fonts, SQLite's
+// page cache and the statement cache are then populated) and after the
+// further 1,000 × b.N flows. Each sample runs a full GC and
+// debug.FreeOSMemory first, so resident memory (VmRSS in /proc/self/status)
+// and the Go heap (HeapAlloc) reflect what is live, not garbage the GC has
+// not yet returned. Reported metrics:
+//
+//	rss_start_MB, rss_end_MB  VmRSS after warm-up and at the end
+//	rss_growth_ratio          rss_end / rss_start; flat is about 1.0
+//	heap_start_MB, heap_end_MB, heap_growth_ratio  the same for the Go heap
+//	sim_retained_MB           bytes the printer simulator keeps by design
+//	                          (every byte received plus every ticket's raw
+//	                          data): simulator memory in the same process,
+//	                          not the kiosk's, and part of the growth above
+//	flows                     measured flows (1,000 × b.N)
+//
+// It is a benchmark, not a test with a threshold: the numbers are for a
+// person to read against the acceptance item, never a timed assertion that
+// fails on a loaded machine. ns/op is the time of 1,000 flows, most of it
+// the printer simulator's PNG rendering and SQLite's fsyncs.
+func BenchmarkResidentMemoryThousandTicketFlows(b *testing.B) {
+	d := newRealKiosk(b)
+	for i := 0; i < memWarmupFlows; i++ {
+		d.ticketFlow()
+	}
+	rssStart, heapStart := sampleMemory(b)
+
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		for i := 0; i < memMeasuredFlows; i++ {
+			d.ticketFlow()
+		}
+	}
+	b.StopTimer()
+
+	rssEnd, heapEnd := sampleMemory(b)
+	flows := memMeasuredFlows * b.N
+	d.waitPrinted(memWarmupFlows + flows)
+	const mb = 1 << 20
+	b.ReportMetric(float64(rssStart)/mb, "rss_start_MB")
+	b.ReportMetric(float64(rssEnd)/mb, "rss_end_MB")
+	b.ReportMetric(float64(rssEnd)/float64(rssStart), "rss_growth_ratio")
+	b.ReportMetric(float64(heapStart)/mb, "heap_start_MB")
+	b.ReportMetric(float64(heapEnd)/mb, "heap_end_MB")
+	b.ReportMetric(float64(heapEnd)/float64(heapStart), "heap_growth_ratio")
+	b.ReportMetric(float64(d.simRetained())/mb, "sim_retained_MB")
+	b.ReportMetric(float64(flows), "flows")
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(flows), "ms/flow")
+}
+
+// realKiosk is a kiosk on a test app with the real offline store and the
+// simulated devices behind its flows. Its helpers mirror the harness's in
+// helpers_test.go and flows_test.go but take a testing.TB, so a benchmark
+// can drive the screens.
+type realKiosk struct {
+	tb  testing.TB
+	k   *Kiosk
+	q   *uiQueue
+	set *devices.Set
+}
+
+// allDayCatalog is the embedded seed catalog with the hall and every service
+// that has hours open around the clock, as cmd/kiosk's demo catalog, so the
+// benchmark takes tickets whatever the time and day it runs.
+func allDayCatalog(tb testing.TB) []byte {
+	tb.Helper()
+	var c api.Catalog
+	if err := json.Unmarshal(assets.SeedCatalog(), &c); err != nil {
+		tb.Fatalf("seed catalog: %v", err)
+	}
+	allDay := []api.OpenHours{{Weekdays: []int{0, 1, 2, 3, 4, 5, 6}, Open: "00:00", Close: "24:00"}}
+	c.Hall.OpenHours = allDay
+	for i := range c.Services {
+		if len(c.Services[i].OpenHours) > 0 {
+			c.Services[i].OpenHours = allDay
+		}
+	}
+	c.Version += "-bench"
+	out, err := json.Marshal(c)
+	if err != nil {
+		tb.Fatalf("catalog: %v", err)
+	}
+	return out
+}
+
+// newRealKiosk opens the store and the devices in tb's temporary
+// directories and builds the kiosk on them; all is closed at cleanup.
+func newRealKiosk(tb testing.TB) *realKiosk {
+	tb.Helper()
+	quiet := slog.New(slog.DiscardHandler)
+	store, err := offline.Open(offline.Options{
+		Path: filepath.Join(tb.TempDir(), "kiosk.db"), KioskID: "K01", KioskNumber: 1,
+		Logger: quiet, SeedCatalog: allDayCatalog(tb),
+	})
+	if err != nil {
+		tb.Fatalf("offline.Open: %v", err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	set, err := devices.Open(devices.Options{Config: config.Default().Devices, DataDir: tb.TempDir(), Logger: quiet})
+	if err != nil {
+		tb.Fatalf("devices.Open: %v", err)
+	}
+	tb.Cleanup(func() { set.Close() })
+	r := &realKiosk{tb: tb, q: &uiQueue{}, set: set}
+	env := flow.Env{Store: store, Printer: set.PrinterFront(), Cards: set.CardFront(), Scanner: set.ScannerFront()}
+	r.k = newKiosk(test.NewTempApp(tb), Deps{Env: env, KioskNumber: 1}, r.q.do)
+	r.k.win.Resize(fyne.NewSize(1280, 800))
+	tb.Cleanup(func() {
+		r.k.Close()
+		r.q.drain()
+	})
+	r.q.drain()
+	return r
+}
+
+// ticketFlow takes one walk-in ticket without an ID card and returns home.
+func (r *realKiosk) ticketFlow() {
+	r.tb.Helper()
+	r.tapTile(r.k.t("home.ticket.title"))
+	r.waitShows(r.k.t("ticket.step_department"))
+	r.tapTile("社会保险")
+	r.tapTile("灵活就业人员社会保险参保登记")
+	r.tapWhen(r.k.t("ticket.skip_card"))
+	r.settle("the ticket printed", func() bool {
+		if r.shows(r.k.t("ticket.print_failed")) {
+			r.tb.Fatalf("printing failed: %q", texts(r.content()))
+		}
+		return r.shows("D01-") && r.shows(r.k.t("ticket.take_ticket"))
+	})
+	r.tapWhen(r.k.t("action.finish"))
+	r.waitShows(r.k.t("home.welcome"))
+}
+
+func (r *realKiosk) content() fyne.CanvasObject { return r.k.win.Canvas().Content() }
+
+// settle runs what background work posted to the UI until cond holds. The
+// deadline is generous: the printer is a simulator behind a serial line.
+func (r *realKiosk) settle(what string, cond func() bool) {
+	r.tb.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r.q.drain()
+		if cond() {
+			return
+		}
+		if time.Now().After(deadline) {
+			r.tb.Fatalf("%s: not reached; on screen: %q", what, texts(r.content()))
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func (r *realKiosk) shows(s string) bool {
+	for _, x := range texts(r.content()) {
+		if strings.Contains(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *realKiosk) waitShows(s string) {
+	r.tb.Helper()
+	r.settle("show "+s, func() bool { return r.shows(s) })
+}
+
+// tapTile waits for an enabled tile titled s (the home tiles enable once the
+// printer and the store have answered) and taps it.
+func (r *realKiosk) tapTile(s string) {
+	r.tb.Helper()
+	var tl *Tile
+	r.settle("tile "+s, func() bool {
+		tl = nil
+		for _, t := range tiles(r.content()) {
+			if t.Title == s && !t.Disabled() {
+				tl = t
+				return true
+			}
+		}
+		return false
+	})
+	test.Tap(tl)
+	r.q.drain()
+}
+
+// tapWhen waits for an enabled button with text s and taps it.
+func (r *realKiosk) tapWhen(s string) {
+	r.tb.Helper()
+	var bt fyne.Tappable
+	r.settle("button "+s, func() bool {
+		bt = nil
+		for _, b := range buttons(r.content()) {
+			if b.Text == s && !b.Disabled() {
+				bt = b
+				return true
+			}
+		}
+		return false
+	})
+	test.Tap(bt)
+	r.q.drain()
+}
+
+// waitPrinted waits until the printer simulator has rendered n tickets, so a
+// run whose tickets did not all come out is not reported as a pass.
+func (r *realKiosk) waitPrinted(n int) {
+	r.tb.Helper()
+	sim := r.set.Sims().Printer
+	if sim == nil {
+		r.tb.Fatal("no printer simulator")
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		got := len(sim.Tickets())
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			r.tb.Fatalf("printer simulator rendered %d tickets, want %d", got, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// simRetained is what the printer simulator holds on purpose: every byte it
+// received and each ticket's raw bytes (its decoded document comes on top).
+func (r *realKiosk) simRetained() int {
+	sim := r.set.Sims().Printer
+	if sim == nil {
+		return 0
+	}
+	n := len(sim.Received())
+	for _, t := range sim.Tickets() {
+		n += len(t.Data)
+	}
+	return n
+}
+
+// sampleMemory returns VmRSS and the live Go heap after a full GC that also
+// returns free pages to the OS.
+func sampleMemory(tb testing.TB) (rss, heap uint64) {
+	tb.Helper()
+	runtime.GC()
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return vmRSS(tb), ms.HeapAlloc
+}
+
+// vmRSS reads the process's resident set size from /proc/self/status.
+func vmRSS(tb testing.TB) uint64 {
+	tb.Helper()
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		tb.Skipf("no /proc/self/status: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "VmRSS:") {
+			continue
+		}
+		fields := strings.Fields(strings.TrimPrefix(line, "VmRSS:"))
+		if len(fields) != 2 || fields[1] != "kB" {
+			tb.Fatalf("unexpected VmRSS line %q", line)
+		}
+		kb, err := strconv.ParseUint(fields[0], 10, 64)
+		if err != nil {
+			tb.Fatalf("VmRSS: %v", err)
+		}
+		return kb << 10
+	}
+	tb.Fatal("no VmRSS in /proc/self/status")
+	return 0
+}
