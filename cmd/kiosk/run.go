@@ -378,6 +378,11 @@ func seedNowAppointments(bo *backoffice.Server, now time.Time) error {
 	now = now.In(hallZone()).Truncate(time.Minute)
 	for _, a := range nowAppointments {
 		start := now.Add(a.offset)
+		if start.YearDay() != now.YearDay() {
+			// Near midnight the offset would book it on another day,
+			// outside today's list: book it now instead.
+			start = now
+		}
 		err := bo.AddAppointment(api.Appointment{
 			Code: nowAppointmentCode(now, a.slot), ServiceID: a.service,
 			Start: start, End: start.Add(30 * time.Minute), IDNumber: a.id, Name: a.name,
