@@ -180,7 +180,7 @@ func (f *CheckInFlow) snapLocked() CheckInSnapshot {
 		State: f.state, Method: f.method, Methods: f.methods(), Problem: f.problem,
 		CanRetry: f.retry != nil, Result: f.result,
 	}
-	if f.state == CheckInKeypad {
+	if f.typingLocked() {
 		s.Input = f.code.input()
 	}
 	if f.appt != nil && f.ix != nil {
@@ -241,16 +241,18 @@ func (f *CheckInFlow) clearLocked() {
 	f.code.set(InputNone, 0)
 }
 
-// UseCard waits for the citizen's ID card.
-func (f *CheckInFlow) UseCard() {
+// choose starts a method with use when the flow can take a method choice.
+func (f *CheckInFlow) choose(use func()) {
 	f.env.Session.Touch()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !f.readyLocked() {
-		return
+	if f.readyLocked() {
+		use()
 	}
-	f.useCardLocked()
 }
+
+// UseCard waits for the citizen's ID card.
+func (f *CheckInFlow) UseCard() { f.choose(f.useCardLocked) }
 
 func (f *CheckInFlow) useCardLocked() {
 	f.clearLocked()
@@ -277,15 +279,7 @@ func (f *CheckInFlow) useCardLocked() {
 }
 
 // UseScanner waits for the booking QR on the scanner.
-func (f *CheckInFlow) UseScanner() {
-	f.env.Session.Touch()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.readyLocked() {
-		return
-	}
-	f.useScannerLocked()
-}
+func (f *CheckInFlow) UseScanner() { f.choose(f.useScannerLocked) }
 
 func (f *CheckInFlow) useScannerLocked() {
 	f.clearLocked()
@@ -316,15 +310,7 @@ func (f *CheckInFlow) useScannerLocked() {
 }
 
 // UseKeypad opens the keypad for the appointment code.
-func (f *CheckInFlow) UseKeypad() {
-	f.env.Session.Touch()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.readyLocked() {
-		return
-	}
-	f.useKeypadLocked()
-}
+func (f *CheckInFlow) UseKeypad() { f.choose(f.useKeypadLocked) }
 
 func (f *CheckInFlow) useKeypadLocked() {
 	f.clearLocked()
@@ -334,24 +320,17 @@ func (f *CheckInFlow) useKeypadLocked() {
 	f.notifyLocked()
 }
 
+// typingLocked reports whether the keypad field is on screen.
+func (f *CheckInFlow) typingLocked() bool { return f.state == CheckInKeypad }
+
 // Key types characters into the code (others are ignored).
 func (f *CheckInFlow) Key(s string) {
-	f.env.Session.Touch()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.state == CheckInKeypad && f.code.key(s) {
-		f.notifyLocked()
-	}
+	f.editInput(f.typingLocked, &f.code, func(fd *field) bool { return fd.key(s) }, f.notifyLocked)
 }
 
 // Backspace deletes the last typed character.
 func (f *CheckInFlow) Backspace() {
-	f.env.Session.Touch()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.state == CheckInKeypad && f.code.backspace() {
-		f.notifyLocked()
-	}
+	f.editInput(f.typingLocked, &f.code, (*field).backspace, f.notifyLocked)
 }
 
 // Submit looks up the typed code.
@@ -362,12 +341,7 @@ func (f *CheckInFlow) Submit() {
 	if f.state != CheckInKeypad {
 		return
 	}
-	code, err := ParseAppointmentCode(f.code.value())
-	if err != nil {
-		f.failLocked(problem(ReasonWrongCode, err), f.useKeypadLocked)
-		return
-	}
-	f.findLocked(offline.AppointmentQuery{Code: code})
+	f.findCodeLocked(f.code.value())
 }
 
 // EnterCode types a whole code and submits it, for a UI that keeps its own
@@ -380,7 +354,13 @@ func (f *CheckInFlow) EnterCode(s string) {
 		return
 	}
 	f.useKeypadLocked()
-	code, err := ParseAppointmentCode(s)
+	f.findCodeLocked(s)
+}
+
+// findCodeLocked looks up a typed appointment code; a malformed one fails
+// back to the keypad.
+func (f *CheckInFlow) findCodeLocked(raw string) {
+	code, err := ParseAppointmentCode(raw)
 	if err != nil {
 		f.failLocked(problem(ReasonWrongCode, err), f.useKeypadLocked)
 		return
@@ -505,8 +485,7 @@ func (f *CheckInFlow) issueLocked() {
 			}
 			return func() { f.failLocked(problem(r, fmt.Errorf("check in %s: %w", a.Code, err)), retry) }
 		}
-		qr := EncodeTicketQR(f.opts.Print.QRBase, TicketRef{Date: t.BusinessDate, Number: t.Number, ServiceID: t.ServiceID})
-		res := newTicketResult(ix, svc, t, masked, qr)
+		res := newTicketResult(ix, svc, t, masked, f.opts.Print.QRBase)
 		res.Late = walkIn
 		job := ticketJob(ix, svc, res, f.lang(), f.opts.Print)
 		step(func() {
@@ -516,15 +495,16 @@ func (f *CheckInFlow) issueLocked() {
 			f.notifyLocked()
 		})
 		p := printAfterCommit(ctx, f.env, f.opts.Print, t, job)
-		return func() {
-			r := *f.result
-			r.Printed, r.PrintProblem = p == nil, p
-			f.result = &r
-			f.state = CheckInDone
-			f.notifyLocked()
-		}
+		return func() { f.printedLocked(p) }
 	})
 	f.state = CheckInIssuing
+	f.notifyLocked()
+}
+
+// printedLocked records the print outcome p on the done ticket.
+func (f *CheckInFlow) printedLocked(p *Problem) {
+	f.result = f.result.withPrint(p)
+	f.state = CheckInDone
 	f.notifyLocked()
 }
 
@@ -536,18 +516,8 @@ func (f *CheckInFlow) RetryPrint() {
 	if f.state != CheckInDone || f.result == nil || f.result.Printed || f.ticket == nil {
 		return
 	}
-	t := f.ticket
-	job := ticketJob(f.ix, f.ix.services[t.ServiceID], f.result, f.lang(), f.opts.Print)
-	f.runLocked(0, true, func(ctx context.Context, _ func(func()) bool) func() {
-		p := printAfterCommit(ctx, f.env, f.opts.Print, t, job)
-		return func() {
-			r := *f.result
-			r.Printed, r.PrintProblem = p == nil, p
-			f.result = &r
-			f.state = CheckInDone
-			f.notifyLocked()
-		}
-	})
+	job := ticketJob(f.ix, f.ix.services[f.ticket.ServiceID], f.result, f.lang(), f.opts.Print)
+	f.reprintLocked(f.opts.Print, f.ticket, job, f.printedLocked)
 	f.state = CheckInPrinting
 	f.notifyLocked()
 }

@@ -1,6 +1,9 @@
 package flow
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // InputKind says which on-screen keypad a typed field needs.
 type InputKind int
@@ -92,6 +95,41 @@ func (f *field) backspace() bool {
 func (f *field) wipe() {
 	clear(f.buf[:cap(f.buf)])
 	f.buf = f.buf[:0]
+}
+
+// editInput serves a flow's Key and Backspace: it touches the session and,
+// under the flow's lock, applies edit to fd when onScreen reports the field
+// is shown, calling notify only when the value changed.
+func (m *machine) editInput(onScreen func() bool, fd *field, edit func(*field) bool, notify func()) {
+	m.env.Session.Touch()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if onScreen() && edit(fd) {
+		notify()
+	}
+}
+
+// scanAlongsideLocked listens on the scanner, when there is one, while the
+// keypad is on screen; whichever comes first wins. No timeout: the idle
+// session ends the wait. *scanning is true while it listens; a scanned code
+// goes to accept, a scanner error (naming what was awaited) to fail, both
+// under the lock.
+func (m *machine) scanAlongsideLocked(scanning *bool, what string, fail func(*Problem), accept func(raw string)) {
+	if m.env.Scanner == nil {
+		return
+	}
+	*scanning = true
+	m.runLocked(0, false, func(ctx context.Context, _ func(func()) bool) func() {
+		raw, err := m.env.Scanner.WaitCode(ctx)
+		return func() {
+			*scanning = false
+			if err != nil {
+				fail(problem(scanReason(err), fmt.Errorf("wait for %s: %w", what, err)))
+				return
+			}
+			accept(raw)
+		}
+	})
 }
 
 func (f *field) value() string { return string(f.buf) }

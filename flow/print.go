@@ -69,7 +69,10 @@ type TicketResult struct {
 	PrintProblem *Problem
 }
 
-func newTicketResult(ix *catalogIndex, svc *api.Service, t *offline.Ticket, maskedID, qr string) *TicketResult {
+// newTicketResult is the done screen's view of the committed ticket t, with
+// its QR payload on qrBase (EncodeTicketQR).
+func newTicketResult(ix *catalogIndex, svc *api.Service, t *offline.Ticket, maskedID, qrBase string) *TicketResult {
+	qr := EncodeTicketQR(qrBase, TicketRef{Date: t.BusinessDate, Number: t.Number, ServiceID: t.ServiceID})
 	r := &TicketResult{
 		Number: t.Number, ServiceID: t.ServiceID, BusinessDate: t.BusinessDate, IssuedAt: t.IssuedAt,
 		PeopleAhead: t.PeopleAhead, EstWaitMinutes: t.EstWaitMinutes, Offline: t.Offline,
@@ -94,6 +97,15 @@ func newTicketResult(ix *catalogIndex, svc *api.Service, t *offline.Ticket, mask
 		r.PeopleAhead = -1
 	}
 	return r
+}
+
+// withPrint returns a copy of r with the print outcome p (nil: printed).
+// The snapshot already handed to the UI keeps pointing at r, so r itself
+// is left as it was.
+func (r *TicketResult) withPrint(p *Problem) *TicketResult {
+	c := *r
+	c.Printed, c.PrintProblem = p == nil, p
+	return &c
 }
 
 // ticketJob lays out the escpos.Ticket for r in lang. Every personal field
@@ -141,6 +153,16 @@ func printAfterCommit(ctx context.Context, env Env, po PrintOptions, t *offline.
 		p.Err = fmt.Errorf("%w; record print failure: %v", p.Err, rerr)
 	}
 	return p
+}
+
+// reprintLocked prints job for the committed ticket t again in the
+// background, holding the session, and hands the outcome to done under the
+// lock.
+func (m *machine) reprintLocked(po PrintOptions, t *offline.Ticket, job escpos.Ticket, done func(*Problem)) {
+	m.runLocked(0, true, func(ctx context.Context, _ func(func()) bool) func() {
+		p := printAfterCommit(ctx, m.env, po, t, job)
+		return func() { done(p) }
+	})
 }
 
 // checkPrinter asks the printer whether a ticket could come out now. Flows

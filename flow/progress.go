@@ -108,21 +108,7 @@ func (f *ProgressFlow) receiptStepLocked() {
 	}
 	f.input.set(InputAlnum, 32)
 	f.state = ProgressReceipt
-	if f.env.Scanner != nil {
-		f.scanning = true
-		f.runLocked(0, false, func(ctx context.Context, _ func(func()) bool) func() {
-			raw, err := f.env.Scanner.WaitCode(ctx)
-			return func() {
-				f.scanning = false
-				if err != nil {
-					f.problem = problem(scanReason(err), fmt.Errorf("wait for receipt code: %w", err))
-					f.notifyLocked()
-					return
-				}
-				f.acceptReceiptLocked(raw)
-			}
-		})
-	}
+	f.scanAlongsideLocked(&f.scanning, "receipt code", f.scanFailedLocked, f.acceptReceiptLocked)
 	f.notifyLocked()
 }
 
@@ -138,7 +124,7 @@ func (f *ProgressFlow) snapLocked() ProgressSnapshot {
 		State: f.state, Receipt: f.receipt, Result: f.result, Problem: f.problem,
 		CanRetry: f.retry != nil, Scanning: f.scanning, CardAvailable: f.env.Cards != nil,
 	}
-	if f.state == ProgressReceipt || f.state == ProgressIdentity {
+	if f.typingLocked() {
 		s.Input = f.input.input()
 	}
 	return s
@@ -146,30 +132,32 @@ func (f *ProgressFlow) snapLocked() ProgressSnapshot {
 
 func (f *ProgressFlow) notifyLocked() { f.out.push(f.snapLocked()) }
 
+// scanFailedLocked shows a scanner fault on the receipt step; the keypad
+// stays.
+func (f *ProgressFlow) scanFailedLocked(p *Problem) {
+	f.problem = p
+	f.notifyLocked()
+}
+
 func (f *ProgressFlow) failLocked(p *Problem, retry func()) {
 	f.state = ProgressFailed
 	f.problem, f.retry = p, retry
 	f.notifyLocked()
 }
 
+// typingLocked reports whether the keypad field is on screen.
+func (f *ProgressFlow) typingLocked() bool {
+	return f.state == ProgressReceipt || f.state == ProgressIdentity
+}
+
 // Key types into the field on screen (receipt or ID tail).
 func (f *ProgressFlow) Key(s string) {
-	f.env.Session.Touch()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if (f.state == ProgressReceipt || f.state == ProgressIdentity) && f.input.key(s) {
-		f.notifyLocked()
-	}
+	f.editInput(f.typingLocked, &f.input, func(fd *field) bool { return fd.key(s) }, f.notifyLocked)
 }
 
 // Backspace deletes the last typed character.
 func (f *ProgressFlow) Backspace() {
-	f.env.Session.Touch()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if (f.state == ProgressReceipt || f.state == ProgressIdentity) && f.input.backspace() {
-		f.notifyLocked()
-	}
+	f.editInput(f.typingLocked, &f.input, (*field).backspace, f.notifyLocked)
 }
 
 // Submit accepts the typed receipt, or the typed ID tail and asks.

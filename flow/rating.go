@@ -161,24 +161,7 @@ func (f *RatingFlow) ticketStepLocked() {
 	f.resetLocked()
 	f.input.set(InputAlnum, 12)
 	f.state = RatingTicket
-	if f.env.Scanner != nil {
-		// The scanner listens while the keypad is on screen; whichever
-		// comes first wins. No timeout: the idle session ends the wait.
-		f.scanning = true
-		f.runLocked(0, false, func(ctx context.Context, _ func(func()) bool) func() {
-			raw, err := f.env.Scanner.WaitCode(ctx)
-			return func() {
-				f.scanning = false
-				if err != nil {
-					// A dead scanner leaves the keypad; say so once.
-					f.problem = problem(scanReason(err), fmt.Errorf("wait for ticket QR: %w", err))
-					f.notifyLocked()
-					return
-				}
-				f.lookupLocked(raw)
-			}
-		})
-	}
+	f.scanAlongsideLocked(&f.scanning, "ticket QR", f.scanFailedLocked, f.lookupLocked)
 	f.notifyLocked()
 }
 
@@ -198,7 +181,7 @@ func (f *RatingFlow) snapLocked() RatingSnapshot {
 	for _, k := range Indicators {
 		s.Scores[k] = f.scores[k]
 	}
-	if f.state == RatingTicket || f.state == RatingReasonsStep {
+	if f.typingLocked() {
 		s.Input = f.input.input()
 	}
 	if f.ix != nil {
@@ -213,30 +196,32 @@ func (f *RatingFlow) snapLocked() RatingSnapshot {
 
 func (f *RatingFlow) notifyLocked() { f.out.push(f.snapLocked()) }
 
+// scanFailedLocked shows a scanner fault on the ticket step. A dead scanner
+// leaves the keypad; say so once.
+func (f *RatingFlow) scanFailedLocked(p *Problem) {
+	f.problem = p
+	f.notifyLocked()
+}
+
 func (f *RatingFlow) failLocked(p *Problem, retry func()) {
 	f.state = RatingFailed
 	f.problem, f.retry = p, retry
 	f.notifyLocked()
 }
 
+// typingLocked reports whether the keypad field is on screen.
+func (f *RatingFlow) typingLocked() bool {
+	return f.state == RatingTicket || f.state == RatingReasonsStep
+}
+
 // Key types into the field on screen (ticket number or phone).
 func (f *RatingFlow) Key(s string) {
-	f.env.Session.Touch()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if (f.state == RatingTicket || f.state == RatingReasonsStep) && f.input.key(s) {
-		f.notifyLocked()
-	}
+	f.editInput(f.typingLocked, &f.input, func(fd *field) bool { return fd.key(s) }, f.notifyLocked)
 }
 
 // Backspace deletes the last typed character.
 func (f *RatingFlow) Backspace() {
-	f.env.Session.Touch()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if (f.state == RatingTicket || f.state == RatingReasonsStep) && f.input.backspace() {
-		f.notifyLocked()
-	}
+	f.editInput(f.typingLocked, &f.input, (*field).backspace, f.notifyLocked)
 }
 
 // SubmitTicket checks the typed ticket number.
@@ -389,11 +374,7 @@ func (f *RatingFlow) ToggleReason(code string) {
 	if f.state != RatingReasonsStep || !slices.Contains(RatingReasons, code) {
 		return
 	}
-	if i := slices.Index(f.reasons, code); i >= 0 {
-		f.reasons = slices.Delete(f.reasons, i, i+1)
-	} else {
-		f.reasons = append(f.reasons, code)
-	}
+	f.reasons = toggle(f.reasons, code)
 	f.notifyLocked()
 }
 
@@ -406,22 +387,14 @@ func (f *RatingFlow) Submit() {
 	if f.state != RatingReasonsStep {
 		return
 	}
-	if len(f.reasons) == 0 {
-		f.problem = problem(ReasonIncomplete, errors.New("no reason chosen"))
+	phone, p := checkDetails(f.reasons, f.input.value())
+	if p != nil {
+		// Stay on the step, the typed number kept for correction.
+		f.problem = p
 		f.notifyLocked()
 		return
 	}
-	f.phone = ""
-	if v := f.input.value(); v != "" {
-		p, err := ParsePhone(v)
-		if err != nil {
-			// Stay on the step with the number kept for correction.
-			f.problem = problem(ReasonInvalidPhone, err)
-			f.notifyLocked()
-			return
-		}
-		f.phone = p
-	}
+	f.phone = phone
 	f.saveLocked()
 }
 

@@ -134,13 +134,38 @@ func (f *SuggestionFlow) snapLocked() SuggestionSnapshot {
 	if f.category != nil {
 		s.Category, s.Offered = f.category.Code, f.category.Reasons
 	}
-	if f.state == SuggestionDetails {
+	if f.typingLocked() {
 		s.Input = f.phone.input()
 	}
 	return s
 }
 
 func (f *SuggestionFlow) notifyLocked() { f.out.push(f.snapLocked()) }
+
+// toggle removes code from reasons when it is there and appends it when not.
+func toggle(reasons []string, code string) []string {
+	if i := slices.Index(reasons, code); i >= 0 {
+		return slices.Delete(reasons, i, i+1)
+	}
+	return append(reasons, code)
+}
+
+// checkDetails checks a reasons step (rating's and suggestion's): at least
+// one reason, and the typed phone either empty or a valid mobile number,
+// which it returns normalized.
+func checkDetails(reasons []string, typed string) (phone string, p *Problem) {
+	if len(reasons) == 0 {
+		return "", problem(ReasonIncomplete, errors.New("no reason chosen"))
+	}
+	if typed == "" {
+		return "", nil
+	}
+	phone, err := ParsePhone(typed)
+	if err != nil {
+		return "", problem(ReasonInvalidPhone, err)
+	}
+	return phone, nil
+}
 
 // SelectCategory chooses a category code of SuggestionCategories.
 func (f *SuggestionFlow) SelectCategory(code string) {
@@ -170,32 +195,21 @@ func (f *SuggestionFlow) ToggleReason(code string) {
 	if f.state != SuggestionDetails || !slices.Contains(f.category.Reasons, code) {
 		return
 	}
-	if i := slices.Index(f.reasons, code); i >= 0 {
-		f.reasons = slices.Delete(f.reasons, i, i+1)
-	} else {
-		f.reasons = append(f.reasons, code)
-	}
+	f.reasons = toggle(f.reasons, code)
 	f.notifyLocked()
 }
 
+// typingLocked reports whether the keypad field is on screen.
+func (f *SuggestionFlow) typingLocked() bool { return f.state == SuggestionDetails }
+
 // Key types into the phone number.
 func (f *SuggestionFlow) Key(s string) {
-	f.env.Session.Touch()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.state == SuggestionDetails && f.phone.key(s) {
-		f.notifyLocked()
-	}
+	f.editInput(f.typingLocked, &f.phone, func(fd *field) bool { return fd.key(s) }, f.notifyLocked)
 }
 
 // Backspace deletes the last digit of the phone number.
 func (f *SuggestionFlow) Backspace() {
-	f.env.Session.Touch()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.state == SuggestionDetails && f.phone.backspace() {
-		f.notifyLocked()
-	}
+	f.editInput(f.typingLocked, &f.phone, (*field).backspace, f.notifyLocked)
 }
 
 // Submit records the suggestion: at least one reason, and the phone empty
@@ -208,20 +222,11 @@ func (f *SuggestionFlow) Submit() {
 	if f.state != SuggestionDetails {
 		return
 	}
-	if len(f.reasons) == 0 {
-		f.problem = problem(ReasonIncomplete, errors.New("no reason chosen"))
+	phone, p := checkDetails(f.reasons, f.phone.value())
+	if p != nil {
+		f.problem = p
 		f.notifyLocked()
 		return
-	}
-	var phone string
-	if v := f.phone.value(); v != "" {
-		p, err := ParsePhone(v)
-		if err != nil {
-			f.problem = problem(ReasonInvalidPhone, err)
-			f.notifyLocked()
-			return
-		}
-		phone = p
 	}
 	f.saveLocked(api.Suggestion{Category: f.category.Code, Reasons: slices.Clone(f.reasons), Phone: phone})
 }

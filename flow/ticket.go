@@ -412,8 +412,7 @@ func (f *TicketFlow) issueLocked() {
 			}
 		}
 		lang := f.lang()
-		qr := EncodeTicketQR(f.opts.Print.QRBase, TicketRef{Date: t.BusinessDate, Number: t.Number, ServiceID: t.ServiceID})
-		res := newTicketResult(ix, svc, t, masked, qr)
+		res := newTicketResult(ix, svc, t, masked, f.opts.Print.QRBase)
 		job := ticketJob(ix, svc, res, lang, f.opts.Print)
 		step(func() {
 			wipeCard(f.card) // committed: the card has done its job
@@ -423,15 +422,16 @@ func (f *TicketFlow) issueLocked() {
 			f.notifyLocked()
 		})
 		p := printAfterCommit(ctx, f.env, f.opts.Print, t, job)
-		return func() {
-			r := *f.result
-			r.Printed, r.PrintProblem = p == nil, p
-			f.result = &r
-			f.state = TicketDone
-			f.notifyLocked()
-		}
+		return func() { f.printedLocked(p) }
 	})
 	f.state = TicketIssuing
+	f.notifyLocked()
+}
+
+// printedLocked records the print outcome p on the done ticket.
+func (f *TicketFlow) printedLocked(p *Problem) {
+	f.result = f.result.withPrint(p)
+	f.state = TicketDone
 	f.notifyLocked()
 }
 
@@ -444,18 +444,8 @@ func (f *TicketFlow) RetryPrint() {
 	if f.state != TicketDone || f.result == nil || f.result.Printed || f.ticket == nil {
 		return
 	}
-	t, ix, svc := f.ticket, f.ix, f.svc
-	job := ticketJob(ix, svc, f.result, f.lang(), f.opts.Print)
-	f.runLocked(0, true, func(ctx context.Context, _ func(func()) bool) func() {
-		p := printAfterCommit(ctx, f.env, f.opts.Print, t, job)
-		return func() {
-			r := *f.result
-			r.Printed, r.PrintProblem = p == nil, p
-			f.result = &r
-			f.state = TicketDone
-			f.notifyLocked()
-		}
-	})
+	job := ticketJob(f.ix, f.svc, f.result, f.lang(), f.opts.Print)
+	f.reprintLocked(f.opts.Print, f.ticket, job, f.printedLocked)
 	f.state = TicketPrinting
 	f.notifyLocked()
 }
