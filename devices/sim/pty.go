@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 
 	"golang.org/x/sys/unix"
@@ -101,4 +102,21 @@ func makeRaw(fd int) error {
 	t.Cc[unix.VMIN] = 1
 	t.Cc[unix.VTIME] = 0
 	return unix.IoctlSetTermios(fd, unix.TCSETS, t)
+}
+
+// PointLink makes link a symlink to target, replacing any old link
+// atomically (a new link beside it, then rename), as udev re-points
+// /dev/serial/by-id/… when an adapter comes back: a driver reopening the
+// link never finds it missing while the device is present.
+func PointLink(link, target string) error {
+	tmp := link + ".new"
+	os.Remove(tmp)
+	if err := os.Symlink(target, tmp); err != nil {
+		return fmt.Errorf("link: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Clean(link)); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("link: %w", err)
+	}
+	return nil
 }

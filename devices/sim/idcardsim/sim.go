@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -241,15 +240,9 @@ func (s *Sim) Restart() error {
 		return fmt.Errorf("idcardsim: %w", err)
 	}
 	if s.opts.Link != "" {
-		tmp := s.opts.Link + ".new"
-		os.Remove(tmp)
-		if err := os.Symlink(p.SlavePath, tmp); err != nil {
+		if err := sim.PointLink(s.opts.Link, p.SlavePath); err != nil {
 			p.Close()
-			return fmt.Errorf("idcardsim: link: %w", err)
-		}
-		if err := os.Rename(tmp, filepath.Clean(s.opts.Link)); err != nil {
-			p.Close()
-			return fmt.Errorf("idcardsim: link: %w", err)
+			return fmt.Errorf("idcardsim: %w", err)
 		}
 	}
 	m, err := pollable(p.Master)

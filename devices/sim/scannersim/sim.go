@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 
 	"hallkiosk/devices/sim"
@@ -126,18 +125,9 @@ func (s *Sim) Restart() error {
 		return fmt.Errorf("scannersim: %w", err)
 	}
 	if s.opts.Link != "" {
-		// Replace the link atomically, as udev does, so that the
-		// kiosk never sees it missing while the scanner is present.
-		tmp := s.opts.Link + ".new"
-		os.Remove(tmp)
-		if err := os.Symlink(p.SlavePath, tmp); err != nil {
+		if err := sim.PointLink(s.opts.Link, p.SlavePath); err != nil {
 			p.Close()
-			return fmt.Errorf("scannersim: link: %w", err)
-		}
-		if err := os.Rename(tmp, filepath.Clean(s.opts.Link)); err != nil {
-			os.Remove(tmp)
-			p.Close()
-			return fmt.Errorf("scannersim: link: %w", err)
+			return fmt.Errorf("scannersim: %w", err)
 		}
 	}
 	s.pty = p
