@@ -6,8 +6,6 @@ import (
 	"os"
 	"sync"
 
-	"golang.org/x/sys/unix"
-
 	"hallkiosk/devices/idcard"
 	"hallkiosk/devices/sim"
 )
@@ -51,7 +49,6 @@ type Sim struct {
 
 	mu       sync.Mutex
 	pty      *sim.PTY
-	master   *os.File      // pollable descriptor of pty.Master (see pollable)
 	served   chan struct{} // closed when the current serve goroutine ends
 	card     *loaded
 	found    bool // find succeeded since the card was placed or last selected
@@ -213,8 +210,8 @@ func (s *Sim) Commands() []idcard.Command {
 // stay for Restart.
 func (s *Sim) Close() error {
 	s.mu.Lock()
-	p, m, served := s.pty, s.master, s.served
-	s.pty, s.master = nil, nil
+	p, served := s.pty, s.served
+	s.pty = nil
 	s.mu.Unlock()
 	if p == nil {
 		return nil
@@ -222,9 +219,11 @@ func (s *Sim) Close() error {
 	if s.opts.Link != "" {
 		os.Remove(s.opts.Link)
 	}
-	m.Close() // ends serve's Read
+	// The master is polled by the runtime (sim.OpenPTY), so closing it
+	// ends serve's pending Read: the reader is unplugged at once.
+	err := p.Close()
 	<-served
-	return p.Close()
+	return err
 }
 
 // Restart plugs the reader in again on a new pseudo-terminal and re-points
@@ -245,33 +244,12 @@ func (s *Sim) Restart() error {
 			return fmt.Errorf("idcardsim: %w", err)
 		}
 	}
-	m, err := pollable(p.Master)
-	if err != nil {
-		p.Close()
-		return fmt.Errorf("idcardsim: %w", err)
-	}
-	s.pty, s.master = p, m
+	s.pty = p
+	m := p.Master
 	s.served = make(chan struct{})
 	s.found, s.selected = false, false
 	go s.serve(m, s.served)
 	return nil
-}
-
-// pollable returns a second, non-blocking descriptor of the pty master
-// that the Go runtime polls. sim.OpenPTY's Master is in blocking mode (it
-// calls Fd), and closing a blocking *os.File does not end a Read that is
-// waiting on it: the close would wait for the kiosk to write. Closing a
-// polled file does end the Read, so Close can unplug at any moment.
-func pollable(master *os.File) (*os.File, error) {
-	fd, err := unix.FcntlInt(master.Fd(), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("dup pty master: %w", err)
-	}
-	if err := unix.SetNonblock(fd, true); err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("pty master non-blocking: %w", err)
-	}
-	return os.NewFile(uintptr(fd), "ptmx"), nil
 }
 
 func (s *Sim) serve(m *os.File, done chan struct{}) {
