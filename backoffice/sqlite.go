@@ -314,26 +314,40 @@ func parseTimeText(s string) time.Time {
 	return t
 }
 
-func (t *sqliteTx) RecordByID(id string) (StoredRecord, bool, error) {
-	var r StoredRecord
-	var occ, recv string
-	var payload []byte
-	err := t.queryRow(`SELECT id, kiosk_id, seq, kind, occurred_at, payload, payload_sha256, received_at
-		FROM records WHERE id = ?`, id).
-		Scan(&r.ID, &r.KioskID, &r.Seq, &r.Kind, &occ, &payload, &r.PayloadSHA256, &recv)
-	found, err := noRow(err)
-	if !found || err != nil {
-		return StoredRecord{}, false, wrapErr("record by id", err)
+func (t *sqliteTx) RecordKeys(kioskID string, ids []string, seqs []int64) ([]RecordKey, error) {
+	if len(ids) == 0 && len(seqs) == 0 {
+		return nil, nil
 	}
-	r.OccurredAt, r.ReceivedAt, r.Payload = parseTimeText(occ), parseTimeText(recv), payload
-	return r, true, nil
-}
-
-func (t *sqliteTx) RecordIDAt(kioskID string, seq int64) (string, bool, error) {
-	var id string
-	err := t.queryRow(`SELECT id FROM records WHERE kiosk_id = ? AND seq = ?`, kioskID, seq).Scan(&id)
-	found, err := noRow(err)
-	return id, found, wrapErr("record by seq", err)
+	// The lists travel as JSON arrays: one statement, whatever the batch
+	// size, and both halves walk a unique index.
+	idList, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("record keys: %w", err)
+	}
+	seqList, err := json.Marshal(seqs)
+	if err != nil {
+		return nil, fmt.Errorf("record keys: %w", err)
+	}
+	rows, err := t.tx.QueryContext(t.ctx, `
+		SELECT id, kiosk_id, seq, kind, payload_sha256 FROM records
+		 WHERE id IN (SELECT value FROM json_each(?1))
+		UNION
+		SELECT id, kiosk_id, seq, kind, payload_sha256 FROM records
+		 WHERE kiosk_id = ?2 AND seq IN (SELECT value FROM json_each(?3))`,
+		string(idList), kioskID, string(seqList))
+	if err != nil {
+		return nil, fmt.Errorf("record keys: %w", classify(err))
+	}
+	defer rows.Close()
+	var out []RecordKey
+	for rows.Next() {
+		var k RecordKey
+		if err := rows.Scan(&k.ID, &k.KioskID, &k.Seq, &k.Kind, &k.PayloadSHA256); err != nil {
+			return nil, fmt.Errorf("record keys: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, wrapErr("record keys", rows.Err())
 }
 
 func (t *sqliteTx) InsertRecord(r StoredRecord) error {

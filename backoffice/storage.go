@@ -35,10 +35,11 @@ type Storage interface {
 // Lookups return found=false (or a nil pointer) rather than an error for a
 // missing row. Methods that write may only be called inside Update.
 type Tx interface {
-	// RecordByID returns the stored record with this id.
-	RecordByID(id string) (rec StoredRecord, found bool, err error)
-	// RecordIDAt returns the id of the record stored at (kioskID, seq).
-	RecordIDAt(kioskID string, seq int64) (id string, found bool, err error)
+	// RecordKeys returns the keys of the stored records that share an id
+	// with ids or sit at one of seqs of kioskID, in no particular order.
+	// A sync batch asks once for all its records instead of twice per
+	// record: the lookups were most of the cost of ingesting a batch.
+	RecordKeys(kioskID string, ids []string, seqs []int64) ([]RecordKey, error)
 	// InsertRecord stores a record. The storage must keep permanent unique
 	// indexes on ID and on (KioskID, Seq); a violation is an error wrapping
 	// ErrConflict.
@@ -103,6 +104,15 @@ type Tx interface {
 	// Once records key and reports whether it was new; the server uses it
 	// to load demo data once per day.
 	Once(key string) (bool, error)
+}
+
+// RecordKey is what deciding a resent record needs of the stored one.
+type RecordKey struct {
+	ID            string
+	KioskID       string
+	Seq           int64
+	Kind          string
+	PayloadSHA256 string
 }
 
 // StoredRecord is a sync record as the back office keeps it.

@@ -161,11 +161,15 @@ func truncate(s string, n int) string {
 // results holds the rejections validateRecord already made; the rest are
 // decided here.
 func (s *Server) syncBatch(tx Tx, kiosk string, recs []api.Record, results []api.RecordResult, now time.Time) (*api.SyncResponse, error) {
+	known, err := loadKnown(tx, kiosk, recs, results)
+	if err != nil {
+		return nil, err
+	}
 	for i := range recs {
 		if results[i].Status == api.StatusRejected {
 			continue
 		}
-		status, reason, err := s.ingest(tx, kiosk, recs[i], now)
+		status, reason, err := s.ingest(tx, kiosk, recs[i], known, now)
 		if err != nil {
 			return nil, fmt.Errorf("record seq %d: %w", recs[i].Seq, err)
 		}
@@ -178,15 +182,45 @@ func (s *Server) syncBatch(tx Tx, kiosk string, recs []api.Record, results []api
 	return &api.SyncResponse{Results: results, AckedThroughSeq: acked, Gaps: gaps, ServerTime: now}, nil
 }
 
+// knownRecords indexes the stored records a batch collides with, by id and
+// by the sending kiosk's seq; ingest adds each record it stores, so a batch
+// that repeats an id or a seq is decided as if sent twice.
+type knownRecords struct {
+	byID  map[string]RecordKey
+	bySeq map[int64]string
+}
+
+func loadKnown(tx Tx, kiosk string, recs []api.Record, results []api.RecordResult) (*knownRecords, error) {
+	ids := make([]string, 0, len(recs))
+	seqs := make([]int64, 0, len(recs))
+	for i := range recs {
+		if results[i].Status != api.StatusRejected {
+			ids, seqs = append(ids, recs[i].ID), append(seqs, recs[i].Seq)
+		}
+	}
+	keys, err := tx.RecordKeys(kiosk, ids, seqs)
+	if err != nil {
+		return nil, err
+	}
+	k := &knownRecords{byID: make(map[string]RecordKey, len(keys)), bySeq: make(map[int64]string, len(keys))}
+	for _, key := range keys {
+		k.add(kiosk, key)
+	}
+	return k, nil
+}
+
+func (k *knownRecords) add(kiosk string, key RecordKey) {
+	k.byID[key.ID] = key
+	if key.KioskID == kiosk {
+		k.bySeq[key.Seq] = key.ID
+	}
+}
+
 // ingest decides one record: duplicate, rejected, or stored with its side
 // effects. Storage errors abort the whole batch, so the kiosk resends it
 // and nothing is half-applied.
-func (s *Server) ingest(tx Tx, kiosk string, r api.Record, now time.Time) (status, reason string, err error) {
-	prev, found, err := tx.RecordByID(r.ID)
-	if err != nil {
-		return "", "", err
-	}
-	if found {
+func (s *Server) ingest(tx Tx, kiosk string, r api.Record, known *knownRecords, now time.Time) (status, reason string, err error) {
+	if prev, found := known.byID[r.ID]; found {
 		switch {
 		case prev.KioskID != kiosk:
 			return api.StatusRejected, "id already stored for another kiosk", nil
@@ -200,11 +234,7 @@ func (s *Server) ingest(tx Tx, kiosk string, r api.Record, now time.Time) (statu
 		}
 		return api.StatusDuplicate, "", nil
 	}
-	other, taken, err := tx.RecordIDAt(kiosk, r.Seq)
-	if err != nil {
-		return "", "", err
-	}
-	if taken {
+	if other, taken := known.bySeq[r.Seq]; taken {
 		return api.StatusRejected, fmt.Sprintf("seq %d already taken by record %s", r.Seq, other), nil
 	}
 	if s.reject != nil {
@@ -219,6 +249,7 @@ func (s *Server) ingest(tx Tx, kiosk string, r api.Record, now time.Time) (statu
 	if err := tx.InsertRecord(StoredRecord{Record: r, KioskID: kiosk, ReceivedAt: now}); err != nil {
 		return "", "", err
 	}
+	known.add(kiosk, RecordKey{ID: r.ID, KioskID: kiosk, Seq: r.Seq, Kind: r.Kind, PayloadSHA256: r.PayloadSHA256})
 	return api.StatusCreated, "", nil
 }
 

@@ -198,6 +198,8 @@ func TestSyncDuplicateAndRejected(t *testing.T) {
 		{"same id from another kiosk", tokK2, "K02", []api.Record{batch[0]}, []string{"rejected"}, "another kiosk"},
 		{"twice in one batch", tokK1, "K01", []api.Record{other, other}, []string{"created", "duplicate"}, ""},
 		{"duplicate with new beside it", tokK1, "K01", []api.Record{batch[2], rec(t, 5, api.KindSuggestion, suggestion(3))}, []string{"duplicate", "created"}, ""},
+		{"one seq twice in one batch", tokK1, "K01", []api.Record{rec(t, 6, api.KindSuggestion, suggestion(6)),
+			rec(t, 6, api.KindSuggestion, suggestion(7))}, []string{"created", "rejected"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -220,7 +222,7 @@ func TestSyncDuplicateAndRejected(t *testing.T) {
 	for _, r := range stored {
 		seqs = append(seqs, r.Seq)
 	}
-	if !slices.Equal(seqs, []int64{1, 2, 3, 4, 5}) {
+	if !slices.Equal(seqs, []int64{1, 2, 3, 4, 5, 6}) {
 		t.Fatalf("stored seqs %v", seqs)
 	}
 	if !bytes.Equal(stored[0].Payload, batch[0].Payload) || stored[0].PayloadSHA256 != batch[0].PayloadSHA256 ||
