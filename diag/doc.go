@@ -28,10 +28,12 @@
 //     code is ever shown), ResetPaper;
 //   - tests: TestPrint, TestCard (masked card), TestScan, each a TestResult
 //     with pass/fail, a summary and the raw reason;
-//   - configuration: Ports (serial.Discover with USB identity), ApplyDevice
-//     (test the new port, save, roll back if saving fails), Settings and
-//     ApplySettings (validated, saved atomically, restart needs reported,
-//     the token shown as "(set)"), ChangePIN;
+//   - configuration: Ports (Options.Discover, by default serial.Discover,
+//     with USB identity), ApplyDevice (test the new port, save, roll back if
+//     saving fails), Settings and ApplySettings (bounded and validated,
+//     saved atomically or not at all, restart needs reported, audited with
+//     old and new values, the token shown as "(set)" and never recorded),
+//     ChangePIN;
 //   - sync: Sync, Requeue, RequeueAll, ExportDeadLetters, ForceSync,
 //     CheckBackOffice;
 //   - health: Health (database, disk, clock, version, uptime), Logs;
@@ -39,6 +41,12 @@
 //
 // Methods run on the caller's goroutine and may block on devices and the
 // network; the screens call them off the UI goroutine.
+//
+// Every method counts as technician activity and pushes the idle expiry
+// back. A screen that refreshes itself uses Session.Poll instead: the same
+// views (devices, sync, health, logs) without the touch, so a page left
+// open still lets the session expire, and with the back-office check of
+// the last ProbeMaxAge reused.
 //
 // # Metrics
 //

@@ -15,6 +15,7 @@ import (
 	"hallkiosk/clock"
 	"hallkiosk/config"
 	"hallkiosk/devices"
+	"hallkiosk/devices/serial"
 	"hallkiosk/logs"
 	"hallkiosk/offline"
 )
@@ -114,6 +115,12 @@ type Options struct {
 	// ProbeTimeout bounds the reachability check (default 5 s).
 	ProbeTimeout time.Duration
 
+	// Discover lists the machine's serial ports for Session.Ports; default
+	// serial.Discover. A kiosk whose adapters live elsewhere than /dev and
+	// /sys (a container, a test's fixture tree with simulators behind
+	// by-id links) passes serial.DiscoverIn with its own roots.
+	Discover func() ([]serial.PortInfo, error)
+
 	// Quit ends the kiosk program (the service manager restarts it or
 	// leaves the desktop to the technician). Called by Session.ExitProgram.
 	Quit func()
@@ -138,6 +145,8 @@ type Gate struct {
 
 	// tools state shared by the sessions of this process
 	tools *toolState
+	// probes is the last back-office check, reused by Poll.Health.
+	probes probeCache
 
 	// enter serialises PIN checks: argon2id takes tens of milliseconds and
 	// two keypads (there is one) must not race the failure count.
@@ -177,6 +186,9 @@ func Open(o Options) (*Gate, error) {
 	}
 	if o.ProbeTimeout <= 0 {
 		o.ProbeTimeout = 5 * time.Second
+	}
+	if o.Discover == nil {
+		o.Discover = serial.Discover
 	}
 	if o.Config.DataDir == "" {
 		// The lockout state lives there; without it a reboot would reset

@@ -111,6 +111,17 @@ func diskView(path string) DiskView {
 
 // health builds the health view; probe runs the back-office check.
 func (g *Gate) health(ctx context.Context, probe bool) HealthView {
+	var r Reachability
+	if probe {
+		cfg := g.cfg.live()
+		r = probeBackOffice(ctx, g.backOfficeURL(), cfg.BackOffice, g.clk, g.o.ProbeTimeout)
+	}
+	return g.healthWith(ctx, r)
+}
+
+// healthWith builds the health view around a back-office check already
+// made (zero: none), which also gives the clock check its reference.
+func (g *Gate) healthWith(ctx context.Context, probe Reachability) HealthView {
 	now := g.clk.Now()
 	cfg := g.cfg.live()
 	h := HealthView{KioskID: cfg.KioskID, Version: g.o.Version, BuildDate: g.o.BuildDate, Started: g.o.Started,
@@ -127,9 +138,7 @@ func (g *Gate) health(ctx context.Context, probe bool) HealthView {
 	if h.Disk.Error == "" && h.Disk.TotalBytes > 0 && h.Disk.FreePercent < DiskLowPercent {
 		h.Alarms = append(h.Alarms, "disk_low")
 	}
-	if probe {
-		h.BackOffice = probeBackOffice(ctx, g.backOfficeURL(), cfg.BackOffice, g.clk, g.o.ProbeTimeout)
-	}
+	h.BackOffice = probe
 	h.Clock = checkClock(now, g.o.BuildDate, h.BackOffice.LocalTime, h.BackOffice.ServerTime)
 	if !h.Clock.OK {
 		h.Alarms = append(h.Alarms, "clock_wrong")
@@ -143,7 +152,9 @@ func (s *Session) Health(ctx context.Context) (HealthView, error) {
 	if err := s.begin(); err != nil {
 		return HealthView{}, err
 	}
-	return s.g.health(ctx, true), nil
+	h := s.g.health(ctx, true)
+	s.g.probes.store(s.clk.Now(), h.BackOffice)
+	return h, nil
 }
 
 // LogLine is one recent log entry.
@@ -162,15 +173,19 @@ func (s *Session) Logs(n int, min slog.Level) ([]LogLine, error) {
 	if err := s.begin(); err != nil {
 		return nil, err
 	}
-	if s.g.o.Log == nil {
-		return nil, nil
+	return s.g.logs(n, min), nil
+}
+
+func (g *Gate) logs(n int, min slog.Level) []LogLine {
+	if g.o.Log == nil {
+		return nil
 	}
-	entries := s.g.o.Log.Tail(n, min)
+	entries := g.o.Log.Tail(n, min)
 	out := make([]LogLine, len(entries))
 	for i, e := range entries {
 		out[i] = LogLine{Time: e.Time, Level: e.Level.String(), Message: scrub(e.Message), Line: scrub(e.Line)}
 	}
-	return out, nil
+	return out
 }
 
 // storeHealth is offline.Store.Health, or an empty Health without a store.

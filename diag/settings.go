@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"hallkiosk/config"
 	"hallkiosk/devices"
-	"hallkiosk/devices/serial"
 )
 
 // Bauds are the line speeds the configuration accepts, for the baud picker.
@@ -38,16 +39,14 @@ type PortChoice struct {
 	InUseBy devices.Kind `json:"in_use_by,omitempty"`
 }
 
-// discover is serial.Discover; tests replace it with a fixture tree.
-var discover = serial.Discover
-
-// Ports lists the serial ports of the machine (serial.Discover) with their
-// USB identity and which device, if any, is configured on each.
+// Ports lists the serial ports of the machine (Options.Discover, by default
+// serial.Discover) with their USB identity and which device, if any, is
+// configured on each.
 func (s *Session) Ports() ([]PortChoice, error) {
 	if err := s.begin(); err != nil {
 		return nil, err
 	}
-	found, err := discover()
+	found, err := s.g.o.Discover()
 	if err != nil {
 		return nil, fmt.Errorf("list serial ports: %w", err)
 	}
@@ -166,10 +165,16 @@ func describePort(d config.Device) string {
 
 // Settings are the kiosk settings a technician may change on site.
 type Settings struct {
-	HallName      string `json:"hall_name"`
-	KioskID       string `json:"kiosk_id"`
-	KioskNumber   int    `json:"kiosk_number"`
-	BackOfficeURL string `json:"backoffice_url"`
+	// HallName overrides the catalog's hall name on the citizen screens;
+	// empty means "follow the catalog" (CatalogHallName), which is how a
+	// kiosk normally runs: the back office names the hall, in Chinese.
+	HallName string `json:"hall_name"`
+	// CatalogHallName is the hall's name in the current catalog, read-only:
+	// what the kiosk shows while HallName is empty.
+	CatalogHallName string `json:"catalog_hall_name,omitempty"`
+	KioskID         string `json:"kiosk_id"`
+	KioskNumber     int    `json:"kiosk_number"`
+	BackOfficeURL   string `json:"backoffice_url"`
 	// Token is the back-office token. Settings() shows "(set)" or ""
 	// instead of the value; ApplySettings keeps the current token when
 	// Token is "" or "(set)", and replaces it otherwise. ClearToken
@@ -191,6 +196,27 @@ type Settings struct {
 // TokenSet is what Settings shows for a configured token.
 const TokenSet = "(set)"
 
+// Bounds of the settings a technician enters on the touch screen. The
+// lower bounds are config.Validate's; the upper ones are diag's own and
+// catch a digit too many on the keypad: a citizen screen that waits 6,000
+// instead of 600 seconds to go home leaves the last citizen's ticket and
+// name on show for an hour and a half. Upper bounds apply to values a
+// technician changes, so a value an installer wrote into the file on
+// purpose is not refused when another setting is saved.
+const (
+	MinKioskNumber      = 1
+	MaxKioskNumber      = 99
+	MinIdleSeconds      = 15
+	MaxIdleSeconds      = 600
+	MaxGuideIdleSeconds = 1800 // and at least IdleSeconds
+	MinCountdownSeconds = 3
+	MaxCountdownSeconds = 60
+	MinDiagIdleMinutes  = 1
+	MaxDiagIdleMinutes  = 60
+	// MaxHallNameRunes fits the citizen status bar at 1280 px.
+	MaxHallNameRunes = 40
+)
+
 func settingsOf(c config.Config) Settings {
 	st := Settings{
 		HallName: c.UI.HallName, KioskID: c.KioskID, KioskNumber: c.KioskNumber,
@@ -204,12 +230,22 @@ func settingsOf(c config.Config) Settings {
 	return st
 }
 
-// Settings returns the current settings, the token shown as "(set)".
+// Settings returns the current settings, the token shown as "(set)", and
+// the catalog's hall name.
 func (s *Session) Settings() (Settings, error) {
 	if err := s.begin(); err != nil {
 		return Settings{}, err
 	}
-	return settingsOf(s.g.cfg.live()), nil
+	st := settingsOf(s.g.cfg.live())
+	if store := s.g.o.Store; store != nil {
+		if cat, err := store.Catalog(context.Background()); err == nil && cat != nil {
+			st.CatalogHallName = cat.Hall.Name.Zh
+			if st.CatalogHallName == "" {
+				st.CatalogHallName = cat.Hall.Name.En
+			}
+		}
+	}
+	return st, nil
 }
 
 // Change is one changed setting. Secrets show as "(set)".
@@ -231,14 +267,24 @@ type ApplyResult struct {
 	// Saved is false when the kiosk runs without a configuration file
 	// (demo): the changes hold until the program ends.
 	Saved bool `json:"saved"`
-	// Warnings are consequences worth a second look (records pending
-	// under the old kiosk id …).
+	// Warnings are consequences worth a second look, in English for logs
+	// and the command line; PendingUnderOldID and ConnectionChanged say the
+	// same for a screen that words them itself.
 	Warnings []string `json:"warnings,omitempty"`
+	// PendingUnderOldID counts the records still waiting to be sent under
+	// the kiosk id that was just changed: they must sync before a restart.
+	PendingUnderOldID int `json:"pending_under_old_id,omitempty"`
+	// ConnectionChanged: the back-office URL, token or CA file changed;
+	// check reachability after the restart.
+	ConnectionChanged bool `json:"connection_changed,omitempty"`
 }
 
-// ApplySettings validates st (config.Validate), saves it atomically and
-// reports what changed and which changes need a restart. Nothing is saved
-// when validation fails; the error names the field (*config.Error).
+// ApplySettings validates st (the bounds above, a readable CA file, then
+// config.Validate), saves it atomically and reports what changed and which
+// changes need a restart. Nothing is saved, and the running configuration
+// is untouched, when validation or the save fails; a validation error is a
+// *config.Error naming the field. The change is audited with old and new
+// values, the token only as set/replaced/removed.
 func (s *Session) ApplySettings(ctx context.Context, st Settings) (ApplyResult, error) {
 	if err := s.begin(); err != nil {
 		return ApplyResult{}, err
@@ -269,31 +315,107 @@ func (s *Session) ApplySettings(ctx context.Context, st Settings) (ApplyResult, 
 	if len(res.Changes) == 0 {
 		return res, nil
 	}
+	if err := checkSettings(old, next); err != nil {
+		s.g.audit.record(ctx, ActionSettingsChange, "refused: "+err.Error())
+		return ApplyResult{}, err
+	}
 	saved, err := s.g.cfg.update(apply)
 	if err != nil {
 		s.g.audit.record(ctx, ActionSettingsChange, "refused: "+err.Error())
 		return ApplyResult{}, err
 	}
 	res.Saved = saved
-	var fields []string
+	var changes []string
 	for _, c := range res.Changes {
 		res.Restart = res.Restart || c.Restart
-		fields = append(fields, c.Field)
+		changes = append(changes, auditChange(c, old.BackOffice.Token, next.BackOffice.Token))
 	}
 	if old.KioskID != next.KioskID && s.g.o.Store != nil {
 		if h := s.g.o.Store.Health(ctx); h.Pending > 0 {
+			res.PendingUnderOldID = h.Pending
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%d records are still waiting to be sent under kiosk id %s; sync them before restarting", h.Pending, old.KioskID))
 		}
 	}
 	if old.BackOffice.URL != next.BackOffice.URL || old.BackOffice.Token != next.BackOffice.Token || old.BackOffice.CAFile != next.BackOffice.CAFile {
+		res.ConnectionChanged = true
 		res.Warnings = append(res.Warnings, "back-office connection changes apply after a restart; check reachability afterwards")
 	}
-	detail := "changed " + strings.Join(fields, ", ")
+	detail := "changed " + strings.Join(changes, "; ")
 	if !saved {
 		detail += " (in memory only: no configuration file)"
 	}
 	s.g.audit.record(ctx, ActionSettingsChange, detail)
 	return res, nil
+}
+
+// checkSettings applies the bounds above to the settings that change
+// between old and next, and checks a changed CA file the way the sync
+// client will read it. config.Validate then applies the kiosk's own rules.
+func checkSettings(old, next config.Config) error {
+	bad := func(field, format string, a ...any) error {
+		return &config.Error{Field: field, Err: fmt.Errorf(format, a...)}
+	}
+	if n := utf8.RuneCountInString(next.UI.HallName); n > MaxHallNameRunes && next.UI.HallName != old.UI.HallName {
+		return bad("ui.hall_name", "at most %d characters, got %d", MaxHallNameRunes, n)
+	}
+	if next.KioskID == "" {
+		return bad("kiosk_id", "must not be empty")
+	}
+	if n := next.KioskNumber; n < MinKioskNumber || n > MaxKioskNumber {
+		return bad("kiosk_number", "must be %d–%d, got %d", MinKioskNumber, MaxKioskNumber, n)
+	}
+	type bound struct {
+		field    string
+		old, new int
+		lo, hi   int
+		unit     string
+	}
+	for _, b := range []bound{
+		{"ui.idle_seconds", old.UI.IdleSeconds, next.UI.IdleSeconds, MinIdleSeconds, MaxIdleSeconds, "s"},
+		{"ui.guide_idle_seconds", old.UI.GuideIdleSeconds, next.UI.GuideIdleSeconds, max(MinIdleSeconds, next.UI.IdleSeconds), MaxGuideIdleSeconds, "s"},
+		{"ui.countdown_seconds", old.UI.CountdownSeconds, next.UI.CountdownSeconds, MinCountdownSeconds, MaxCountdownSeconds, "s"},
+		{"diag.idle_minutes", old.Diag.IdleMinutes, next.Diag.IdleMinutes, MinDiagIdleMinutes, MaxDiagIdleMinutes, "min"},
+	} {
+		if b.new < b.lo || (b.new > b.hi && b.new != b.old) {
+			return bad(b.field, "must be %d–%d %s, got %d", b.lo, b.hi, b.unit, b.new)
+		}
+	}
+	if len(next.UI.Languages) > 0 && !slices.Contains(next.UI.Languages, next.UI.Language) {
+		return bad("ui.language", "start language %q is not among the offered %v", next.UI.Language, next.UI.Languages)
+	}
+	if ca := next.BackOffice.CAFile; ca != "" && ca != old.BackOffice.CAFile {
+		if _, err := httpClient(ca); err != nil {
+			return bad("backoffice.ca_file", "%v", err)
+		}
+	}
+	return nil
+}
+
+// auditChange words one change for the audit trail: old and new values,
+// except the token, of which only the fact is kept, and a URL's user
+// information, which can carry a password or a second token.
+func auditChange(c Change, oldToken, newToken string) string {
+	switch c.Field {
+	case "backoffice.token":
+		switch {
+		case oldToken == "":
+			return c.Field + " set"
+		case newToken == "":
+			return c.Field + " removed"
+		}
+		return c.Field + " replaced"
+	case "backoffice.url":
+		return fmt.Sprintf("%s %q → %q", c.Field, redactURL(c.Old), redactURL(c.New))
+	}
+	return fmt.Sprintf("%s %q → %q", c.Field, c.Old, c.New)
+}
+
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		u.User = url.User("xxxxx")
+		return u.String()
+	}
+	return s
 }
 
 // diffSettings lists the settings that differ between a and b. Only

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"hallkiosk/clock"
 	"hallkiosk/config"
@@ -22,7 +23,7 @@ type configFixture struct {
 	path string
 }
 
-func newConfigFixture(t *testing.T) *configFixture {
+func newConfigFixture(t *testing.T, opts ...func(*Options)) *configFixture {
 	t.Helper()
 	f := &configFixture{cfg: testConfig(t)}
 	f.cfg.Diag.PINHash = testHash()
@@ -34,7 +35,11 @@ func newConfigFixture(t *testing.T) *configFixture {
 	t.Cleanup(func() { set.Close() })
 	f.set, f.clk, f.rec = set, clock.NewFake(t0), &recorder{}
 	f.path = writeConfig(t, f.cfg)
-	f.g = openGate(t, Options{ConfigPath: f.path, Config: f.cfg, Devices: set, Clock: f.clk, Auditor: f.rec})
+	o := Options{ConfigPath: f.path, Config: f.cfg, Devices: set, Clock: f.clk, Auditor: f.rec}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	f.g = openGate(t, o)
 	f.s = enter(t, f.g, testPIN)
 	return f
 }
@@ -171,7 +176,18 @@ func TestApplySettings(t *testing.T) {
 		{"plain http", func(s *Settings) { s.BackOfficeURL = "http://bo.hall.example" }, "backoffice.url"},
 		{"no token", func(s *Settings) { s.ClearToken = true }, "backoffice.token"},
 		{"idle", func(s *Settings) { s.IdleSeconds = 5 }, "ui.idle_seconds"},
+		{"idle, a digit too many", func(s *Settings) { s.IdleSeconds = 6000; s.GuideIdleSeconds = 6000 }, "ui.idle_seconds"},
+		{"guide idle below idle", func(s *Settings) { s.GuideIdleSeconds = s.IdleSeconds - 1 }, "ui.guide_idle_seconds"},
+		{"guide idle too long", func(s *Settings) { s.GuideIdleSeconds = MaxGuideIdleSeconds + 1 }, "ui.guide_idle_seconds"},
+		{"countdown", func(s *Settings) { s.CountdownSeconds = 61 }, "ui.countdown_seconds"},
 		{"technician idle", func(s *Settings) { s.DiagIdleMinutes = 0 }, "diag.idle_minutes"},
+		{"technician idle too long", func(s *Settings) { s.DiagIdleMinutes = 61 }, "diag.idle_minutes"},
+		{"empty kiosk id", func(s *Settings) { s.KioskID = "  " }, "kiosk_id"},
+		{"not a URL", func(s *Settings) { s.BackOfficeURL = "bo.hall.example" }, "backoffice.url"},
+		{"start language not offered", func(s *Settings) { s.Languages = []string{"en"}; s.Language = "zh" }, "ui.language"},
+		{"no language", func(s *Settings) { s.Languages = nil }, "ui.languages"},
+		{"hall name too long", func(s *Settings) { s.HallName = strings.Repeat("政务", MaxHallNameRunes) }, "ui.hall_name"},
+		{"CA file missing", func(s *Settings) { s.CAFile = "/no/such/ca.pem" }, "backoffice.ca_file"},
 	}
 	for _, tt := range invalid {
 		t.Run("invalid "+tt.name, func(t *testing.T) {
@@ -184,6 +200,12 @@ func TestApplySettings(t *testing.T) {
 			}
 			if got := f.load(t); !configEqual(got, f.cfg) {
 				t.Fatal("an invalid change was saved")
+			}
+			if live := f.g.cfg.live(); !configEqual(live, f.cfg) {
+				t.Fatal("an invalid change reached the running configuration")
+			}
+			if d := f.rec.details(ActionSettingsChange); len(d) == 0 || !strings.HasPrefix(d[len(d)-1], "refused: ") {
+				t.Fatalf("refusal not audited: %q", d)
 			}
 		})
 	}
@@ -233,20 +255,102 @@ func TestApplySettings(t *testing.T) {
 				t.Fatalf("audit %q shows a token", d)
 			}
 		}
+		// The audit says what changed, from what to what; the token only
+		// as replaced.
+		d := f.rec.details(ActionSettingsChange)
+		first := d[len(d)-2]
+		for _, want := range []string{`ui.hall_name "" → "朝阳区政务服务中心"`, "backoffice.token replaced", `ui.languages "zh,en" → "zh"`} {
+			if !strings.Contains(first, want) {
+				t.Errorf("audit %q does not say %q", first, want)
+			}
+		}
+	})
+
+	t.Run("a password in the URL stays out of the audit", func(t *testing.T) {
+		st, _ := f.s.Settings()
+		st.BackOfficeURL = "https://kiosk:hunter2@bo.hall.example/"
+		if _, err := f.s.ApplySettings(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		d := f.rec.details(ActionSettingsChange)
+		last := d[len(d)-1]
+		if strings.Contains(last, "hunter2") || strings.Contains(last, "kiosk:") || !strings.Contains(last, "bo.hall.example") {
+			t.Fatalf("audit %q", last)
+		}
+	})
+
+	t.Run("an upper bound does not refuse a value already in the file", func(t *testing.T) {
+		// An installer may set a long idle on purpose; saving another
+		// setting must not be refused because of it.
+		if _, err := f.g.cfg.update(func(c *config.Config) { c.UI.IdleSeconds, c.UI.GuideIdleSeconds = 900, 900 }); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := f.s.Settings()
+		st.CountdownSeconds = 20
+		if _, err := f.s.ApplySettings(ctx, st); err != nil {
+			t.Fatalf("ApplySettings = %v", err)
+		}
+		if c := f.load(t); c.UI.IdleSeconds != 900 || c.UI.CountdownSeconds != 20 {
+			t.Fatalf("saved %+v", c.UI)
+		}
 	})
 }
 
-func TestPorts(t *testing.T) {
+// TestApplySettingsSaveFails: when the file cannot be written nothing
+// changes, neither the file nor what the kiosk runs with, and the refusal
+// is audited.
+func TestApplySettingsSaveFails(t *testing.T) {
 	f := newConfigFixture(t)
-	byID := "/dev/serial/by-id/usb-1a86_USB_Serial-if00-port0"
-	orig := discover
-	t.Cleanup(func() { discover = orig })
-	discover = func() ([]serial.PortInfo, error) {
-		return []serial.PortInfo{
-			{Path: "/dev/ttyUSB0", ByID: byID, Driver: "ch341-uart", VendorID: "1a86", ProductID: "7523", Manufacturer: "QinHeng", Product: "USB Serial"},
-			{Path: "/dev/ttyS0", Driver: "serial8250"},
-		}, nil
+	before := f.g.cfg.live()
+	os.Remove(f.path)
+	if err := os.MkdirAll(filepath.Join(f.path, "blocker"), 0o755); err != nil {
+		t.Fatal(err)
 	}
+	st, _ := f.s.Settings()
+	st.IdleSeconds = 90
+	if _, err := f.s.ApplySettings(ctxT(t), st); err == nil {
+		t.Fatal("ApplySettings succeeded without a writable file")
+	}
+	if live := f.g.cfg.live(); !configEqual(live, before) {
+		t.Fatalf("running configuration changed: idle %d", live.UI.IdleSeconds)
+	}
+	if now, _ := f.s.Settings(); now.IdleSeconds != before.UI.IdleSeconds {
+		t.Fatalf("Settings shows %d", now.IdleSeconds)
+	}
+	if d := f.rec.details(ActionSettingsChange); len(d) != 1 || !strings.HasPrefix(d[0], "refused: ") {
+		t.Fatalf("audit %q", d)
+	}
+}
+
+// TestSettingsCatalogHallName: with no override the kiosk shows the
+// catalog's hall name, and Settings says which one that is.
+func TestSettingsCatalogHallName(t *testing.T) {
+	env := newHallEnv(t, envOptions{noDevices: true})
+	_, s := env.session(t, clock.NewFake(time.Now()))
+	st, err := s.Settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.HallName != "" || st.CatalogHallName != "测试大厅" {
+		t.Fatalf("hall %q, catalog %q", st.HallName, st.CatalogHallName)
+	}
+	// The catalog's name is read-only: applying it back changes nothing.
+	st.CatalogHallName = "别的大厅"
+	if res, err := s.ApplySettings(ctxT(t), st); err != nil || len(res.Changes) != 0 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+}
+
+func TestPorts(t *testing.T) {
+	byID := "/dev/serial/by-id/usb-1a86_USB_Serial-if00-port0"
+	f := newConfigFixture(t, func(o *Options) {
+		o.Discover = func() ([]serial.PortInfo, error) {
+			return []serial.PortInfo{
+				{Path: "/dev/ttyUSB0", ByID: byID, Driver: "ch341-uart", VendorID: "1a86", ProductID: "7523", Manufacturer: "QinHeng", Product: "USB Serial"},
+				{Path: "/dev/ttyS0", Driver: "serial8250"},
+			}, nil
+		}
+	})
 	sim := newPrinter(t, printersim.State{})
 	if err := f.s.ApplyDevice(ctxT(t), devices.Printer, sim.Path(), 9600); err != nil {
 		t.Fatal(err)
@@ -268,5 +372,53 @@ func TestPorts(t *testing.T) {
 	}
 	if ports[1].Path != "/dev/ttyS0" || ports[1].InUseBy != "" {
 		t.Fatalf("port %+v", ports[1])
+	}
+}
+
+// TestPortsFromDiscovery runs the real discovery (serial.DiscoverIn) over a
+// /dev tree whose by-id link leads to a simulated printer, chooses that
+// port from the list, and moves the printer there: the path saved is the
+// by-id link, which survives re-plugging.
+func TestPortsFromDiscovery(t *testing.T) {
+	sim := newPrinter(t, printersim.State{})
+	devRoot, sysRoot := t.TempDir(), t.TempDir()
+	link := filepath.Join(devRoot, "serial", "by-id", "usb-HallSim_Thermal_Printer_0001-if00-port0")
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(sim.Path(), link); err != nil {
+		t.Fatal(err)
+	}
+	f := newConfigFixture(t, func(o *Options) {
+		o.Discover = func() ([]serial.PortInfo, error) { return serial.DiscoverIn(devRoot, sysRoot) }
+	})
+	ports, err := f.s.Ports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chosen *PortChoice
+	for i, p := range ports {
+		if p.Path == link {
+			chosen = &ports[i]
+		}
+	}
+	if chosen == nil || chosen.InUseBy != "" || !strings.Contains(chosen.Label, "HallSim_Thermal_Printer") {
+		t.Fatalf("the simulator's port is not offered as %s: %+v", link, ports)
+	}
+	if err := f.s.ApplyDevice(ctxT(t), devices.Printer, chosen.Path, 9600); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.load(t).Devices.Printer.Port; got != link {
+		t.Fatalf("saved port %q, want the by-id link", got)
+	}
+	if r := printTest(t, &f.deviceFixture); !r.Pass {
+		t.Fatalf("print on the chosen port: %+v", r)
+	}
+	if _, err := sim.WaitTicket(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	ports, _ = f.s.Ports()
+	if len(ports) != 1 || ports[0].InUseBy != devices.Printer {
+		t.Fatalf("after the move: %+v", ports)
 	}
 }
