@@ -487,9 +487,10 @@ func (t *sqliteTx) InsertTicket(tk *Ticket) error {
 }
 
 func (t *sqliteTx) UpdateTicket(tk *Ticket) error {
-	_, err := t.exec(`UPDATE tickets SET status = ?, called_at = ?, counter_id = ?, priority = ?,
-		appointment_code = ?, print_failed = ? WHERE id = ?`,
-		tk.Status, nullTime(tk.CalledAt), tk.Counter, boolInt(tk.Priority), tk.AppointmentCode,
+	_, err := t.exec(`UPDATE tickets SET number = ?, source = ?, offline = ?, issued_at = ?, status = ?,
+		called_at = ?, counter_id = ?, priority = ?, appointment_code = ?, print_failed = ? WHERE id = ?`,
+		tk.Number, tk.Source, boolInt(tk.Offline), tk.IssuedAt.UnixNano(), tk.Status,
+		nullTime(tk.CalledAt), tk.Counter, boolInt(tk.Priority), tk.AppointmentCode,
 		boolInt(tk.PrintFailed), tk.ID)
 	return wrapErr("update ticket", err)
 }
@@ -531,7 +532,7 @@ func (t *sqliteTx) TicketByNumber(date, number string) (*Ticket, error) {
 
 func (t *sqliteTx) CountIssued(date, serviceID string) (int, error) {
 	var n int
-	err := t.queryRow(`SELECT COUNT(*) FROM tickets WHERE business_date = ? AND service_id = ?`, date, serviceID).Scan(&n)
+	err := t.queryRow(`SELECT COUNT(*) FROM tickets WHERE business_date = ? AND service_id = ? AND status <> 'void'`, date, serviceID).Scan(&n)
 	return n, wrapErr("count issued", classifyNil(err))
 }
 
@@ -559,7 +560,7 @@ func (t *sqliteTx) NextWaiting(date string, serviceIDs []string) (*Ticket, error
 
 func (t *sqliteTx) QueueCounts(date string) (map[string]QueueCount, error) {
 	out := map[string]QueueCount{}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT service_id, SUM(status = 'waiting'), COUNT(*) FROM tickets
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT service_id, SUM(status = 'waiting'), SUM(status <> 'void') FROM tickets
 		WHERE business_date = ? GROUP BY service_id`, date)
 	if err != nil {
 		return nil, fmt.Errorf("queue counts: %w", classify(err))

@@ -62,8 +62,10 @@ type Tx interface {
 	// InsertTicket stores a ticket and sets t.ID. (BusinessDate, Number)
 	// and RecordID are unique; a violation wraps ErrConflict.
 	InsertTicket(t *Ticket) error
-	// UpdateTicket writes the mutable fields of a ticket (Status,
-	// CalledAt, Counter, Priority, AppointmentCode, PrintFailed).
+	// UpdateTicket writes the mutable fields of a ticket (Number, Source,
+	// Offline, IssuedAt, Status, CalledAt, Counter, Priority,
+	// AppointmentCode, PrintFailed). A new Number must stay unique on its
+	// BusinessDate; a violation wraps ErrConflict.
 	UpdateTicket(t *Ticket) error
 	// TicketByRecord returns the ticket reserved or created for a record id.
 	TicketByRecord(recordID string) (*Ticket, error)
@@ -133,6 +135,9 @@ const (
 const (
 	TicketWaiting = "waiting"
 	TicketCalled  = "called"
+	// TicketVoid is a reserved number the kiosk never printed (its answer
+	// was lost), whose citizen is queued under another number.
+	TicketVoid = "void"
 )
 
 // Ticket is one queue ticket of a business day.

@@ -303,11 +303,14 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 		return "", err
 	}
 	if t != nil {
-		if t.Number != p.Number || t.BusinessDate != p.BusinessDate {
-			return fmt.Sprintf("ticket %s of %s differs from %s of %s reserved for this record",
-				p.Number, p.BusinessDate, t.Number, t.BusinessDate), nil
+		if t.Number == p.Number && t.BusinessDate == p.BusinessDate {
+			return "", nil
 		}
-		return "", nil
+		if p.Offline && t.Source == SourceReserved && t.BusinessDate == p.BusinessDate && t.ServiceID == p.ServiceID {
+			return s.replaceReservation(tx, t, r, p)
+		}
+		return fmt.Sprintf("ticket %s of %s differs from %s of %s reserved for this record",
+			p.Number, p.BusinessDate, t.Number, t.BusinessDate), nil
 	}
 	if t, err = tx.TicketByNumber(p.BusinessDate, p.Number); err != nil {
 		return "", err
@@ -352,6 +355,41 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 		return "", tx.BumpTicketSerial(p.BusinessDate, p.ServiceID, n)
 	}
 	return "", nil
+}
+
+// replaceReservation turns a number the back office reserved, whose answer
+// the kiosk never received, into the ticket the kiosk printed instead
+// from its own series under the same record id. Left as it was, the
+// reserved number would be called at the counter with nobody holding it,
+// while the citizen holding the kiosk's number waited unseen. A
+// reservation already called counts as not called: its holder was never
+// there, and the real holder has not been called yet.
+func (s *Server) replaceReservation(tx Tx, t *Ticket, r api.Record, p api.TicketIssued) (string, error) {
+	other, err := tx.TicketByNumber(p.BusinessDate, p.Number)
+	if err != nil {
+		return "", err
+	}
+	if other != nil {
+		if p.AppointmentCode == "" || other.AppointmentCode != p.AppointmentCode {
+			return fmt.Sprintf("ticket number %s of %s belongs to another ticket", p.Number, p.BusinessDate), nil
+		}
+		// The appointment's check-in record got there first and queued the
+		// printed number; the reservation only has to leave the queue.
+		t.Status = TicketVoid
+		return "", tx.UpdateTicket(t)
+	}
+	s.log.Info("kiosk-numbered ticket replaces an unanswered reservation",
+		"record", r.ID, "reserved", t.Number, "number", p.Number)
+	t.Number, t.Source, t.Offline = p.Number, SourceRecord, true
+	if !p.IssuedAt.IsZero() {
+		t.IssuedAt = p.IssuedAt
+	}
+	t.Status, t.CalledAt, t.Counter = TicketWaiting, time.Time{}, ""
+	t.Priority = t.Priority || p.Priority || p.AppointmentCode != ""
+	if p.AppointmentCode != "" {
+		t.AppointmentCode = p.AppointmentCode
+	}
+	return "", tx.UpdateTicket(t)
 }
 
 // checkIn marks an appointment checked in and makes sure its ticket is in

@@ -1,7 +1,9 @@
 package backoffice
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -298,6 +300,10 @@ func TestSyncedTicketsJoinTheQueue(t *testing.T) {
 		{"the same record again", tokK1, "K01", withID(k1, 1, issued("B001", false)), "duplicate", "", 2},
 		{"offline ticket joins", tokK2, "K02", rec(t, 1, api.KindTicketIssued, issued("B07-001", true)), "created", "", 3},
 		{"reserved record with another number", tokK2, "K02", withID(k2, 2, issued("B009", false)), "rejected", "reserved for this record", 3},
+		// K02 asked for B002 but never got the answer, so it printed its
+		// own number under the same record id: the reservation becomes
+		// that ticket instead of a number nobody holds.
+		{"kiosk's number replaces an unanswered reservation", tokK2, "K02", withID(k2, 3, issued("B07-002", true)), "created", "", 3},
 		{"another kiosk's number", tokK1, "K01", rec(t, 2, api.KindTicketIssued, issued("B07-001", true)), "rejected", "belongs to another ticket", 3},
 		{"online number the server never issued", tokK1, "K01", rec(t, 2, api.KindTicketIssued, issued("B005", false)), "created", "", 4},
 	}
@@ -314,6 +320,19 @@ func TestSyncedTicketsJoinTheQueue(t *testing.T) {
 		})
 	}
 	e.t = t
+	err := e.srv.store.View(context.Background(), func(tx Tx) error {
+		if gone, err := tx.TicketByNumber("2026-11-30", "B002"); err != nil || gone != nil {
+			return fmt.Errorf("reserved B002 still in the queue: %+v %v", gone, err)
+		}
+		tk, err := tx.TicketByRecord(k2)
+		if err != nil || tk == nil || tk.Number != "B07-002" || !tk.Offline || tk.Status != TicketWaiting {
+			return fmt.Errorf("record %s's ticket %+v %v, want B07-002 offline waiting", k2, tk, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// B005 arrived through sync, so the series continues after it.
 	if got := e.ticket(tokK1, "K01", newID(t), "b", false); got.Number != "B006" || got.PeopleAhead != 4 {
 		t.Fatalf("next: %s with %d ahead", got.Number, got.PeopleAhead)

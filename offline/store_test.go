@@ -3,7 +3,9 @@ package offline
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -233,6 +235,51 @@ func TestNumbering(t *testing.T) {
 		}
 		if px.count(faultHang) != 1 {
 			t.Errorf("proxy saw %d requests, want 1", px.count(faultHang))
+		}
+	})
+	t.Run("answer lost after the back office reserved a number", func(t *testing.T) {
+		clk := clock.NewFake(t0)
+		bo := newBackOffice(t, withBOClock(clk))
+		px := newFaultProxy(t, bo.url, func(n int) fault {
+			if n == 0 {
+				return faultLost
+			}
+			return faultPass
+		})
+		o := testOptions(t, clk)
+		o.Client = newTestClient(t, px.URL(), clk)
+		s := openStore(t, o)
+		tk := issue(t, s, "svc-a")
+		if tk.Number != "A07-001" || !tk.Offline {
+			t.Fatalf("ticket %+v, want A07-001 offline", tk)
+		}
+		syncAll(t, s)
+		// The back office had reserved A001 for this record; the printed
+		// A07-001 takes its place, so exactly one ticket waits.
+		recs := must[[]api.Record](t)(bo.srv.Records(testKioskID))
+		if len(recs) != 1 || recs[0].ID != tk.RecordID || !strings.Contains(string(recs[0].Payload), `"A07-001"`) {
+			t.Fatalf("back office records %+v, want the A07-001 ticket under %s", recs, tk.RecordID)
+		}
+		if h := s.Health(ctx); h.Pending != 0 || h.DeadLetters != 0 {
+			t.Fatalf("after sync: %d pending, %d dead letters", h.Pending, h.DeadLetters)
+		}
+		req, _ := http.NewRequest("GET", bo.url+"/v1/queue", nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var q api.QueueStatus
+		if err := json.NewDecoder(resp.Body).Decode(&q); err != nil {
+			t.Fatal(err)
+		}
+		if len(q.Services) == 0 || q.Services[0].ServiceID != "svc-a" || q.Services[0].Waiting != 1 || q.Services[0].IssuedToday != 1 {
+			t.Fatalf("queue %+v, want one svc-a ticket waiting", q.Services)
+		}
+		// A001 was taken by the reservation and is not issued again.
+		if next := issue(t, s, "svc-a"); next.Number != "A002" {
+			t.Fatalf("next online number %s, want A002", next.Number)
 		}
 	})
 	t.Run("5xx", func(t *testing.T) {

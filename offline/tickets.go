@@ -150,15 +150,10 @@ func (s *Store) askNumber(ctx context.Context, p *ticketPlan) error {
 		return fmt.Errorf("offline: issue ticket: %w", ctx.Err())
 	}
 	// The request may have reached the back office and reserved a number
-	// under this record id before the answer was lost; the back office
-	// rejects a record whose number differs from its reservation. The
-	// kiosk-numbered ticket therefore goes out under a fresh id, and the
-	// orphaned reservation is a no-show at the counter, not a dead letter.
-	id, ierr := newRecordID()
-	if ierr != nil {
-		return fmt.Errorf("offline: %w", ierr)
-	}
-	p.t.RecordID = id
+	// under this record id before the answer was lost. The kiosk-numbered
+	// ticket keeps the id, so when its record syncs the back office turns
+	// that reservation into this ticket instead of leaving a number in the
+	// queue that nobody holds.
 	s.log.Warn("online ticket number unavailable, using the kiosk series", "service", p.sv.ID, "error", err.Error())
 	return nil
 }
