@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"fmt"
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -11,70 +11,15 @@ import (
 
 	"hallkiosk/backoffice/api"
 	"hallkiosk/devices/idcard"
+	"hallkiosk/devices/sim/printersim"
 	"hallkiosk/offline"
 )
 
-// These tests drive the real flows through the screens, with fake ports
-// behind them: taps on the buttons, tiles and keys a citizen would touch,
-// then checks of what is on screen and of what reached the ports.
-
-// tapTile waits for the tile titled s and taps it.
-func (h *harness) tapTile(s string) {
-	h.t.Helper()
-	h.settle("tile "+s, func() bool {
-		for _, t := range tiles(h.content()) {
-			if t.Title == s {
-				return true
-			}
-		}
-		return false
-	})
-	tl := h.tile(s)
-	if tl.Disabled() {
-		h.t.Fatalf("tile %q is disabled: %s", s, tl.Reason)
-	}
-	test.Tap(tl)
-	h.q.drain()
-}
-
-// tapWhen waits for an enabled button with text s, then taps it.
-func (h *harness) tapWhen(s string) {
-	h.t.Helper()
-	h.settle("button "+s, func() bool {
-		for _, b := range buttons(h.content()) {
-			if b.Text == s && !b.Disabled() {
-				return true
-			}
-		}
-		return false
-	})
-	h.tap(s)
-}
-
-// tapKey taps the keypad key labelled label.
-func (h *harness) tapKey(label string) {
-	h.t.Helper()
-	var k *key
-	h.settle("key "+label, func() bool {
-		walk(h.content(), fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
-			if kk, ok := o.(*key); ok && kk.label == label {
-				k = kk
-			}
-		}, nil)
-		return k != nil
-	})
-	test.Tap(k)
-	h.q.drain()
-}
-
-// typeKeys taps the keypad's keys for s, one by one, letting each
-// keystroke's snapshot arrive.
-func (h *harness) typeKeys(s string) {
-	h.t.Helper()
-	for _, r := range s {
-		h.tapKey(string(r))
-	}
-}
+// These tests drive the real flows through the screens, on the real parts
+// (parts_test.go): taps on the buttons, tiles and keys a citizen would
+// touch, then checks of what is on screen and of what the parts did: the
+// records the back office received from the store, the paper the printer
+// simulator cut.
 
 // display returns the text in the keypad's display field.
 func (h *harness) display(kp *keypad) string {
@@ -85,87 +30,152 @@ func (h *harness) display(kp *keypad) string {
 	return kp.display.Text
 }
 
-// noRawID fails if the raw ID number of testCard is anywhere on screen.
-func (h *harness) noRawID() {
+// noRawID fails if the card's raw ID number or name is anywhere on screen.
+func (h *harness) noRawID(c idcard.Card) {
 	h.t.Helper()
 	for _, s := range texts(h.content()) {
-		if strings.Contains(s, testCard().IDNumber) || strings.Contains(s, testCard().Name) {
+		if strings.Contains(s, c.IDNumber) || strings.Contains(s, c.Name) {
 			h.t.Errorf("personal data on screen unmasked: %q", s)
 		}
 	}
 }
 
-func TestTicketWithoutCard(t *testing.T) {
-	p := newPorts()
-	h := newHarness(t, p)
+// chooseService taps the ticket tile, a department and a service.
+func (h *harness) chooseService(dept, service string) {
+	h.t.Helper()
 	h.tapTile(h.tr("home.ticket.title"))
 	h.waitShows(h.tr("ticket.step_department"))
-	h.tapTile("社会保障")
-	h.tapTile("失业登记")
+	h.tapTile(dept)
+	h.tapTile(service)
+}
+
+// typeAndOK types s on the keypad and confirms it.
+func (h *harness) typeAndOK(s string) {
+	h.t.Helper()
+	h.typeKeys(s)
+	h.tapWhen(h.tr("keypad.ok"))
+}
+
+// issued returns the one ticket the back office holds from this kiosk.
+func (p *parts) issued() api.TicketIssued {
+	p.t.Helper()
+	tks := payloads[api.TicketIssued](p, api.KindTicketIssued)
+	if len(tks) != 1 {
+		p.t.Fatalf("the back office holds %d issued tickets, want 1: %+v", len(tks), tks)
+	}
+	return tks[0]
+}
+
+// issueTicket commits a walk-in ticket straight to the store, as another
+// citizen's visit earlier in the day would have, and returns its number.
+func (p *parts) issueTicket(serviceID string) string {
+	p.t.Helper()
+	tk, err := p.store.IssueTicket(context.Background(), offline.TicketRequest{ServiceID: serviceID})
+	if err != nil {
+		p.t.Fatalf("issue ticket: %v", err)
+	}
+	return tk.Number
+}
+
+func TestTicketWithoutCard(t *testing.T) {
+	p := newParts(t)
+	h := newHarness(t, p)
+	h.chooseService("社会保障", "失业登记")
 	h.tapWhen(h.tr("ticket.skip_card"))
-	h.waitShows("A023")
 	h.waitShows(h.tr("ticket.take_ticket"))
-	if p.printer.tickets != 1 {
-		t.Errorf("printed %d tickets", p.printer.tickets)
+	tk := p.issued()
+	if tk.ServiceID != "sb-unemp" || tk.Offline || tk.IDHash != "" {
+		t.Errorf("issued %+v", tk)
+	}
+	if !h.shows(tk.Number) {
+		t.Errorf("number %s not on screen: %q", tk.Number, texts(h.content()))
+	}
+	if paper := p.printed(); !strings.Contains(paper, tk.Number) {
+		t.Errorf("printed ticket lacks %s:\n%s", tk.Number, paper)
 	}
 	h.tap(h.tr("action.finish"))
 	h.waitShows(h.tr("home.welcome"))
 }
 
 // TestTicketWithCard: the card guide, then the number with the ID masked by
-// flow; the raw number and name never reach the screen.
+// flow; the raw number and name never reach the screen, the paper or the
+// back office.
 func TestTicketWithCard(t *testing.T) {
-	p := newPorts()
+	p := newParts(t)
 	h := newHarness(t, p)
-	h.tapTile(h.tr("home.ticket.title"))
-	h.tapTile("社会保障")
-	h.tapTile("社会保障卡补换")
+	card := p.card(cardWang)
+	h.chooseService("社会保障", "社会保障卡补换")
 	h.waitShows(h.tr("card.place"))
 	if h.hasButton(h.tr("ticket.skip_card")) {
 		t.Error("a service that needs the card offers to skip it")
 	}
-	h.noRawID()
-	p.cards.ch <- testCard()
-	h.waitShows("A023")
-	h.waitShows("110101********1234")
-	h.noRawID()
+	p.place(cardWang)
+	h.waitShows(h.tr("ticket.take_ticket"))
+	tk := p.issued()
+	h.waitShows(tk.Number)
+	h.waitShows(maskedID(card.IDNumber))
+	h.noRawID(card)
+	if tk.ServiceID != "sb-card" || tk.IDHash == "" || strings.Contains(tk.IDHash, card.IDNumber) {
+		t.Errorf("issued %+v", tk)
+	}
+	paper := p.printed()
+	if !strings.Contains(paper, tk.Number) || !strings.Contains(paper, maskedID(card.IDNumber)) {
+		t.Errorf("printed ticket lacks the number or the masked ID:\n%s", paper)
+	}
+	if strings.Contains(paper, card.IDNumber) || strings.Contains(paper, card.Name) {
+		t.Errorf("printed ticket carries personal data:\n%s", paper)
+	}
 }
 
-// TestTicketPrinterFailsAfterCommit: the ticket is committed, the printer
-// fails; the number stays large on screen with what to do, the failure is
-// recorded, and "print again" prints it once the paper is back.
+// TestTicketPrinterFailsAfterCommit: the ticket is committed, then the
+// paper runs out before it prints; the number stays large on screen with
+// what to do, the failure is recorded, and "print again" prints it once
+// the paper is back.
 func TestTicketPrinterFailsAfterCommit(t *testing.T) {
-	p := newPorts()
-	p.printer.set(nil, errPaperOut) // ready before, fails while printing
+	p := newParts(t)
+	p.hook.setAfterCommit(func() { p.paper(printersim.State{PaperOut: true}) })
 	h := newHarness(t, p)
-	h.tapTile(h.tr("home.ticket.title"))
-	h.tapTile("社会保障")
-	h.tapTile("失业登记")
+	h.chooseService("社会保障", "失业登记")
 	h.tapWhen(h.tr("ticket.skip_card"))
 	h.waitShows(h.tr("ticket.print_failed"))
-	if !h.shows("A023") || !h.shows(h.tr("ticket.keep_number_title")) {
-		t.Fatalf("the number is not on screen: %q", texts(h.content()))
+	tk := p.issued()
+	if !h.shows(tk.Number) || !h.shows(h.tr("ticket.keep_number_title")) {
+		t.Fatalf("the number %s is not on screen: %q", tk.Number, texts(h.content()))
 	}
-	if len(p.store.printFails) != 1 || !strings.Contains(p.store.printFails[0], "printer_out_of_paper") {
-		t.Errorf("print failure not recorded: %q", p.store.printFails)
+	fails := payloads[api.TicketPrintFailed](p, api.KindTicketPrintFail)
+	if len(fails) != 1 || fails[0].Number != tk.Number || fails[0].Reason != "printer_out_of_paper" {
+		t.Errorf("print failures at the back office: %+v", fails)
 	}
-	p.printer.set(nil, nil)
+	if n := p.cuts(); n != 0 {
+		t.Errorf("%d tickets came out of a printer without paper", n)
+	}
+	p.hook.setAfterCommit(nil)
+	p.paper(printersim.State{})
 	h.tapWhen(h.tr("ticket.print_again"))
 	h.settle("reprint", func() bool { return !h.shows(h.tr("ticket.print_failed")) && h.shows(h.tr("ticket.take_ticket")) })
-	if p.printer.tickets != 1 {
-		t.Errorf("printed %d tickets after the retry", p.printer.tickets)
+	if paper := p.printed(); !strings.Contains(paper, tk.Number) {
+		t.Errorf("reprint lacks %s:\n%s", tk.Number, paper)
+	}
+	if n := p.cuts(); n != 1 {
+		t.Errorf("%d tickets printed after the retry, want 1", n)
+	}
+	if n := len(p.records(api.KindTicketIssued)); n != 1 {
+		t.Errorf("the reprint issued another ticket: %d in all", n)
 	}
 }
 
-// TestTicketCapReached: a rule failure says why and what to do, and offers
-// no "try again" that would fail the same way.
+// TestTicketCapReached: once the service's daily tickets are gone, the
+// screen says why and what to do, and offers no "try again" that would
+// fail the same way.
 func TestTicketCapReached(t *testing.T) {
-	p := newPorts()
-	p.store.issueErr = fmt.Errorf("issue: %w", offline.ErrDailyCapReached)
+	p := newParts(t)
 	h := newHarness(t, p)
-	h.tapTile(h.tr("home.ticket.title"))
-	h.tapTile("社会保障")
-	h.tapTile("失业登记")
+	h.chooseService("市场监管", capServiceName)
+	h.tapWhen(h.tr("ticket.skip_card"))
+	h.waitShows(h.tr("ticket.take_ticket"))
+	h.tap(h.tr("action.finish"))
+
+	h.chooseService("市场监管", capServiceName)
 	h.tapWhen(h.tr("ticket.skip_card"))
 	h.waitShows(h.tr("reason.cap_reached"))
 	if !h.shows(h.tr("advice.come_tomorrow")) {
@@ -177,31 +187,43 @@ func TestTicketCapReached(t *testing.T) {
 	if !h.hasButton(h.tr("nav.home")) {
 		t.Error("no way home from a failure")
 	}
+	if tk := p.issued(); tk.ServiceID != capService {
+		t.Errorf("issued %+v", tk)
+	}
+	if n := p.cuts(); n != 1 {
+		t.Errorf("%d tickets printed, want the one within the cap", n)
+	}
 }
 
-// TestTicketCardReadFailed: a card moved mid-read asks to place it again.
+// TestTicketCardReadFailed: a card pulled away mid-read asks to place it
+// again; placed again, it gives the ticket.
 func TestTicketCardReadFailed(t *testing.T) {
-	p := newPorts()
+	p := newParts(t)
 	h := newHarness(t, p)
-	h.tapTile(h.tr("home.ticket.title"))
-	h.tapTile("社会保障")
-	h.tapTile("社会保障卡补换")
+	h.chooseService("社会保障", "社会保障卡补换")
 	h.waitShows(h.tr("card.place"))
-	p.cards.errs <- fmt.Errorf("read: %w", idcard.ErrReplaceCard)
+	p.cards.Status41MidRead()
+	p.place(cardWang)
 	h.waitShows(h.tr("reason.card_read_failed"))
 	h.waitShows(h.tr("advice.replace_card"))
+	if n := len(p.records(api.KindTicketIssued)); n != 0 {
+		t.Fatalf("a failed read issued %d tickets", n)
+	}
 	h.tapWhen(h.tr("action.retry_card"))
 	h.waitShows(h.tr("card.place"))
-	p.cards.ch <- testCard()
-	h.waitShows("A023")
+	p.place(cardWang)
+	h.waitShows(h.tr("ticket.take_ticket"))
+	h.waitShows(p.issued().Number)
+	h.waitShows(maskedID(p.card(cardWang).IDNumber))
 }
 
 // TestHomeTilesUnavailable: a tile that cannot work is shown disabled with
-// its reason, not hidden; the offline badge is visible.
+// its reason, not hidden; the offline badge is visible. Paper and network
+// back, the tiles work again.
 func TestHomeTilesUnavailable(t *testing.T) {
-	p := newPorts()
-	p.printer.set(errPaperOut, nil)
-	p.office.setOnline(false)
+	p := newParts(t)
+	p.paper(printersim.State{PaperOut: true})
+	p.goOffline()
 	h := newHarness(t, p)
 	ticket := h.tr("home.ticket.title")
 	h.settle("ticket tile disabled", func() bool { return h.tile(ticket).Disabled() })
@@ -227,15 +249,20 @@ func TestHomeTilesUnavailable(t *testing.T) {
 	if h.k.current != h.k.home {
 		t.Error("a disabled tile opened its screen")
 	}
+
+	p.paper(printersim.State{})
+	p.goOnline()
+	h.k.goHome() // as when the next citizen comes back to home
+	h.settle("tiles back", func() bool {
+		return !h.tile(ticket).Disabled() && !h.tile(h.tr("home.progress.title")).Disabled() && !h.shows(h.tr("status.offline"))
+	})
 }
 
-// TestCheckInByCode types an appointment code on the keypad.
+// TestCheckInByCode types an appointment code on the keypad and gets the
+// priority ticket for it.
 func TestCheckInByCode(t *testing.T) {
-	p := newPorts()
-	p.store.appts["YY26-0017"] = &offline.Appointment{
-		Code: "YY26-0017", ServiceID: "gjj-draw", Start: testStart.Add(10 * time.Minute),
-		End: testStart.Add(40 * time.Minute), NameMasked: "张*三",
-	}
+	p := newParts(t)
+	p.book("YY26-0017", "gjj-draw", testStart.Add(10*time.Minute), cardWang)
 	h := newHarness(t, p)
 	h.tapTile(h.tr("home.check_in.title"))
 	h.tapTile(h.tr("checkin.code"))
@@ -248,32 +275,49 @@ func TestCheckInByCode(t *testing.T) {
 		t.Error("a key rebuilt the screen instead of updating the field")
 	}
 	h.tapWhen(h.tr("keypad.ok"))
-	h.waitShows("A023")
 	h.waitShows(h.tr("ticket.your_priority_number"))
+	ins := payloads[api.CheckIn](p, api.KindCheckIn)
+	if len(ins) != 1 || ins[0].AppointmentCode != "YY26-0017" || ins[0].Method != "code" || ins[0].ServiceID != "gjj-draw" {
+		t.Fatalf("check-ins at the back office: %+v", ins)
+	}
+	h.waitShows(ins[0].Number)
+	if paper := p.printed(); !strings.Contains(paper, ins[0].Number) {
+		t.Errorf("printed ticket lacks %s:\n%s", ins[0].Number, paper)
+	}
 }
 
-// TestCheckInWrongCode: a wrong code offers to type again and the other
-// ways in.
+// TestCheckInWrongCode: a code the day's appointments do not hold offers
+// to type again and the other ways in; the booking's QR on the scanner
+// then checks in.
 func TestCheckInWrongCode(t *testing.T) {
-	p := newPorts()
+	p := newParts(t)
+	p.book("YY26-0017", "gjj-draw", testStart.Add(10*time.Minute), cardWang)
 	h := newHarness(t, p)
 	h.tapTile(h.tr("home.check_in.title"))
 	h.tapTile(h.tr("checkin.code"))
-	h.typeKeys("AB12-9999")
-	h.tapWhen(h.tr("keypad.ok"))
+	h.typeAndOK("YY26-0018")
 	h.waitShows(h.tr("reason.wrong_code"))
 	for _, b := range []string{h.tr("action.retry"), h.tr("checkin.card"), h.tr("checkin.scan")} {
 		if !h.hasButton(b) {
 			t.Errorf("no %q after a wrong code", b)
 		}
 	}
+	if n := len(p.records(api.KindCheckIn)); n != 0 {
+		t.Fatalf("a wrong code checked in %d appointments", n)
+	}
 	h.tap(h.tr("checkin.scan"))
 	h.waitShows(h.tr("checkin.scan_what"))
+	p.scan("HKA1|YY26-0017")
+	h.waitShows(h.tr("ticket.your_priority_number"))
+	ins := payloads[api.CheckIn](p, api.KindCheckIn)
+	if len(ins) != 1 || ins[0].AppointmentCode != "YY26-0017" || ins[0].Method != "qr" {
+		t.Fatalf("check-ins at the back office: %+v", ins)
+	}
 }
 
 // TestGuideAndChecklist reads a service's guide and prints its checklist.
 func TestGuideAndChecklist(t *testing.T) {
-	p := newPorts()
+	p := newParts(t)
 	h := newHarness(t, p)
 	h.tapTile(h.tr("home.guide.title"))
 	h.tapTile("社会保障")
@@ -281,8 +325,11 @@ func TestGuideAndChecklist(t *testing.T) {
 	h.waitShows("不收费")
 	h.tapWhen(h.tr("guide.print"))
 	h.waitShows(h.tr("guide.printed"))
-	if p.printer.lists != 1 {
-		t.Errorf("printed %d checklists", p.printer.lists)
+	paper := p.printed()
+	for _, want := range []string{"社会保障卡补换", "居民身份证", "近期一寸免冠彩色照片"} {
+		if !strings.Contains(paper, want) {
+			t.Errorf("checklist lacks %q:\n%s", want, paper)
+		}
 	}
 	// Page through the materials with the big buttons.
 	h.tapWhen(h.tr("pager.next"))
@@ -290,24 +337,33 @@ func TestGuideAndChecklist(t *testing.T) {
 	// Take a ticket for this service straight from its guide.
 	h.tapWhen(h.tr("guide.take_ticket"))
 	h.waitShows(h.tr("card.place"))
+	if n := len(p.records(api.KindTicketIssued)); n != 0 {
+		t.Errorf("reading a guide issued %d tickets", n)
+	}
 }
 
-// TestRating rates a ticket: four questions, then thanks; the rating
-// reaches the store.
+// TestRating rates a ticket issued earlier: four questions, then thanks;
+// the rating reaches the back office with the ticket's service.
 func TestRating(t *testing.T) {
-	p := newPorts()
+	p := newParts(t)
+	number := p.issueTicket("sb-unemp")
 	h := newHarness(t, p)
 	h.tapTile(h.tr("home.rating.title"))
 	h.waitShows(h.tr("rating.ticket_placeholder"))
-	h.typeKeys("A023")
-	h.tapWhen(h.tr("keypad.ok"))
+	h.typeAndOK(number)
 	for range ratingQuestions {
 		h.tapTile(h.tr("rating.level.5"))
 	}
 	h.tapWhen(h.tr("rating.submit"))
 	h.waitShows(h.tr("rating.thanks"))
-	if len(p.store.ratings) != 1 || p.store.ratings[0].Overall != 5 || p.store.ratings[0].TicketNumber != "A023" {
-		t.Fatalf("ratings = %+v", p.store.ratings)
+	rs := payloads[api.Rating](p, api.KindRating)
+	if len(rs) != 1 || rs[0].Overall != 5 || rs[0].TicketNumber != number || rs[0].ServiceID != "sb-unemp" {
+		t.Fatalf("ratings at the back office: %+v", rs)
+	}
+	for _, q := range ratingQuestions[1:] {
+		if rs[0].Indicators[q] != 5 {
+			t.Errorf("%s = %d, want 5", q, rs[0].Indicators[q])
+		}
 	}
 	h.tap(h.tr("action.finish"))
 	h.waitShows(h.tr("home.welcome"))
@@ -316,11 +372,11 @@ func TestRating(t *testing.T) {
 // TestRatingPoorAsksWhy: a poor level leads to the reasons and an optional
 // phone number, typed on the keypad.
 func TestRatingPoorAsksWhy(t *testing.T) {
-	p := newPorts()
+	p := newParts(t)
+	number := p.issueTicket("sb-unemp")
 	h := newHarness(t, p)
 	h.tapTile(h.tr("home.rating.title"))
-	h.typeKeys("A023")
-	h.tapWhen(h.tr("keypad.ok"))
+	h.typeAndOK(number)
 	h.tapTile(h.tr("rating.level.1"))
 	for range ratingQuestions[1:] {
 		h.tapTile(h.tr("rating.level.4"))
@@ -331,20 +387,22 @@ func TestRatingPoorAsksWhy(t *testing.T) {
 	h.waitShows(h.tr("reason.incomplete"))
 	h.tapTile(h.tr("rating.reason.long_wait"))
 	h.tap(h.tr("phone.add"))
-	h.typeKeys("13812345678")
-	h.tapWhen(h.tr("keypad.ok"))
+	h.typeAndOK("13812345678")
 	h.waitShows("138****5678")
 	h.tap(h.tr("common.submit"))
 	h.waitShows(h.tr("rating.thanks"))
-	r := p.store.ratings[0]
-	if r.Overall != 1 || len(r.Reasons) != 1 || r.Reasons[0] != "long_wait" || r.Phone != "13812345678" {
+	rs := payloads[api.Rating](p, api.KindRating)
+	if len(rs) != 1 {
+		t.Fatalf("%d ratings at the back office", len(rs))
+	}
+	if r := rs[0]; r.Overall != 1 || len(r.Reasons) != 1 || r.Reasons[0] != "long_wait" || r.Phone != "13812345678" || r.TicketNumber != number {
 		t.Errorf("rating = %+v", r)
 	}
 }
 
 // TestSuggestion leaves a complaint with a reason.
 func TestSuggestion(t *testing.T) {
-	p := newPorts()
+	p := newParts(t)
 	h := newHarness(t, p)
 	h.tapTile(h.tr("home.suggestion.title"))
 	h.tapTile(h.tr("suggest.cat.complaint"))
@@ -352,51 +410,82 @@ func TestSuggestion(t *testing.T) {
 	h.settle("selected", func() bool { return h.tile(h.tr("suggest.reason.long_wait")).Selected })
 	h.tap(h.tr("common.submit"))
 	h.waitShows(h.tr("suggest.thanks"))
-	if len(p.store.suggestions) != 1 || p.store.suggestions[0].Category != "complaint" {
-		t.Errorf("suggestions = %+v", p.store.suggestions)
+	sg := payloads[api.Suggestion](p, api.KindSuggestion)
+	if len(sg) != 1 || sg[0].Category != "complaint" || len(sg[0].Reasons) != 1 || sg[0].Reasons[0] != "long_wait" {
+		t.Errorf("suggestions at the back office: %+v", sg)
 	}
+}
+
+// progressReceipt is an application the back office knows, for 王喆.
+const progressReceipt = "SB20261118-0042"
+
+// idTail is the last four characters of a card profile's ID number.
+func (p *parts) idTail(profile string) string {
+	id := p.card(profile).IDNumber
+	return id[len(id)-4:]
 }
 
 // TestProgress looks an application up by receipt and ID tail.
 func TestProgress(t *testing.T) {
-	p := newPorts()
-	p.office.progress["SB20261118-0042/1234"] = &api.Progress{
-		Receipt: "SB20261118-0042", Service: api.Text{Zh: "社会保障卡补换", En: "Social security card replacement"},
-		Status: "ready", StatusMsg: api.Text{Zh: "新卡已制好，可以领取", En: "Your new card is ready"},
-		Steps: []api.ProgressStep{{Name: api.Text{Zh: "受理", En: "Accepted"}, Done: true}, {Name: api.Text{Zh: "领取", En: "Collected"}}},
-	}
+	p := newParts(t)
+	p.putProgress(progressReceipt, cardWang)
 	h := newHarness(t, p)
 	h.tapTile(h.tr("home.progress.title"))
-	h.typeKeys("SB20261118-0042")
-	h.tapWhen(h.tr("keypad.ok"))
+	h.typeAndOK(progressReceipt)
 	h.waitShows(h.tr("progress.last4_placeholder"))
-	h.typeKeys("1234")
-	h.tapWhen(h.tr("keypad.ok"))
+	h.typeAndOK(p.idTail(cardWang))
 	h.waitShows("新卡已制好，可以领取")
 	h.waitShows("受理")
 }
 
 // TestProgressWrongTail: a wrong ID tail says so and lets the citizen type
-// again.
+// again; the right one shows the application.
 func TestProgressWrongTail(t *testing.T) {
-	p := newPorts()
+	p := newParts(t)
+	p.putProgress(progressReceipt, cardWang)
 	h := newHarness(t, p)
 	h.tapTile(h.tr("home.progress.title"))
-	h.typeKeys("SB20261118-0042")
-	h.tapWhen(h.tr("keypad.ok"))
-	h.typeKeys("999X")
-	h.tapWhen(h.tr("keypad.ok"))
+	h.typeAndOK(progressReceipt)
+	h.typeAndOK(p.idTail(cardLi))
 	h.waitShows(h.tr("reason.not_found"))
+	if h.shows("新卡已制好，可以领取") {
+		t.Fatal("a wrong ID tail shows the application")
+	}
 	h.tapWhen(h.tr("action.retry"))
 	h.waitShows(h.tr("progress.last4_placeholder"))
+	h.typeAndOK(p.idTail(cardWang))
+	h.waitShows("新卡已制好，可以领取")
+}
+
+// TestProgressBackOfficeFails: a back office that answers 500 cannot
+// handle the question now: the screen says so, sends the citizen to staff
+// and offers to try again, which works once the back office answers again.
+func TestProgressBackOfficeFails(t *testing.T) {
+	p := newParts(t)
+	p.putProgress(progressReceipt, cardWang)
+	h := newHarness(t, p)
+	h.tapTile(h.tr("home.progress.title"))
+	h.typeAndOK(progressReceipt)
+	p.office.fail(true)
+	h.typeAndOK(p.idTail(cardWang))
+	h.waitShows(h.tr("reason.backoffice_error"))
+	h.waitShows(h.tr("advice.ask_staff"))
+	if h.shows("新卡已制好，可以领取") {
+		t.Fatal("a failing back office shows the application")
+	}
+	// The 500 also marked the client offline; the sync loop's next
+	// refresh is the contact that finds the back office working again.
+	p.office.fail(false)
+	p.refresh()
+	h.tapWhen(h.tr("action.retry"))
+	h.waitShows("新卡已制好，可以领取")
 }
 
 // TestIdleCountdown: idle → the full-screen countdown → "continue" keeps
 // the session; idle again → home, with the transaction wiped and the
 // default language back.
 func TestIdleCountdown(t *testing.T) {
-	p := newPorts()
-	h := newHarness(t, p)
+	h := newHarness(t, newParts(t))
 	h.tap(h.tr("lang.en"))
 	h.tapTile(h.tr("home.suggestion.title"))
 	h.tapTile(h.tr("suggest.cat.complaint"))
@@ -432,8 +521,7 @@ func TestIdleCountdown(t *testing.T) {
 // TestElderMode: the toggle applies the larger theme live, on the screen
 // the citizen is on, with fewer tiles per page.
 func TestElderMode(t *testing.T) {
-	p := newPorts()
-	h := newHarness(t, p)
+	h := newHarness(t, newParts(t))
 	h.tapTile(h.tr("home.ticket.title"))
 	h.tapTile("社会保障")
 	h.settle("8 services", func() bool { return len(tiles(h.content())) == 8 })

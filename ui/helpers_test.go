@@ -47,6 +47,20 @@ func (q *uiQueue) drain() int {
 	}
 }
 
+// step runs the oldest queued function, if any, and reports whether one ran.
+func (q *uiQueue) step() bool {
+	q.mu.Lock()
+	if len(q.fns) == 0 {
+		q.mu.Unlock()
+		return false
+	}
+	fn := q.fns[0]
+	q.fns = q.fns[1:]
+	q.mu.Unlock()
+	fn()
+	return true
+}
+
 func (q *uiQueue) len() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -54,23 +68,20 @@ func (q *uiQueue) len() int {
 }
 
 // harness is a kiosk on a test app with a fake clock, a queued bridge
-// and, when given, fake ports behind the real flows.
+// and, when given, the real parts behind its flows.
 type harness struct {
 	t     *testing.T
 	app   fyne.App
 	k     *Kiosk
 	q     *uiQueue
 	clk   *clock.Fake
-	ports *ports
+	parts *parts
 }
 
-// testStart is the fake clock's start: Tuesday 24 November 2026, 09:30 in
-// the hall's zone, within opening hours.
-var testStart = time.Date(2026, 11, 24, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
-
-// newHarness builds a kiosk on a fresh test app; p may be nil (no ports:
-// screens are then shown from hand-made snapshots).
-func newHarness(t *testing.T, p *ports) *harness {
+// newHarness builds a kiosk on a fresh test app; p may be nil (no parts:
+// the tiles stay unavailable and screens are shown from hand-made
+// snapshots).
+func newHarness(t *testing.T, p *parts) *harness {
 	t.Helper()
 	return newHarnessOn(t, test.NewTempApp(t), p)
 }
@@ -78,27 +89,37 @@ func newHarness(t *testing.T, p *ports) *harness {
 // newHarnessOn is newHarness on an existing test app: the screenshot test
 // shares one, since a new app drops Fyne's font cache and parsing the 11 MB
 // CJK faces again for every screen would take most of the test's time.
-func newHarnessOn(t *testing.T, app fyne.App, p *ports) *harness {
+func newHarnessOn(t *testing.T, app fyne.App, p *parts) *harness {
 	t.Helper()
-	h := &harness{t: t, app: app, q: &uiQueue{}, clk: clock.NewFake(testStart), ports: p}
-	deps := Deps{KioskNumber: 7}
+	h := &harness{t: t, app: app, q: &uiQueue{}, parts: p}
+	deps := Deps{KioskNumber: testKioskNumber}
 	if p != nil {
+		h.clk = p.clk
 		deps.Env = p.env()
 	} else {
+		h.clk = clock.NewFake(testStart)
+		deps.Env.Clock = h.clk
 		deps.Hall = testCatalog().Hall.Name
 	}
-	deps.Env.Clock = h.clk
 	h.k = newKiosk(app, deps, h.q.do)
 	h.k.win.Resize(fyne.NewSize(1280, 800))
-	t.Cleanup(h.k.Close)
+	t.Cleanup(func() {
+		h.k.Close()
+		h.q.drain()
+	})
 	h.q.drain()
 	return h
 }
 
+// settleLimit bounds a wait for the kiosk to reach a state. It is
+// generous: behind the screens are a card reader that polls every half
+// second and a printer behind a serial line.
+const settleLimit = 15 * time.Second
+
 // settle runs what background work posted to the UI until cond holds.
 func (h *harness) settle(what string, cond func() bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(settleLimit)
 	for {
 		h.q.drain()
 		if cond() {
@@ -111,10 +132,84 @@ func (h *harness) settle(what string, cond func() bool) {
 	}
 }
 
+// pause runs what background work posts to the UI one function at a time
+// and stops as soon as cond holds, leaving the rest queued: the screen then
+// shows a state the flow passes through on its way, such as "issuing",
+// which on the real parts lasts only as long as a commit.
+func (h *harness) pause(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(settleLimit)
+	for !cond() {
+		if !h.q.step() {
+			if time.Now().After(deadline) {
+				h.t.Fatalf("%s: not reached; on screen: %q", what, texts(h.content()))
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
 // waitShows settles until a text containing s is on screen.
 func (h *harness) waitShows(s string) {
 	h.t.Helper()
 	h.settle("show "+s, func() bool { return h.shows(s) })
+}
+
+// tapTile waits for an enabled tile titled s (the home tiles enable once
+// the printer and the store have answered) and taps it.
+func (h *harness) tapTile(s string) {
+	h.t.Helper()
+	var tl *Tile
+	h.settle("enabled tile "+s, func() bool {
+		tl = nil
+		for _, t := range tiles(h.content()) {
+			if t.Title == s && !t.Disabled() {
+				tl = t
+			}
+		}
+		return tl != nil
+	})
+	test.Tap(tl)
+	h.q.drain()
+}
+
+// tapWhen waits for an enabled button with text s, then taps it.
+func (h *harness) tapWhen(s string) {
+	h.t.Helper()
+	h.settle("enabled button "+s, func() bool {
+		for _, b := range buttons(h.content()) {
+			if b.Text == s && !b.Disabled() {
+				return true
+			}
+		}
+		return false
+	})
+	h.tap(s)
+}
+
+// tapKey taps the keypad key labelled label.
+func (h *harness) tapKey(label string) {
+	h.t.Helper()
+	var k *key
+	h.settle("key "+label, func() bool {
+		walk(h.content(), fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
+			if kk, ok := o.(*key); ok && kk.label == label {
+				k = kk
+			}
+		}, nil)
+		return k != nil
+	})
+	test.Tap(k)
+	h.q.drain()
+}
+
+// typeKeys taps the keypad's keys for s, one by one, letting each
+// keystroke's snapshot arrive.
+func (h *harness) typeKeys(s string) {
+	h.t.Helper()
+	for _, r := range s {
+		h.tapKey(string(r))
+	}
 }
 
 // tr is the kiosk's translation of key in its current language.

@@ -162,7 +162,7 @@ func TestTranslate(t *testing.T) {
 // TestLanguageSwitch: the toggle on the status bar switches every text of
 // the screen at once, tells the session, and switches back.
 func TestLanguageSwitch(t *testing.T) {
-	h := newHarness(t, nil)
+	h := newHarness(t, newParts(t))
 	tr := bundledTranslations()
 	if !h.shows(tr.T(Chinese, "home.welcome")) {
 		t.Fatalf("home is not in Chinese: %q", texts(h.content()))
