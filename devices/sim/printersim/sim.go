@@ -52,7 +52,21 @@ type Opts struct {
 	// Dir receives ticket-0001.png, ticket-0001.txt … It is created if
 	// missing; empty means a new temporary directory.
 	Dir string
+	// Keep is how many of the latest tickets the simulator keeps, in
+	// memory and as files in Dir; older ones are forgotten and their files
+	// removed, so a demo kiosk left running for weeks does not grow.
+	// 0 means DefaultKeep.
+	Keep int
+	// KeepBytes bounds what Received returns: the latest bytes only.
+	// 0 means DefaultKeepBytes.
+	KeepBytes int
 }
+
+// Defaults of Opts.
+const (
+	DefaultKeep      = 200
+	DefaultKeepBytes = 1 << 20
+)
 
 // Ticket is one cut-off piece of paper the simulator printed.
 type Ticket struct {
@@ -70,15 +84,18 @@ type Sim struct {
 	pty *sim.PTY
 	dir string
 
+	keep, keepBytes int
+
 	mu       sync.Mutex
 	state    State
-	received bytes.Buffer // every byte that reached the printer
+	received bytes.Buffer // the latest keepBytes bytes that reached the printer
 	pending  []byte       // received, not yet printed
 	queries  int          // status requests answered
 	rt       int          // real-time scanner: bytes of DLE EOT seen (0, 1, 2)
 	seq      int
-	tickets  []Ticket
-	waitNext int           // index of the next ticket WaitTicket returns
+	tickets  []Ticket      // the latest keep tickets
+	dropped  int           // tickets forgotten before tickets[0]
+	waitNext int           // number (dropped + index) of the next ticket WaitTicket returns
 	changed  chan struct{} // closed and replaced when a ticket is added
 	closed   bool          // the renderer has finished after Close
 
@@ -105,7 +122,14 @@ func Start(opts Opts) (*Sim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("printersim: %w", err)
 	}
-	s := &Sim{pty: p, dir: dir, changed: make(chan struct{}), wake: make(chan struct{}, 1)}
+	s := &Sim{pty: p, dir: dir, keep: opts.Keep, keepBytes: opts.KeepBytes,
+		changed: make(chan struct{}), wake: make(chan struct{}, 1)}
+	if s.keep <= 0 {
+		s.keep = DefaultKeep
+	}
+	if s.keepBytes <= 0 {
+		s.keepBytes = DefaultKeepBytes
+	}
 	s.wg.Add(2)
 	go s.readLoop()
 	go s.renderLoop()
@@ -134,8 +158,8 @@ func (s *Sim) State() State {
 	return s.state
 }
 
-// Received returns a copy of every byte the printer received (nothing
-// while it was switched off).
+// Received returns a copy of the bytes the printer received (nothing
+// while it was switched off), the latest Opts.KeepBytes of them.
 func (s *Sim) Received() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -149,11 +173,20 @@ func (s *Sim) Queries() int {
 	return s.queries
 }
 
-// Tickets returns the tickets printed so far, in order.
+// Tickets returns the tickets printed so far, in order: the latest
+// Opts.Keep of them.
 func (s *Sim) Tickets() []Ticket {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Ticket(nil), s.tickets...)
+}
+
+// Printed returns how many tickets the printer has printed and rendered,
+// including those it no longer keeps.
+func (s *Sim) Printed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dropped + len(s.tickets)
 }
 
 // WaitTicket returns the next ticket not yet returned by WaitTicket,
@@ -161,8 +194,11 @@ func (s *Sim) Tickets() []Ticket {
 func (s *Sim) WaitTicket(ctx context.Context) (Ticket, error) {
 	for {
 		s.mu.Lock()
-		if s.waitNext < len(s.tickets) {
-			t := s.tickets[s.waitNext]
+		// A waiter that fell more than Keep tickets behind resumes at the
+		// oldest ticket still kept.
+		s.waitNext = max(s.waitNext, s.dropped)
+		if i := s.waitNext - s.dropped; i < len(s.tickets) {
+			t := s.tickets[i]
 			s.waitNext++
 			s.mu.Unlock()
 			return t, nil
@@ -221,6 +257,9 @@ func (s *Sim) receive(p []byte) []byte {
 		return nil // switched off
 	}
 	s.received.Write(p)
+	if over := s.received.Len() - s.keepBytes; over > 0 {
+		s.received.Next(over)
+	}
 	var reply []byte
 	for _, b := range p {
 		switch {
@@ -300,9 +339,21 @@ func (s *Sim) renderLoop() {
 		t = s.render(t)
 		s.mu.Lock()
 		s.tickets = append(s.tickets, t)
+		var forget []Ticket
+		if over := len(s.tickets) - s.keep; over > 0 {
+			forget = append(forget, s.tickets[:over]...)
+			// A fresh slice, so the forgotten tickets' data is released
+			// rather than kept alive by the old backing array.
+			s.tickets = append([]Ticket(nil), s.tickets[over:]...)
+			s.dropped += over
+		}
 		close(s.changed)
 		s.changed = make(chan struct{})
 		s.mu.Unlock()
+		for _, f := range forget {
+			os.Remove(f.PNGPath)
+			os.Remove(f.TextPath)
+		}
 	}
 	s.mu.Lock()
 	s.closed = true

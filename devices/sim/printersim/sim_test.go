@@ -3,6 +3,7 @@ package printersim_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image/png"
 	"os"
 	"strings"
@@ -43,7 +44,12 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	s, err := printersim.Start(printersim.Opts{Dir: t.TempDir()})
+	return newRigWith(t, printersim.Opts{Dir: t.TempDir()})
+}
+
+func newRigWith(t *testing.T, opts printersim.Opts) *rig {
+	t.Helper()
+	s, err := printersim.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,5 +269,48 @@ func TestUnplugged(t *testing.T) {
 	err := r.printer.Ready(context.Background())
 	if !errors.Is(err, escpos.ErrNotResponding) {
 		t.Fatalf("Ready() after unplug = %v", err)
+	}
+}
+
+// TestBoundedHistory prints more tickets than the simulator keeps: it
+// forgets the oldest, in memory and on disk, and still counts them.
+func TestBoundedHistory(t *testing.T) {
+	dir := t.TempDir()
+	r := newRigWith(t, printersim.Opts{Dir: dir, Keep: 3, KeepBytes: 1024})
+	var paths []string
+	for i := range 5 {
+		tk := ticket
+		tk.Number = fmt.Sprintf("A%03d", i+1)
+		if err := r.printer.PrintTicket(context.Background(), tk); err != nil {
+			t.Fatalf("PrintTicket %d: %v", i+1, err)
+		}
+		got := waitTicket(t, r.sim)
+		if !strings.Contains(got.Text, tk.Number) {
+			t.Fatalf("ticket %d reads:\n%s", i+1, got.Text)
+		}
+		paths = append(paths, got.PNGPath)
+	}
+	if n := r.sim.Printed(); n != 5 {
+		t.Errorf("Printed() = %d, want 5", n)
+	}
+	var seqs []int
+	for _, tk := range r.sim.Tickets() {
+		seqs = append(seqs, tk.Seq)
+	}
+	if fmt.Sprint(seqs) != "[3 4 5]" {
+		t.Errorf("kept tickets %v, want [3 4 5]", seqs)
+	}
+	for i, p := range paths {
+		_, err := os.Stat(p)
+		if kept := i >= 2; kept != (err == nil) {
+			t.Errorf("ticket %d file %s: kept %v, stat error %v", i+1, p, kept, err)
+		}
+	}
+	if n := len(r.sim.Received()); n != 1024 {
+		t.Errorf("Received() holds %d bytes, want the latest 1024", n)
+	}
+	// The latest bytes are the end of the fifth ticket: its cut.
+	if rec := r.sim.Received(); !strings.Contains(string(rec), "A005") {
+		t.Errorf("received bytes do not end with the fifth ticket")
 	}
 }
