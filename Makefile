@@ -1,6 +1,7 @@
 # Hall kiosk — build, run and test.
 #   make run    start the kiosk with simulators and an embedded back office
-#   make test   vet, unit, integration, fuzz seeds, and a smoke test of the real binary
+#   make test   vet, unit, integration, fuzz seeds, a smoke test of the real binary,
+#               and the release package with its deploy checks
 # See README.md for the rest.
 
 GO        ?= go
@@ -44,14 +45,18 @@ unit: deps-test
 smoke: deps-test build
 	@scripts/smoke.sh
 
-test: vet unit smoke
+# The release package too: the deploy recipe (units verified with
+# systemd-analyze, the packaged binary started against the simulators) is
+# exercised on every run, not only when someone releases.
+test: vet unit smoke package
 
 # Long fuzz runs: every Fuzz target in the tree for FUZZTIME each.
 fuzz: deps-build
 	@scripts/fuzz.sh $(FUZZTIME)
 
 bench: deps-test build
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $$($(GO) list ./... | grep -v '/ui$$')
+	$(GO) test -tags ci -run '^$$' -bench ResidentMemory -benchtime 2x -timeout 30m ./ui/
 	KIOSK_BIN=$(CURDIR)/bin/kiosk $(GO) test -tags e2e -run '^$$' -bench . -benchtime 5x -timeout 20m ./e2e/
 
 soak: deps-build
