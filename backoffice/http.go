@@ -53,12 +53,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /v1/appointments", s.auth(s.handleAppointments))
 	mux.Handle("GET /v1/progress/{receipt}", s.auth(s.handleProgress))
 	mux.Handle("POST /v1/counters/{counter}/call-next", s.auth(s.handleCallNext))
+	mux.Handle("GET /v1/hall-key", s.auth(s.handleHallKey))
 	// The same paths without a method answer a JSON 405 instead of the
 	// mux's plain-text one, so clients parse every error the same way.
 	for path, allow := range map[string]string{
 		"/healthz": "GET", "/v1/sync": "POST", "/v1/catalog": "GET", "/v1/tickets": "POST",
 		"/v1/queue": "GET", "/v1/appointments": "GET", "/v1/progress/{receipt}": "GET",
-		"/v1/counters/{counter}/call-next": "POST",
+		"/v1/counters/{counter}/call-next": "POST", "/v1/hall-key": "GET",
 	} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
@@ -329,6 +330,8 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, kiosk str
 		return errorf(http.StatusBadRequest, "bad_request", "record_id is not a lowercase canonical UUID")
 	case s.cat.services[req.ServiceID] == nil:
 		return errorf(http.StatusBadRequest, "bad_request", "unknown service %q", truncate(req.ServiceID, 40))
+	case req.IDHash != "" && !validHash(req.IDHash):
+		return errorf(http.StatusBadRequest, "bad_request", "id_hash is not a lowercase hex SHA-256")
 	}
 	now := s.clock.Now()
 	var resp *api.TicketResponse
@@ -340,6 +343,20 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, kiosk str
 		return err
 	}
 	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func (s *Server) handleHallKey(w http.ResponseWriter, r *http.Request, _ string) error {
+	var key []byte
+	err := s.store.Update(r.Context(), func(tx Tx) (err error) {
+		key, err = tx.Secret(hallKeyName, hallKeySize)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, api.HallKey{Key: hex.EncodeToString(key)})
 	return nil
 }
 
@@ -431,4 +448,18 @@ func (s *Server) handleCallNext(w http.ResponseWriter, r *http.Request, _ string
 	s.log.Info("called", "counter", counter, "number", resp.Number, "service", resp.ServiceID)
 	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// validHash accepts 64 lowercase hex digits: an HMAC-SHA256 as kiosks
+// write it, so that one citizen cannot hash two ways.
+func validHash(h string) bool {
+	if len(h) != 64 {
+		return false
+	}
+	for _, c := range h {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -2,6 +2,7 @@ package backoffice
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -105,6 +106,13 @@ CREATE TABLE ratings (
 ) WITHOUT ROWID;
 
 CREATE TABLE markers (key TEXT PRIMARY KEY) WITHOUT ROWID;
+`,
+	// 2: hall-wide fair use — the hall's ID-hash key, and each ticket's
+	// keyed ID hash so a citizen's tickets from every kiosk are comparable.
+	`
+CREATE TABLE secrets (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+ALTER TABLE tickets ADD COLUMN id_hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX tickets_id_hash ON tickets(business_date, service_id, id_hash) WHERE id_hash <> '';
 `,
 }
 
@@ -474,11 +482,11 @@ func nullString(s string) any {
 
 func (t *sqliteTx) InsertTicket(tk *Ticket) error {
 	res, err := t.exec(`INSERT INTO tickets (business_date, number, service_id, record_id, kiosk_id, source,
-		offline, priority, appointment_code, issued_at, status, called_at, counter_id, print_failed)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		offline, priority, appointment_code, issued_at, status, called_at, counter_id, print_failed, id_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		tk.BusinessDate, tk.Number, tk.ServiceID, nullString(tk.RecordID), tk.KioskID, tk.Source,
 		boolInt(tk.Offline), boolInt(tk.Priority), tk.AppointmentCode, tk.IssuedAt.UnixNano(), tk.Status,
-		nullTime(tk.CalledAt), tk.Counter, boolInt(tk.PrintFailed))
+		nullTime(tk.CalledAt), tk.Counter, boolInt(tk.PrintFailed), tk.IDHash)
 	if err != nil {
 		return fmt.Errorf("insert ticket: %w", err)
 	}
@@ -488,22 +496,23 @@ func (t *sqliteTx) InsertTicket(tk *Ticket) error {
 
 func (t *sqliteTx) UpdateTicket(tk *Ticket) error {
 	_, err := t.exec(`UPDATE tickets SET number = ?, source = ?, offline = ?, issued_at = ?, status = ?,
-		called_at = ?, counter_id = ?, priority = ?, appointment_code = ?, print_failed = ? WHERE id = ?`,
+		called_at = ?, counter_id = ?, priority = ?, appointment_code = ?, print_failed = ?, id_hash = ? WHERE id = ?`,
 		tk.Number, tk.Source, boolInt(tk.Offline), tk.IssuedAt.UnixNano(), tk.Status,
 		nullTime(tk.CalledAt), tk.Counter, boolInt(tk.Priority), tk.AppointmentCode,
-		boolInt(tk.PrintFailed), tk.ID)
+		boolInt(tk.PrintFailed), tk.IDHash, tk.ID)
 	return wrapErr("update ticket", err)
 }
 
 const ticketColumns = `id, business_date, number, service_id, COALESCE(record_id, ''), kiosk_id, source, offline,
-	priority, appointment_code, issued_at, status, called_at, counter_id, print_failed`
+	priority, appointment_code, issued_at, status, called_at, counter_id, print_failed, id_hash`
 
 func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
 	var tk Ticket
 	var issued int64
 	var called sql.NullInt64
 	err := row.Scan(&tk.ID, &tk.BusinessDate, &tk.Number, &tk.ServiceID, &tk.RecordID, &tk.KioskID, &tk.Source,
-		&tk.Offline, &tk.Priority, &tk.AppointmentCode, &issued, &tk.Status, &called, &tk.Counter, &tk.PrintFailed)
+		&tk.Offline, &tk.Priority, &tk.AppointmentCode, &issued, &tk.Status, &called, &tk.Counter, &tk.PrintFailed,
+		&tk.IDHash)
 	if err != nil {
 		return nil, err
 	}
@@ -681,6 +690,32 @@ func (t *sqliteTx) InsertRating(recordID string, r api.Rating) error {
 		recordID, r.BusinessDate, r.TicketNumber, r.ServiceID, r.Overall, string(ind), string(reasons),
 		r.At.UTC().Format(timeText))
 	return wrapErr("insert rating", err)
+}
+
+func (t *sqliteTx) TicketByIDHash(date, serviceID, idHash string) (*Ticket, error) {
+	return t.ticketWhere("ticket by id hash", `business_date = ? AND service_id = ? AND id_hash = ? AND status <> 'void'
+		ORDER BY id LIMIT 1`, date, serviceID, idHash)
+}
+
+func (t *sqliteTx) Secret(key string, size int) ([]byte, error) {
+	var v []byte
+	err := t.queryRow(`SELECT value FROM secrets WHERE key = ?`, key).Scan(&v)
+	found, err := noRow(err)
+	if err != nil {
+		return nil, fmt.Errorf("secret %s: %w", key, err)
+	}
+	if found {
+		return v, nil
+	}
+	if t.readOnly {
+		return nil, nil
+	}
+	v = make([]byte, size)
+	rand.Read(v) // never fails (crypto/rand)
+	if _, err := t.exec(`INSERT INTO secrets (key, value) VALUES (?, ?)`, key, v); err != nil {
+		return nil, fmt.Errorf("secret %s: %w", key, err)
+	}
+	return v, nil
 }
 
 func (t *sqliteTx) Once(key string) (bool, error) {

@@ -64,7 +64,7 @@ type Tx interface {
 	InsertTicket(t *Ticket) error
 	// UpdateTicket writes the mutable fields of a ticket (Number, Source,
 	// Offline, IssuedAt, Status, CalledAt, Counter, Priority,
-	// AppointmentCode, PrintFailed). A new Number must stay unique on its
+	// AppointmentCode, PrintFailed, IDHash). A new Number must stay unique on its
 	// BusinessDate; a violation wraps ErrConflict.
 	UpdateTicket(t *Ticket) error
 	// TicketByRecord returns the ticket reserved or created for a record id.
@@ -102,6 +102,14 @@ type Tx interface {
 	// InsertRating keeps a rating for statistics (the phone number stays
 	// only in the raw record).
 	InsertRating(recordID string, r api.Rating) error
+
+	// TicketByIDHash returns a ticket of a business date and service held
+	// by the citizen whose hall-keyed ID hash is idHash (void ones aside).
+	TicketByIDHash(date, serviceID, idHash string) (*Ticket, error)
+	// Secret returns the random secret stored under key, creating one of
+	// size bytes on first use inside Update (inside View it returns nil
+	// when there is none yet).
+	Secret(key string, size int) ([]byte, error)
 
 	// Once records key and reports whether it was new; the server uses it
 	// to load demo data once per day.
@@ -159,6 +167,9 @@ type Ticket struct {
 	CalledAt        time.Time
 	Counter         string
 	PrintFailed     bool
+	// IDHash is the hall-keyed hash of the holder's ID number, when the
+	// ticket was taken with an ID card.
+	IDHash string
 }
 
 // QueueCount is one service's queue on a business date.

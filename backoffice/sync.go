@@ -345,6 +345,7 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 		AppointmentCode: p.AppointmentCode,
 		IssuedAt:        issued,
 		Status:          TicketWaiting,
+		IDHash:          p.IDHash,
 	}
 	if err := tx.InsertTicket(t); err != nil {
 		return "", err
@@ -381,6 +382,9 @@ func (s *Server) replaceReservation(tx Tx, t *Ticket, r api.Record, p api.Ticket
 	s.log.Info("kiosk-numbered ticket replaces an unanswered reservation",
 		"record", r.ID, "reserved", t.Number, "number", p.Number)
 	t.Number, t.Source, t.Offline = p.Number, SourceRecord, true
+	if p.IDHash != "" {
+		t.IDHash = p.IDHash
+	}
 	if !p.IssuedAt.IsZero() {
 		t.IssuedAt = p.IssuedAt
 	}

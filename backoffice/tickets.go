@@ -8,6 +8,12 @@ import (
 	"hallkiosk/backoffice/api"
 )
 
+// The hall key (api.HallKey) lives in the storage's secrets.
+const (
+	hallKeyName = "hall_id_hash_key"
+	hallKeySize = 32
+)
+
 // maxSerial is the last number of a day's series: numbers are the prefix
 // and three digits (A001…A999), so a ticket printed as A1000 never happens.
 const maxSerial = 999
@@ -40,6 +46,17 @@ func (s *Server) issueTicket(tx Tx, kiosk string, req api.TicketRequest, now tim
 	if svc.DailyCap > 0 && issued >= svc.DailyCap {
 		return nil, errorf(http.StatusConflict, "cap_reached", "%s issued its %d tickets of %s", svc.ID, svc.DailyCap, date)
 	}
+	// One ticket per citizen, service and day, whichever kiosk printed the
+	// first: appointments come through check-in, not here.
+	if req.IDHash != "" && req.AppointmentCode == "" {
+		held, err := tx.TicketByIDHash(date, svc.ID, req.IDHash)
+		if err != nil {
+			return nil, err
+		}
+		if held != nil {
+			return nil, errorf(http.StatusConflict, "already_has_ticket", "this ID already holds a %s ticket of %s", svc.ID, date)
+		}
+	}
 	// Skip numbers already taken (a synced ticket whose number the series
 	// had not reached), so a number is never issued twice.
 	var number string
@@ -71,6 +88,7 @@ func (s *Server) issueTicket(tx Tx, kiosk string, req api.TicketRequest, now tim
 		AppointmentCode: req.AppointmentCode,
 		IssuedAt:        now,
 		Status:          TicketWaiting,
+		IDHash:          req.IDHash,
 	}
 	if err := tx.InsertTicket(t); err != nil {
 		return nil, err

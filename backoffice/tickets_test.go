@@ -395,3 +395,48 @@ func TestPrintFailedAndRatingRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestFairUseAcrossKiosks: a citizen who took a ticket with an ID card at
+// one kiosk gets no second ticket of the same service and day at another;
+// the hall key that makes their hashes comparable is the same for every
+// kiosk and only for kiosks.
+func TestFairUseAcrossKiosks(t *testing.T) {
+	e := newEnv(t, nil)
+	var k1, k2 api.HallKey
+	e.ok("GET", "/v1/hall-key", tokK1, nil, &k1)
+	e.ok("GET", "/v1/hall-key", tokK2, nil, &k2)
+	if len(k1.Key) != 64 || k1.Key != k2.Key {
+		t.Fatalf("hall keys %q and %q, want one 32-byte hex key", k1.Key, k2.Key)
+	}
+	e.fail("GET", "/v1/hall-key", "", nil, 401, "unauthorized")
+
+	const hash = "5f1d0c2a9b7e4f3a8c6d2e1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f"
+	req := func(kiosk, service string) api.TicketRequest {
+		return api.TicketRequest{RecordID: newID(t), KioskID: kiosk, ServiceID: service, IDHash: hash}
+	}
+	var first api.TicketResponse
+	e.ok("POST", "/v1/tickets", tokK1, req("K01", "b"), &first)
+	if first.Number != "B001" {
+		t.Fatalf("first ticket %s", first.Number)
+	}
+	e.fail("POST", "/v1/tickets", tokK2, req("K02", "b"), 409, "already_has_ticket")
+	bad := req("K02", "b")
+	bad.IDHash = strings.ToUpper(hash)
+	e.fail("POST", "/v1/tickets", tokK2, bad, 400, "bad_request")
+	// Another service, or another citizen, is fine.
+	e.ok("POST", "/v1/tickets", tokK2, req("K02", "a"), &api.TicketResponse{})
+	other := req("K02", "b")
+	other.IDHash = strings.Repeat("0", 64)
+	e.ok("POST", "/v1/tickets", tokK2, other, &api.TicketResponse{})
+
+	// A ticket numbered offline at a kiosk arrives by sync with its hash
+	// and counts as well.
+	p := api.TicketIssued{Number: "A07-001", ServiceID: "a", BusinessDate: "2026-11-30", IssuedAt: monday10,
+		Offline: true, IDHash: strings.Repeat("1", 64)}
+	if got := statuses(e.sync(tokK1, "K01", rec(t, 1, api.KindTicketIssued, p))); got[0] != "created" {
+		t.Fatalf("offline ticket: %v", got)
+	}
+	late := req("K02", "a")
+	late.IDHash = p.IDHash
+	e.fail("POST", "/v1/tickets", tokK2, late, 409, "already_has_ticket")
+}

@@ -19,7 +19,8 @@ func (s *Store) Refresh(ctx context.Context) error {
 	if s.client == nil {
 		return fmt.Errorf("offline: refresh: %w: no back office configured", ErrOffline)
 	}
-	return errors.Join(s.refreshCatalog(ctx), s.refreshAppointments(ctx, s.businessDate(s.now())))
+	return errors.Join(s.refreshCatalog(ctx), s.refreshAppointments(ctx, s.businessDate(s.now())),
+		s.refreshHallKey(ctx))
 }
 
 // refreshAppointments replaces the cached appointments of date. Raw ID

@@ -78,7 +78,9 @@ type Store struct {
 	log    *slog.Logger
 	seal   *sealer
 	client *Client
-	loc    *time.Location
+	// hallKey is the hall's ID-hash key once fetched (hallkey.go).
+	hallKey atomic.Pointer[[]byte]
+	loc     *time.Location
 
 	catalog atomic.Pointer[catalogState]
 
@@ -210,7 +212,7 @@ func (s *Store) open() error {
 	if err := s.loadCatalog(ctx); err != nil {
 		return err
 	}
-	return nil
+	return s.loadHallKey(ctx)
 }
 
 // integrityCheck runs PRAGMA integrity_check and returns "ok" or its first

@@ -1,8 +1,10 @@
 package offline
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"hallkiosk/backoffice"
 	"hallkiosk/backoffice/api"
 	"hallkiosk/clock"
 )
@@ -594,5 +597,70 @@ func TestCatalogCache(t *testing.T) {
 	s = openStore(t, o)
 	if c, _ := s.Catalog(ctx); c.Version != "test-1" {
 		t.Errorf("offline restart catalog %q, want the cached test-1", c.Version)
+	}
+}
+
+// TestFairUseAcrossKiosks: with the hall key from the back office, a
+// citizen who took a ticket at one kiosk gets no second ticket of that
+// service today at another kiosk of the hall; the key survives a restart
+// sealed, never in clear in the database file.
+func TestFairUseAcrossKiosks(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFake(t0)
+	bo := newBackOffice(t, withBOClock(clk), func(o *backoffice.Options) { o.Tokens["token-k08"] = "K08" })
+	s1o := testOptions(t, clk)
+	s1o.Client = newTestClient(t, bo.url, clk)
+	s1 := openStore(t, s1o)
+	s2o := testOptions(t, clk)
+	s2o.KioskID, s2o.KioskNumber = "K08", 8
+	s2o.Client = must[*Client](t)(NewClient(ClientOptions{BaseURL: bo.url, AllowInsecureHTTP: true,
+		Token: "token-k08", KioskID: "K08", Clock: clk, Logger: discardLogger()}))
+	s2 := openStore(t, s2o)
+	for _, s := range []*Store{s1, s2} {
+		if err := s.Refresh(ctx); err != nil {
+			t.Fatalf("Refresh: %v", err)
+		}
+	}
+	const citizen, other = "11010119900307803X", "110101199003078051"
+	if tk, err := s1.IssueTicket(ctx, TicketRequest{ServiceID: "svc-a", IDNumber: citizen}); err != nil || tk.Number != "A001" {
+		t.Fatalf("first ticket %+v, %v", tk, err)
+	}
+	if _, err := s2.IssueTicket(ctx, TicketRequest{ServiceID: "svc-a", IDNumber: strings.ToLower(citizen)}); !errors.Is(err, ErrAlreadyHasTicket) {
+		t.Fatalf("second ticket at another kiosk: %v, want ErrAlreadyHasTicket", err)
+	}
+	if _, err := s2.IssueTicket(ctx, TicketRequest{ServiceID: "svc-a", IDNumber: other}); err != nil {
+		t.Fatalf("another citizen: %v", err)
+	}
+	if _, err := s2.IssueTicket(ctx, TicketRequest{ServiceID: "svc-b", IDNumber: citizen}); err != nil {
+		t.Fatalf("another service: %v", err)
+	}
+
+	// After a restart the key comes from the database, sealed.
+	s2.Close()
+	s2 = openStore(t, s2o)
+	if _, err := s2.IssueTicket(ctx, TicketRequest{ServiceID: "svc-a", IDNumber: citizen}); !errors.Is(err, ErrAlreadyHasTicket) {
+		t.Fatalf("after restart: %v, want ErrAlreadyHasTicket", err)
+	}
+	s2.Close()
+	var hk api.HallKey
+	req, _ := http.NewRequest("GET", bo.url+"/v1/hall-key", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&hk); err != nil || len(hk.Key) != 64 {
+		t.Fatalf("hall key %q: %v", hk.Key, err)
+	}
+	key, _ := hex.DecodeString(hk.Key)
+	for _, f := range []string{s2o.Path, s2o.Path + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, key) || bytes.Contains(b, []byte(hk.Key)) {
+			t.Errorf("%s holds the hall key in clear", f)
+		}
 	}
 }

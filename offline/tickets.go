@@ -21,7 +21,8 @@ const skipOnlineAfterFailure = 30 * time.Second
 type ticketPlan struct {
 	t        Ticket
 	sv       *api.Service
-	idHash   string
+	idHash   string // kiosk-keyed: the kiosk's own fair-use look-up
+	hallHash string // hall-keyed: what the back office compares across kiosks
 	apptCode string
 	online   *api.TicketResponse
 	// enforce fair use and the offline daily cap (walk-in tickets only; an
@@ -56,6 +57,7 @@ func (s *Store) IssueTicket(ctx context.Context, r TicketRequest) (*Ticket, erro
 	p := &ticketPlan{
 		sv:       sv,
 		idHash:   s.seal.idHash(r.IDNumber),
+		hallHash: s.hallHash(r.IDNumber),
 		apptCode: r.AppointmentCode,
 		walkIn:   true,
 		t: Ticket{
@@ -120,6 +122,7 @@ func (s *Store) askNumber(ctx context.Context, p *ticketPlan) error {
 		ServiceID:       p.sv.ID,
 		Priority:        p.t.Priority,
 		AppointmentCode: p.apptCode,
+		IDHash:          p.hallHash,
 	})
 	if err == nil {
 		p.online = resp
@@ -143,6 +146,11 @@ func (s *Store) askNumber(ctx context.Context, p *ticketPlan) error {
 			}
 		case "closed":
 			return fmt.Errorf("offline: service %q: %w", p.sv.ID, ErrClosed)
+		case "already_has_ticket":
+			// Taken at another kiosk of the hall today.
+			if p.walkIn {
+				return fmt.Errorf("offline: service %q on %s: %w", p.sv.ID, p.t.BusinessDate, ErrAlreadyHasTicket)
+			}
 		}
 	}
 	if ctx.Err() != nil {
@@ -203,7 +211,7 @@ func (s *Store) insertTicket(ctx context.Context, tx *sql.Tx, p *ticketPlan) err
 		Offline:         p.t.Offline,
 		Priority:        p.t.Priority,
 		AppointmentCode: p.apptCode,
-		IDHash:          p.idHash,
+		IDHash:          p.hallHash,
 	}
 	// The keyed ID hash links a citizen's tickets, so a payload carrying it
 	// is sealed like personal data.

@@ -188,6 +188,19 @@ type TicketRequest struct {
 	ServiceID       string `json:"service_id"`
 	Priority        bool   `json:"priority,omitempty"`
 	AppointmentCode string `json:"appointment_code,omitempty"`
+	// IDHash is the hall-keyed hash (HallKey) of the ID number of a
+	// citizen who took the ticket with an ID card: the back office refuses
+	// a second ticket of the same service and day from any kiosk.
+	IDHash string `json:"id_hash,omitempty"`
+}
+
+// HallKey is the hall's key for hashing ID numbers (HMAC-SHA256 of the
+// normalised number, hex): every kiosk of the hall hashes alike, so fair
+// use holds across kiosks without an ID number leaving a kiosk. It is a
+// secret: kiosks keep it sealed and it travels only to authenticated
+// kiosks.
+type HallKey struct {
+	Key string `json:"key"` // hex, 32 bytes
 }
 
 // TicketResponse is the number the back office assigned.

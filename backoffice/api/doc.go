@@ -14,9 +14,11 @@
 //	GET  /v1/appointments?date=YYYY-MM-DD  AppointmentList, with ETag
 //	GET  /v1/progress/{receipt}?id_last4=NNNN  Progress (404 when unknown or not matching)
 //	POST /v1/counters/{counter}/call-next  CallResult (staff counter, demos and tests)
+//	GET  /v1/hall-key                   HallKey (the hall's ID-hash key, for fair use)
 //	GET  /healthz                       {"status":"ok"}
 //
 // Errors are ErrorBody with an HTTP status: 400 bad_request, 401 unauthorized,
 // 403 forbidden, 404 not_found, 409 conflict, 413 too_large, 500 internal,
-// 503 unavailable (with Retry-After).
+// 503 unavailable (with Retry-After). POST /v1/tickets answers 409 with the
+// codes closed, cap_reached and already_has_ticket.
 package api

@@ -16,8 +16,9 @@ type TicketIssued struct {
 	Offline         bool   `json:"offline"`
 	Priority        bool   `json:"priority,omitempty"`
 	AppointmentCode string `json:"appointment_code,omitempty"`
-	// IDHash is a keyed hash of the citizen's ID number (fair-use checks);
-	// the number itself is not sent with a ticket.
+	// IDHash is the hall-keyed hash (HallKey) of the citizen's ID number
+	// (fair-use checks across kiosks); the number itself is not sent with a
+	// ticket. Empty when the kiosk had no hall key yet.
 	IDHash string `json:"id_hash,omitempty"`
 }
 
