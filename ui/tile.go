@@ -220,7 +220,8 @@ func setText(rt *widget.RichText, s string, size fyne.ThemeSizeName, c fyne.Them
 // width it gets, which a VBox cannot do (it asks a wrapping label for its
 // height before the label knows its width). When the text does not fit
 // (elder mode on a small landscape panel), the hint goes first, then the
-// icon of a tall tile: title and reason always stay.
+// icon of a tall tile, then the title shrinks to body text: title and
+// reason always stay.
 type tileLayout struct {
 	icon    float32 // icon edge
 	hasIcon bool
@@ -261,6 +262,7 @@ func (l *tileLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 		x = e + ip
 		tw = s.Width - x
 	}
+	textSize(title, l.titleSize)
 	th, sh, hh := textHeight(title, tw), textHeight(sub, tw), textHeight(hint, tw)
 	iconH := e
 	if wide || e == 0 {
@@ -293,6 +295,15 @@ func (l *tileLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 		if l.subOptional && th+sh-ip > s.Height {
 			sh = 0
 		}
+	}
+	if fit() > s.Height+ip && l.titleSize != theme.SizeNameText {
+		// Still too tall: a two-line name over a two-line reason, in elder
+		// mode on a small panel. The name goes down to body size, as on
+		// choice tiles, rather than the reason spilling out of the tile.
+		// Up to ip too tall only eats into the last line's own padding,
+		// which leaves its letters inside.
+		textSize(title, theme.SizeNameText)
+		th = textHeight(title, tw)
 	}
 	icon.Hidden = e == 0 || (!wide && iconH == 0)
 	hint.Hidden = hh == 0
@@ -340,6 +351,15 @@ func (l *tileLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h += l.icon + theme.Size(theme.SizeNamePadding)
 	}
 	return fyne.NewSize(l.icon, h)
+}
+
+// textSize sets the text size of a one-segment rich text.
+func textSize(rt *widget.RichText, size fyne.ThemeSizeName) {
+	seg := rt.Segments[0].(*widget.TextSegment)
+	if size != "" && seg.Style.SizeName != size {
+		seg.Style.SizeName = size
+		rt.Refresh()
+	}
 }
 
 // align sets the alignment of a one-segment rich text.
