@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"hallkiosk/backoffice/api"
 	"hallkiosk/devices/idcard"
 	"hallkiosk/devices/sim/printersim"
+	"hallkiosk/flow"
 	"hallkiosk/offline"
 )
 
@@ -40,13 +42,39 @@ func (h *harness) noRawID(c idcard.Card) {
 	}
 }
 
-// chooseService taps the ticket tile, a department and a service.
+// chooseService taps the ticket tile, a department and a service, turning
+// pages to find them as a citizen would (elder mode has fewer a page).
 func (h *harness) chooseService(dept, service string) {
 	h.t.Helper()
 	h.tapTile(h.tr("home.ticket.title"))
-	h.waitShows(h.tr("ticket.step_department"))
-	h.tapTile(dept)
-	h.tapTile(service)
+	h.settle("departments", h.ticketIn(flow.TicketDepartments))
+	h.tapTileOnPages(dept)
+	h.settle("services", h.ticketIn(flow.TicketServices))
+	h.tapTileOnPages(service)
+}
+
+// tapTileOnPages taps the enabled tile titled s, turning to the next page
+// until it is on screen.
+func (h *harness) tapTileOnPages(s string) {
+	h.t.Helper()
+	for {
+		var titles []string
+		for _, t := range tiles(h.content()) {
+			if t.Title == s && !t.Disabled() {
+				h.tapTile(s)
+				return
+			}
+			titles = append(titles, t.Title)
+		}
+		h.tapWhen(h.tr("pager.next"))
+		h.settle("next page", func() bool {
+			var now []string
+			for _, t := range tiles(h.content()) {
+				now = append(now, t.Title)
+			}
+			return !slices.Equal(now, titles)
+		})
+	}
 }
 
 // typeAndOK types s on the keypad and confirms it.

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hallkiosk/clock"
+	"hallkiosk/flow"
 )
 
 // uiQueue is the bridge's scheduler in tests: functions posted from any
@@ -147,6 +148,20 @@ func (h *harness) pause(what string, cond func() bool) {
 			time.Sleep(time.Millisecond)
 		}
 	}
+}
+
+// ticketIn, checkInIn and progressIn report whether a screen holds a
+// snapshot in state st.
+func (h *harness) ticketIn(st flow.TicketState) func() bool {
+	return func() bool { return h.k.current == h.k.ticket && h.k.ticket.s.State == st }
+}
+
+func (h *harness) checkInIn(st flow.CheckInState) func() bool {
+	return func() bool { return h.k.current == h.k.checkIn && h.k.checkIn.s.State == st }
+}
+
+func (h *harness) progressIn(st flow.ProgressState) func() bool {
+	return func() bool { return h.k.current == h.k.progress && h.k.progress.s.State == st }
 }
 
 // waitShows settles until a text containing s is on screen.

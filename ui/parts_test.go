@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -48,6 +49,18 @@ const (
 // testStart is the fake clock's start: Tuesday 24 November 2026, 09:30 in
 // the hall's zone, within opening hours.
 var testStart = time.Date(2026, 11, 24, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
+
+// TestMain runs the tests on the hall's time, as cmd/kiosk runs the kiosk
+// (setHallTime): the screens show times of day in the local zone, and on a
+// machine kept on UTC an 11:30 appointment would read 03:30.
+func TestMain(m *testing.M) {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600) // the same: mainland China has no DST
+	}
+	time.Local = loc
+	os.Exit(m.Run())
+}
 
 // Services of testCatalog with a rule the tests rely on.
 const (
@@ -149,6 +162,31 @@ type parts struct {
 	printer *printersim.Sim
 	cards   *idcardsim.Sim
 	scanner *scannersim.Sim
+	reader  readerWatch
+}
+
+// readerWatch follows the ID reader's events: whether it has a card on
+// it, as far as the reader knows.
+type readerWatch struct {
+	mu     sync.Mutex
+	placed bool
+}
+
+func (w *readerWatch) event(e idcard.Event) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch e.Kind {
+	case idcard.EventReading, idcard.EventCardRead, idcard.EventReadFailed:
+		w.placed = true
+	case idcard.EventCardRemoved:
+		w.placed = false
+	}
+}
+
+func (w *readerWatch) hasCard() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.placed
 }
 
 // newParts opens the back office, the store and the devices in t's
@@ -199,7 +237,9 @@ func newParts(t testing.TB) *parts {
 
 	// No clock for the devices: their timeouts are byte-level waits on a
 	// real pseudo-terminal.
-	p.set, err = devices.Open(devices.Options{Config: config.Default().Devices, DataDir: t.TempDir(), Logger: quiet})
+	p.set, err = devices.Open(devices.Options{
+		Config: config.Default().Devices, DataDir: t.TempDir(), Logger: quiet, ReaderEvents: p.reader.event,
+	})
 	if err != nil {
 		t.Fatalf("devices.Open: %v", err)
 	}
@@ -268,6 +308,21 @@ func (p *parts) place(profile string) {
 	p.t.Helper()
 	if err := p.cards.Place(profile); err != nil {
 		p.t.Fatal(err)
+	}
+}
+
+// removeCard takes any card off the simulated reader and waits until the
+// reader has noticed, so that placing the same card again is a new
+// placement rather than the card still lying there.
+func (p *parts) removeCard() {
+	p.t.Helper()
+	p.cards.Remove()
+	deadline := time.Now().Add(5 * time.Second)
+	for p.reader.hasCard() {
+		if time.Now().After(deadline) {
+			p.t.Fatal("the reader did not notice the card going")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 

@@ -22,12 +22,6 @@ import (
 
 var screenshotDir = flag.String("screenshots", "", "write every screen's PNG to this directory")
 
-// scene puts a kiosk into one state worth looking at.
-type scene struct {
-	name string
-	set  func(h *harness)
-}
-
 // shotSizes are the window sizes every scene is checked at. PNGs are written
 // for the ones marked png: the kiosk's small landscape panel and the
 // portrait totem.
@@ -54,21 +48,29 @@ func TestScreenshots(t *testing.T) {
 		}
 	}
 	app := test.NewTempApp(t)
-	// One kiosk per mode: switching the theme drops Fyne's font cache, so
-	// the scenes are grouped by mode and the language switches in place.
+	// One kiosk per mode, on its own parts: switching the theme drops
+	// Fyne's font cache, so the scenes are grouped by mode, and each scene
+	// is reached once and looked at in both languages in place.
 	for _, elder := range []bool{false, true} {
 		mode := "normal"
 		if elder {
 			mode = "elder"
 		}
-		h := newHarnessOn(t, app, nil)
-		h.k.applyElder(elder)
-		for _, lang := range []Lang{Chinese, English} {
-			h.k.applyLanguage(lang)
-			for _, sc := range scenes() {
+		p := newParts(t)
+		number := setUpScenes(p)
+		h := newHarnessOn(t, app, p)
+		if elder {
+			h.tap(h.tr("status.elder"))
+		}
+		for _, sc := range scenes(number) {
+			if sc.cont {
+				h.k.applyLanguage(Chinese) // the scenes tap Chinese names
+			} else {
 				h.resetScene()
-				sc.set(h)
-				h.q.drain()
+			}
+			sc.set(h)
+			for _, lang := range []Lang{Chinese, English} {
+				h.k.applyLanguage(lang)
 				for _, sz := range shotSizes {
 					name := fmt.Sprintf("%s_%s_%s_%s", sc.name, lang, mode, sz.name)
 					t.Run(name, func(t *testing.T) {
@@ -97,15 +99,6 @@ func TestScreenshots(t *testing.T) {
 			}
 		}
 	}
-}
-
-// resetScene puts the kiosk back to a plain home screen between scenes.
-func (h *harness) resetScene() {
-	k := h.k
-	k.hideCountdown()
-	k.online = true
-	k.home.view = homeView{}
-	k.show(k.home)
 }
 
 // checkLayout reports every layout fault it can find on c.
