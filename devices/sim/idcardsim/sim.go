@@ -47,9 +47,9 @@ type Sim struct {
 	opts     Opts
 	profiles map[string]Profile
 
+	plug sim.Plug
+
 	mu       sync.Mutex
-	pty      *sim.PTY
-	served   chan struct{} // closed when the current serve goroutine ends
 	card     *loaded
 	found    bool // find succeeded since the card was placed or last selected
 	selected bool
@@ -82,7 +82,7 @@ func Start(opts Opts) (*Sim, error) {
 		id := DefaultSAMID
 		opts.SAMID = &id
 	}
-	s := &Sim{opts: opts, profiles: map[string]Profile{}, baud: 115200}
+	s := &Sim{opts: opts, profiles: map[string]Profile{}, baud: 115200, plug: sim.Plug{Link: opts.Link}}
 	for _, p := range opts.Profiles {
 		s.profiles[p.ID] = p
 	}
@@ -94,17 +94,7 @@ func Start(opts Opts) (*Sim, error) {
 
 // Path is what the driver opens: Link when set, else the current
 // pseudo-terminal's slave path (which changes on Restart).
-func (s *Sim) Path() string {
-	if s.opts.Link != "" {
-		return s.opts.Link
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.pty == nil {
-		return ""
-	}
-	return s.pty.SlavePath
-}
+func (s *Sim) Path() string { return s.plug.Path() }
 
 // Profiles lists the loaded profiles in file order.
 func (s *Sim) Profiles() []Profile { return append([]Profile(nil), s.opts.Profiles...) }
@@ -208,52 +198,21 @@ func (s *Sim) Commands() []idcard.Command {
 // Close unplugs the simulated reader: the pseudo-terminal closes (a driver
 // reading it sees a hang-up) and Link is removed. The card and SAM state
 // stay for Restart.
-func (s *Sim) Close() error {
-	s.mu.Lock()
-	p, served := s.pty, s.served
-	s.pty = nil
-	s.mu.Unlock()
-	if p == nil {
-		return nil
-	}
-	if s.opts.Link != "" {
-		os.Remove(s.opts.Link)
-	}
-	// The master is polled by the runtime (sim.OpenPTY), so closing it
-	// ends serve's pending Read: the reader is unplugged at once.
-	err := p.Close()
-	<-served
-	return err
-}
+func (s *Sim) Close() error { return s.plug.Out() }
 
 // Restart plugs the reader in again on a new pseudo-terminal and re-points
 // Link at it. Start calls it; after Close it models a re-plug.
 func (s *Sim) Restart() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.pty != nil {
-		return errors.New("idcardsim: already running")
-	}
-	p, err := sim.OpenPTY()
-	if err != nil {
+	s.found, s.selected = false, false
+	s.mu.Unlock()
+	if err := s.plug.In(s.serve); err != nil {
 		return fmt.Errorf("idcardsim: %w", err)
 	}
-	if s.opts.Link != "" {
-		if err := sim.PointLink(s.opts.Link, p.SlavePath); err != nil {
-			p.Close()
-			return fmt.Errorf("idcardsim: %w", err)
-		}
-	}
-	s.pty = p
-	m := p.Master
-	s.served = make(chan struct{})
-	s.found, s.selected = false, false
-	go s.serve(m, s.served)
 	return nil
 }
 
-func (s *Sim) serve(m *os.File, done chan struct{}) {
-	defer close(done)
+func (s *Sim) serve(m *os.File) {
 	var rx idcard.Receiver
 	buf := make([]byte, 4096)
 	for {

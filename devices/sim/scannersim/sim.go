@@ -29,9 +29,9 @@ type Opts struct {
 type Sim struct {
 	opts Opts
 
+	plug sim.Plug
+
 	mu       sync.Mutex
-	pty      *sim.PTY
-	drained  chan struct{} // closed when the current drain goroutine ends
 	received []byte
 }
 
@@ -43,7 +43,7 @@ func StartOpts(o Opts) (*Sim, error) {
 	if len(o.Terminator) == 0 {
 		o.Terminator = []byte("\r")
 	}
-	s := &Sim{opts: o}
+	s := &Sim{opts: o, plug: sim.Plug{Link: o.Link}}
 	if err := s.Restart(); err != nil {
 		return nil, err
 	}
@@ -53,17 +53,7 @@ func StartOpts(o Opts) (*Sim, error) {
 // Path is what the kiosk opens: Link when set, else the current
 // pseudo-terminal's slave path (which changes on Restart; empty while
 // unplugged).
-func (s *Sim) Path() string {
-	if s.opts.Link != "" {
-		return s.opts.Link
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.pty == nil {
-		return ""
-	}
-	return s.pty.SlavePath
-}
+func (s *Sim) Path() string { return s.plug.Path() }
 
 // Scan sends code and the terminator in one write, as a scanner sends a
 // decoded code in one burst.
@@ -74,13 +64,11 @@ func (s *Sim) Scan(code string) error {
 // ScanRaw sends b exactly as given: a fragment without terminator, line
 // noise, a code in GBK, several codes at once.
 func (s *Sim) ScanRaw(b []byte) error {
-	s.mu.Lock()
-	p := s.pty
-	s.mu.Unlock()
-	if p == nil {
+	m := s.plug.Master()
+	if m == nil {
 		return ErrUnplugged
 	}
-	if _, err := p.Master.Write(b); err != nil {
+	if _, err := m.Write(b); err != nil {
 		return fmt.Errorf("scannersim: send: %w", err)
 	}
 	return nil
@@ -96,50 +84,20 @@ func (s *Sim) Received() []byte {
 
 // Close unplugs the scanner: the pseudo-terminal closes, so a port reading
 // it sees a hang-up, and Link is removed. Closing twice is harmless.
-func (s *Sim) Close() error {
-	s.mu.Lock()
-	p, drained := s.pty, s.drained
-	s.pty = nil
-	s.mu.Unlock()
-	if p == nil {
-		return nil
-	}
-	if s.opts.Link != "" {
-		os.Remove(s.opts.Link)
-	}
-	err := p.Close()
-	<-drained
-	return err
-}
+func (s *Sim) Close() error { return s.plug.Out() }
 
 // Restart plugs the scanner in again on a new pseudo-terminal and re-points
 // Link at it. StartOpts calls it; after Close it models a re-plug.
 func (s *Sim) Restart() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.pty != nil {
-		return errors.New("scannersim: already plugged in")
-	}
-	p, err := sim.OpenPTY()
-	if err != nil {
+	if err := s.plug.In(s.drain); err != nil {
 		return fmt.Errorf("scannersim: %w", err)
 	}
-	if s.opts.Link != "" {
-		if err := sim.PointLink(s.opts.Link, p.SlavePath); err != nil {
-			p.Close()
-			return fmt.Errorf("scannersim: %w", err)
-		}
-	}
-	s.pty = p
-	s.drained = make(chan struct{})
-	go s.drain(p.Master, s.drained)
 	return nil
 }
 
 // drain reads what the kiosk writes, so that its writes never block on a
 // full pseudo-terminal buffer, and keeps it for Received.
-func (s *Sim) drain(m *os.File, done chan struct{}) {
-	defer close(done)
+func (s *Sim) drain(m *os.File) {
 	buf := make([]byte, 256)
 	for {
 		n, err := m.Read(buf)
