@@ -238,6 +238,22 @@ func (d *decoder) args(name string, skip, n int) ([]byte, bool) {
 
 // command records a KindCommand of skip mnemonic bytes and n parameters;
 // it returns the parameters.
+// fixed decodes command c of a fixed parameter count, looked up in table
+// (escFixed or gsFixed), and returns its parameters and its item for the
+// caller to apply.
+func (d *decoder) fixed(at int, name string, table map[byte]int, c byte) ([]byte, *Item, bool) {
+	n, known := table[c]
+	if !known {
+		d.unknown(at, 2, name, ErrUnknownCommand, "parameters, if any, will print as text")
+		return nil, nil, false
+	}
+	a, ok := d.command(name, 2, n)
+	if !ok {
+		return nil, nil, false
+	}
+	return a, &d.doc.Items[len(d.doc.Items)-1], true
+}
+
 func (d *decoder) command(name string, skip, n int) ([]byte, bool) {
 	a, ok := d.args(name, skip, n)
 	if !ok {
@@ -349,16 +365,10 @@ func (d *decoder) escape() {
 		d.skipBlock("ESC ( "+mnemonic(a[0]), 5, int(a[1])+int(a[2])<<8, "")
 		return
 	}
-	n, known := escFixed[c]
-	if !known {
-		d.unknown(at, 2, name, ErrUnknownCommand, "parameters, if any, will print as text")
-		return
-	}
-	a, ok := d.command(name, 2, n)
+	a, it, ok := d.fixed(at, name, escFixed, c)
 	if !ok {
 		return
 	}
-	it := &d.doc.Items[len(d.doc.Items)-1]
 	switch c {
 	case '@':
 		d.reset()
@@ -498,16 +508,10 @@ func (d *decoder) groupSep() {
 		d.skipBlock("GS 8 "+mnemonic(a[0]), 7, n, "graphics not rendered")
 		return
 	}
-	n, known := gsFixed[c]
-	if !known {
-		d.unknown(at, 2, name, ErrUnknownCommand, "parameters, if any, will print as text")
-		return
-	}
-	a, ok := d.command(name, 2, n)
+	a, it, ok := d.fixed(at, name, gsFixed, c)
 	if !ok {
 		return
 	}
-	it := &d.doc.Items[len(d.doc.Items)-1]
 	switch c {
 	case '!':
 		d.style.Width = 1 + int(a[0]>>4&7)

@@ -247,14 +247,16 @@ func withUnit(n, unit string) string {
 	return n + " " + unit
 }
 
+// pick is a label or, when it is blank, its default.
+func pick(v, def string) string {
+	if strings.TrimSpace(v) == "" {
+		return def
+	}
+	return v
+}
+
 func mergeTicketLabels(l TicketLabels) TicketLabels {
 	d := DefaultTicketLabels
-	pick := func(v, def string) string {
-		if strings.TrimSpace(v) == "" {
-			return def
-		}
-		return v
-	}
 	return TicketLabels{
 		Title:       pick(l.Title, d.Title),
 		PeopleAhead: pick(l.PeopleAhead, d.PeopleAhead),
@@ -274,12 +276,6 @@ func mergeTicketLabels(l TicketLabels) TicketLabels {
 
 func mergeChecklistLabels(l ChecklistLabels) ChecklistLabels {
 	d := DefaultChecklistLabels
-	pick := func(v, def string) string {
-		if strings.TrimSpace(v) == "" {
-			return def
-		}
-		return v
-	}
 	return ChecklistLabels{
 		Title:      pick(l.Title, d.Title),
 		Conditions: pick(l.Conditions, d.Conditions),
