@@ -43,12 +43,11 @@ const (
 // compare the end with that point: caches fill during the first thousand,
 // so growth after it is what would keep accumulating on a kiosk.
 //
-// One op (b.N = 1 with -benchtime 1x) is 1,000 complete walk-in ticket
+// One op is 1,000 complete walk-in ticket
 // flows, tapped through the real kiosk UI exactly as TestTicketWithoutCard
 // does (取号 tile, 社会保险, a service that needs no ID card, "no ID card",
 // wait for the number and the "take your ticket" line, 完成, back home), on
-// real parts rather than the fakes in ports_test.go: an offline.Store on
-// SQLite in a temporary directory (no back office, so kiosk-series numbers
+// the real parts: an offline.Store on SQLite in a temporary directory (no back office, so kiosk-series numbers
 // D01-001 …) and the devices package with its printer, ID-reader and
 // scanner simulators on pseudo-terminals. Every ticket goes over the serial
 // line as ESC/POS and the printer simulator renders it to a PNG.
