@@ -3,11 +3,11 @@ package techui
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"hallkiosk/devices"
@@ -27,147 +27,204 @@ func kindName(k devices.Kind) string {
 	return string(k)
 }
 
-// devicesPage shows one column per device: what diag knows of it, a probe,
-// its test and (printer) the paper-roll reset.
+// detailLinesPerPage is how many lines of a device's details one page of
+// its card shows. A printer with every fault reports more than fit beside
+// its test buttons; the rest is one tap on the card's next button away.
+const detailLinesPerPage = 8
+
+// devicesPage shows one card per device: what diag knows of it, a probe,
+// its test and (printer) the paper-roll reset. The cards refresh
+// themselves every Options.Refresh from what the drivers last saw (no
+// device I/O: a probe is the technician's to ask for).
 func (m *Mode) devicesPage() fyne.CanvasObject {
+	s := m.sess
+	cards := map[devices.Kind]*deviceCard{}
 	var cols []fyne.CanvasObject
 	for _, k := range devices.Kinds {
-		cols = append(cols, m.deviceCard(k))
+		c := m.newDeviceCard(k)
+		cards[k] = c
+		cols = append(cols, c.box)
 	}
+	showAll := func(views []diag.DeviceView, err error) {
+		for _, c := range cards {
+			c.showView(views, err)
+		}
+	}
+	m.run(func(context.Context) func() {
+		views, err := s.Devices()
+		return func() { showAll(views, err) }
+	})
+	poll := s.Poll()
+	m.autoRefresh(func(context.Context) func() {
+		views, err := poll.Devices()
+		return func() { showAll(views, err) }
+	})
 	return container.NewGridWithColumns(len(cols), cols...)
 }
 
-func (m *Mode) deviceCard(k devices.Kind) fyne.CanvasObject {
-	info := wrapLabel("…")
-	result := wrapLabel("")
-	result.TextStyle.Bold = true
+// deviceCard is one device's column on the devices page.
+type deviceCard struct {
+	m      *Mode
+	kind   devices.Kind
+	lines  []string
+	detail *widget.Label
+	pg     *pager
+	result *widget.Label
+	box    fyne.CanvasObject
+}
+
+func (m *Mode) newDeviceCard(k devices.Kind) *deviceCard {
+	c := &deviceCard{m: m, kind: k, detail: wrapLabel("…"), result: wrapLabel("")}
+	c.result.TextStyle.Bold = true
+	c.pg = m.newPager(detailLinesPerPage, func(lo, hi int) {
+		c.detail.SetText(joinLines(c.lines[lo:hi]...))
+	})
 	s := m.sess
 
-	load := func(probe bool) {
-		m.run(func(ctx context.Context) func() {
-			var v diag.DeviceView
-			var err error
-			if probe {
-				v, err = s.Probe(ctx, k)
-			} else {
-				var all []diag.DeviceView
-				all, err = s.Devices()
-				for _, d := range all {
-					if d.Kind == k {
-						v = d
-					}
-				}
-			}
-			return func() {
-				text := deviceText(v)
-				if err != nil {
-					text = joinLines(text, txtErrorPrefix+err.Error())
-				}
-				info.SetText(text)
-			}
-		})
-	}
-	test := func(label string, wait string, do func(ctx context.Context) (diag.TestResult, error)) *widget.Button {
-		return m.button(label, widget.HighImportance, func() {
-			result.SetText(wait)
+	test := func(label, wait string, do func(ctx context.Context) (diag.TestResult, error)) fyne.CanvasObject {
+		return big(m.button(label, widget.HighImportance, func() {
+			c.result.SetText(wait)
 			m.run(func(ctx context.Context) func() {
 				r, err := do(ctx)
 				return func() {
 					if err != nil {
-						result.SetText(txtFail + "  " + err.Error())
+						c.result.SetText(txtFail + "  " + err.Error())
 					} else {
-						result.SetText(testText(r))
+						c.result.SetText(testText(r))
 					}
-					load(false)
+					c.load()
 				}
 			})
-		})
+		}), 0)
 	}
-
-	var buttons []fyne.CanvasObject
+	// A probe's verdict goes to the result line, not the details: the
+	// details are rewritten by every refresh and would wipe it.
+	probe := big(m.button(txtProbe, widget.MediumImportance, func() {
+		m.run(func(ctx context.Context) func() {
+			v, err := s.Probe(ctx, k)
+			return func() {
+				c.show(v)
+				if err != nil {
+					c.result.SetText(txtFail + "  " + err.Error())
+				} else {
+					c.result.SetText(txtPass + "  " + txtProbeOK)
+				}
+			}
+		})
+	}), 0)
+	var buttons fyne.CanvasObject
 	switch k {
 	case devices.Printer:
-		buttons = append(buttons, big(test(txtTestPrint, "", s.TestPrint), 0),
-			big(m.button(txtResetPaper, widget.MediumImportance, func() {
-				m.run(func(ctx context.Context) func() {
-					err := s.ResetPaper(ctx)
-					return func() {
-						if err != nil {
-							result.SetText(txtErrorPrefix + err.Error())
-						} else {
-							result.SetText(txtPaperReset)
-						}
-						load(false)
+		reset := big(m.button(txtResetPaper, widget.MediumImportance, func() {
+			m.run(func(ctx context.Context) func() {
+				err := s.ResetPaper(ctx)
+				return func() {
+					if err != nil {
+						c.result.SetText(txtErrorPrefix + err.Error())
+					} else {
+						c.result.SetText(txtPaperReset)
 					}
-				})
-			}), 0))
+					c.load()
+				}
+			})
+		}), 0)
+		buttons = container.NewVBox(test(txtTestPrint, "", s.TestPrint), reset, probe)
 	case devices.IDCard:
-		buttons = append(buttons, big(test(txtTestCard, txtWaitCard, func(ctx context.Context) (diag.TestResult, error) {
+		buttons = container.NewVBox(test(txtTestCard, txtWaitCard, func(ctx context.Context) (diag.TestResult, error) {
 			return s.TestCard(ctx, 0)
-		}), 0))
-	case devices.Scanner:
-		buttons = append(buttons, big(test(txtTestScan, txtWaitScan, func(ctx context.Context) (diag.TestResult, error) {
+		}), probe)
+	default:
+		buttons = container.NewVBox(test(txtTestScan, txtWaitScan, func(ctx context.Context) (diag.TestResult, error) {
 			return s.TestScan(ctx, 0)
-		}), 0))
+		}), probe)
 	}
-	buttons = append(buttons, big(m.button(txtProbe, widget.MediumImportance, func() { load(true) }), 0))
-	load(false)
 
-	// The details scroll (a wide bar a finger can hit) rather than push the
-	// buttons off the screen when a printer reports many faults at once.
-	return container.NewBorder(section(kindName(k)), container.NewVBox(append([]fyne.CanvasObject{result}, buttons...)...),
-		nil, nil, container.NewVScroll(info))
+	// The details are paged, not scrolled: a finger cannot drag a desktop
+	// Fyne scroll (fyne-notes 0.3), and a scroll bar is too thin to hit.
+	head := container.NewBorder(nil, nil, nil, c.pg.info, section(kindName(k)))
+	c.box = container.NewBorder(head, container.NewVBox(c.pg.narrowBar(), c.result, buttons), nil, nil,
+		container.NewVBox(c.detail, layout.NewSpacer()))
+	return c
 }
 
-// deviceText is a device's view in lines, the most telling first.
-func deviceText(v diag.DeviceView) string {
+// load re-reads this device's view after an action on it.
+func (c *deviceCard) load() {
+	s := c.m.sess
+	c.m.run(func(context.Context) func() {
+		views, err := s.Devices()
+		return func() { c.showView(views, err) }
+	})
+}
+
+// showView shows this card's device out of all views.
+func (c *deviceCard) showView(views []diag.DeviceView, err error) {
+	if err != nil {
+		c.lines = []string{txtErrorPrefix + err.Error()}
+		c.pg.keep(len(c.lines))
+		return
+	}
+	for _, v := range views {
+		if v.Kind == c.kind {
+			c.show(v)
+		}
+	}
+}
+
+func (c *deviceCard) show(v diag.DeviceView) {
+	c.lines = deviceLines(v)
+	c.pg.keep(len(c.lines))
+}
+
+// deviceLines is a device's view in lines, the most telling first.
+func deviceLines(v diag.DeviceView) []string {
 	if v.Kind == "" {
-		return txtNone
+		return []string{txtNone}
 	}
 	port := v.Port
 	if v.Simulated {
-		port += "  [模拟 simulated]"
+		port += "  " + txtSimulated
 	}
 	if v.Absent {
-		port = "未配置 absent"
+		port = txtAbsent
 	}
 	lines := []string{
-		"串口 Port: " + port,
-		fmt.Sprintf("波特率 Baud: %d", v.Baud),
-		"连接 Connected: " + yesNo(v.Connected),
-		"上次正常 Last OK: " + when(v.LastOK),
+		txtDevPort + port,
+		fmt.Sprintf(txtDevBaudFmt, v.Baud),
+		txtDevConnected + yesNo(v.Connected),
+		txtDevLastOK + when(v.LastOK),
 	}
 	if v.LastError != "" {
-		lines = append(lines, "上次错误 Last error: "+v.LastError+" ("+when(v.LastErrorAt)+")")
+		lines = append(lines, txtDevLastError+v.LastError+" ("+when(v.LastErrorAt)+")")
 	}
 	if v.Unavailable != "" {
-		lines = append(lines, "不可用 Unavailable: "+v.Unavailable)
+		lines = append(lines, txtDevUnavailable+v.Unavailable)
 	}
 	if p := v.Printer; p != nil {
-		lines = append(lines, "就绪 Ready: "+yesNo(p.Ready))
+		lines = append(lines, txtDevReady+yesNo(p.Ready))
 		if p.Raw != "" {
-			lines = append(lines, "状态 Status: "+p.Raw)
+			lines = append(lines, txtDevStatus+p.Raw)
 		}
-		// Only the set bits: a healthy printer has a dozen clear ones,
-		// which say nothing a technician acts on.
-		var set []string
+		// Only the set bits, one a line: a healthy printer has a dozen
+		// clear ones, which say nothing a technician acts on.
+		set := 0
 		for _, b := range p.Bits {
 			if b.Set {
-				set = append(set, b.NameZh+" "+b.Name+" ("+b.Severity+")")
+				lines = append(lines, "• "+b.NameZh+" "+b.Name+" ("+b.Severity+")")
+				set++
 			}
 		}
-		if len(set) > 0 {
-			lines = append(lines, "状态位 Bits: "+strings.Join(set, "; "))
-		} else if len(p.Problems) > 0 {
-			lines = append(lines, "问题 Problems: "+strings.Join(p.Problems, ", "))
+		if set == 0 {
+			for _, pr := range p.Problems {
+				lines = append(lines, "• "+pr)
+			}
 		}
 		if p.Err != "" {
 			lines = append(lines, txtErrorPrefix+p.Err)
 		}
 		if pp := p.Paper; pp != nil {
-			lines = append(lines, fmt.Sprintf("余纸 Paper left: %.1f m (%d%%), %d 张 tickets", pp.LeftMM/1000, pp.Percent, pp.Tickets))
+			lines = append(lines, fmt.Sprintf(txtDevPaperFmt, pp.LeftMM/1000, pp.Percent, pp.Tickets))
 			if pp.NearEnd {
-				lines = append(lines, "纸将尽 Paper near end")
+				lines = append(lines, txtDevPaperNearEnd)
 			}
 		}
 	}
@@ -177,19 +234,19 @@ func deviceText(v diag.DeviceView) string {
 			sam += " " + r.SAMError
 		}
 		lines = append(lines, sam, "SAM ID: "+r.SAMID,
-			fmt.Sprintf("已读卡 Cards read: %d, 坏帧 bad frames: %d", r.CardsRead, r.BadFrames))
+			fmt.Sprintf(txtDevCardsFmt, r.CardsRead, r.BadFrames))
 		if r.LastError != "" {
 			lines = append(lines, txtErrorPrefix+r.LastError)
 		}
 	}
 	if sc := v.Scanner; sc != nil {
-		lines = append(lines, fmt.Sprintf("已扫码 Codes: %d, 错误 errors: %d", sc.Codes, sc.Errors),
-			"上次扫码 Last code: "+when(sc.LastCodeAt))
+		lines = append(lines, fmt.Sprintf(txtDevCodesFmt, sc.Codes, sc.Errors),
+			txtDevLastCode+when(sc.LastCodeAt))
 		if sc.LastError != "" {
 			lines = append(lines, txtErrorPrefix+sc.LastError)
 		}
 	}
-	return joinLines(lines...)
+	return lines
 }
 
 // testText is a test result: pass/fail, summary, the raw reason and, for a

@@ -11,9 +11,22 @@
 // network, so it runs on its own goroutine and its result is applied to the
 // widgets through fyne.Do (fyne-notes 1.6). The UI goroutine never waits.
 //
+// Refreshing: the devices, sync and health pages re-read their state every
+// Options.Refresh (2 s) while shown, through diag's Session.Poll views,
+// which do not count as technician activity, so a page left open does not
+// keep the session alive. The refresh stops when the page, the mode or the
+// session ends.
+//
 // Scrolling: drag-to-scroll does not work with a finger on desktop Fyne
-// (fyne-notes 0.3), so long lists (traffic, dead letters, log lines) are
-// paged with big previous/next buttons instead of scrolled.
+// (fyne-notes 0.3), so long lists (traffic, dead letters, detected ports,
+// log lines) and a device's details are paged with big previous/next
+// buttons instead of scrolled.
+//
+// Typing: the kiosk has no keyboard, so the settings and the port path are
+// edited with an on-screen keyboard (letters, digits, URL symbols) and a
+// numeric keypad; a USB keyboard types into the same field. Chinese cannot
+// be typed (no input method in Fyne's desktop driver), so the hall name
+// follows the back office's catalog unless a technician overrides it.
 //
 // Strings are Chinese with the English in smaller text or after it, because
 // technicians read both; they are constants in strings.go and not part of

@@ -38,3 +38,7 @@ func (q *Queue) Drain() int {
 		}
 	}
 }
+
+// Refreshing reports whether the shown page refreshes itself, so that a
+// test can check the refresh stops when the page or the mode is left.
+func (m *Mode) Refreshing() bool { return m.refresh != nil }

@@ -11,11 +11,14 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hallkiosk/devices"
 )
 
 // page is one technician page: its tab label and how to build it. Pages
-// are rebuilt each time their tab is chosen, so they always show fresh
-// state without a refresh loop.
+// are rebuilt each time their tab is chosen, so they open on fresh state;
+// the devices, sync and health pages then refresh themselves while shown
+// (autoRefresh).
 type page struct {
 	label string
 	build func() fyne.CanvasObject
@@ -28,6 +31,7 @@ func (m *Mode) pages() []*page {
 		{txtTabDevices, m.devicesPage},
 		{txtTabTraffic, m.trafficPage},
 		{txtTabConfig, m.configPage},
+		{txtTabSettings, m.settingsPage},
 		{txtTabSync, m.syncPage},
 		{txtTabHealth, m.healthPage},
 		{txtTabExport, m.exportPage},
@@ -38,6 +42,7 @@ func (m *Mode) pages() []*page {
 // right, the busy indicator in the header.
 func (m *Mode) showHome() {
 	m.stopLockTicker()
+	m.stopRefresh()
 	m.pin = nil
 	title := widget.NewLabelWithStyle(txtHomeTitle, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
@@ -73,9 +78,17 @@ func (m *Mode) showHome() {
 	m.openPage(m.pages()[0])
 }
 
+// openPage builds p and shows it; the previous page's refresh stops.
 func (m *Mode) openPage(p *page) {
+	m.stopRefresh()
 	m.page = p
-	m.pageArea.Objects = []fyne.CanvasObject{p.build()}
+	m.showInPage(p.build())
+}
+
+// showInPage replaces what the page area shows (a page, an editor, the
+// quit question).
+func (m *Mode) showInPage(obj fyne.CanvasObject) {
+	m.pageArea.Objects = []fyne.CanvasObject{obj}
 	m.retheme()
 }
 
@@ -96,6 +109,7 @@ func (m *Mode) exitDiag() {
 // confirmQuit asks before ending the program: it is the one action that
 // takes the kiosk out of service.
 func (m *Mode) confirmQuit() {
+	m.stopRefresh()
 	msg := widget.NewLabelWithStyle(txtQuitConfirm, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	msg.Wrapping = fyne.TextWrapWord
 	result := widget.NewLabel("")
@@ -121,9 +135,15 @@ func (m *Mode) confirmQuit() {
 		back = m.pages()[0]
 	}
 	no := m.button(txtQuitNo, widget.MediumImportance, func() { m.openPage(back) })
-	m.pageArea.Objects = []fyne.CanvasObject{container.NewCenter(container.NewVBox(msg,
-		container.NewGridWithColumns(2, big(no, 240), big(yes, 240)), result))}
-	m.retheme()
+	m.showInPage(container.NewCenter(container.NewVBox(msg,
+		container.NewGridWithColumns(2, big(no, 240), big(yes, 240)), result)))
+}
+
+// middle centres obj vertically in the height it is given, as a button
+// centres its text: a label beside a button row would otherwise sit at
+// the row's top.
+func middle(obj fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVBox(layout.NewSpacer(), obj, layout.NewSpacer())
 }
 
 // section is a bold heading over a page part.
@@ -135,6 +155,14 @@ func section(text string) *widget.Label {
 func wrapLabel(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// lineLabel is a one-line label that ends in "…" when its text does not
+// fit, so a long path or reason never widens the page past the screen.
+func lineLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Truncation = fyne.TextTruncateEllipsis
 	return l
 }
 
@@ -166,57 +194,85 @@ func yesNo(b bool) string {
 	return txtNo
 }
 
-// pager shows one page of n items with big previous/next buttons, because a
-// finger cannot drag-scroll a desktop Fyne list (fyne-notes 0.3).
-type pager struct {
-	m     *Mode
-	per   int
-	index int
-	items []fyne.CanvasObject
-	body  *fyne.Container
-	info  *widget.Label
-	prev  *widget.Button
-	next  *widget.Button
-	box   fyne.CanvasObject
+// joinLines joins non-empty lines.
+func joinLines(lines ...string) string {
+	var out []string
+	for _, l := range lines {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
-func (m *Mode) newPager(per int) *pager {
-	p := &pager{m: m, per: per, body: container.NewVBox(), info: widget.NewLabel("")}
+// pager pages through n items with big previous/next buttons, because a
+// finger cannot drag-scroll a desktop Fyne list (fyne-notes 0.3). It only
+// keeps the page index; render shows items [lo, hi) however the page lays
+// them out.
+type pager struct {
+	m      *Mode
+	per    int
+	n      int
+	index  int
+	short  bool // the page number as "1 / 2", for narrowBar
+	render func(lo, hi int)
+	info   *widget.Label
+	prev   *widget.Button
+	next   *widget.Button
+}
+
+func (m *Mode) newPager(per int, render func(lo, hi int)) *pager {
+	p := &pager{m: m, per: per, render: render, info: widget.NewLabel("")}
 	p.prev = m.button(txtPrev, widget.MediumImportance, func() { p.index--; p.show() })
 	p.next = m.button(txtNext, widget.MediumImportance, func() { p.index++; p.show() })
-	p.box = container.NewBorder(nil, container.NewHBox(big(p.prev, 180), layout.NewSpacer(), p.info, layout.NewSpacer(), big(p.next, 180)),
-		nil, nil, p.body)
-	p.show()
 	return p
 }
 
-func (p *pager) set(items []fyne.CanvasObject) {
-	p.items = items
-	p.index = 0
-	p.show()
+// bar is the previous and next buttons with the page number between them.
+func (p *pager) bar() fyne.CanvasObject {
+	return container.NewBorder(nil, nil, big(p.prev, 180), big(p.next, 180), middle(container.NewCenter(p.info)))
 }
+
+// narrowBar is the two buttons alone, for a column too narrow for the page
+// number between them; the caller puts p.info, a short "1 / 2", elsewhere.
+func (p *pager) narrowBar() fyne.CanvasObject {
+	p.short = true
+	p.show()
+	return container.NewGridWithColumns(2, big(p.prev, 0), big(p.next, 0))
+}
+
+// set shows the first page of n items.
+func (p *pager) set(n int) { p.n, p.index = n, 0; p.show() }
 
 // setLast shows the last page: traffic and logs are read newest last.
-func (p *pager) setLast(items []fyne.CanvasObject) {
-	p.items = items
-	p.index = p.pages() - 1
-	p.show()
+func (p *pager) setLast(n int) { p.n = n; p.index = p.pages() - 1; p.show() }
+
+// keep shows the same page of n items (the last one if fewer remain): a
+// refresh must not throw the technician back to page one.
+func (p *pager) keep(n int) { p.n = n; p.show() }
+
+// follow is keep for lists that grow at the end (logs): a technician on
+// the last page stays on the last page and sees new lines arrive.
+func (p *pager) follow(n int) {
+	if p.index >= p.pages()-1 {
+		p.setLast(n)
+		return
+	}
+	p.keep(n)
 }
 
-func (p *pager) pages() int { return max(1, (len(p.items)+p.per-1)/p.per) }
+func (p *pager) pages() int { return max(1, (p.n+p.per-1)/p.per) }
 
 func (p *pager) show() {
 	n := p.pages()
 	p.index = min(max(p.index, 0), n-1)
 	lo := p.index * p.per
-	hi := min(lo+p.per, len(p.items))
-	if len(p.items) == 0 {
-		p.body.Objects = []fyne.CanvasObject{widget.NewLabel(txtNone)}
+	p.render(lo, min(lo+p.per, p.n))
+	if p.short {
+		p.info.SetText(fmt.Sprintf(txtPageShortFmt, p.index+1, n))
 	} else {
-		p.body.Objects = append([]fyne.CanvasObject(nil), p.items[lo:hi]...)
+		p.info.SetText(fmt.Sprintf(txtPageFmt, p.index+1, n, p.index+1, n))
 	}
-	p.m.retheme()
-	p.info.SetText(fmt.Sprintf(txtPageFmt, p.index+1, n, p.index+1, n))
 	if p.index == 0 {
 		p.prev.Disable()
 	} else {
@@ -227,15 +283,135 @@ func (p *pager) show() {
 	} else {
 		p.next.Enable()
 	}
+	// With one page there is nothing to page to: two grey buttons would
+	// only take room from the list.
+	if n == 1 {
+		p.prev.Hide()
+		p.next.Hide()
+	} else {
+		p.prev.Show()
+		p.next.Show()
+	}
 }
 
-// joinLines joins non-empty lines.
-func joinLines(lines ...string) string {
-	var out []string
-	for _, l := range lines {
-		if l != "" {
-			out = append(out, l)
+// objectList is a paged list of ready-made objects (traffic frames).
+type objectList struct {
+	*pager
+	items []fyne.CanvasObject
+	body  *fyne.Container
+	box   fyne.CanvasObject
+}
+
+func (m *Mode) newObjectList(per int) *objectList {
+	l := &objectList{body: container.NewVBox()}
+	l.pager = m.newPager(per, func(lo, hi int) {
+		if len(l.items) == 0 {
+			l.body.Objects = []fyne.CanvasObject{widget.NewLabel(txtNone)}
+		} else {
+			l.body.Objects = append([]fyne.CanvasObject(nil), l.items[lo:hi]...)
+		}
+		m.retheme()
+	})
+	l.box = container.NewBorder(nil, l.bar(), nil, nil, l.body)
+	l.pager.set(0)
+	return l
+}
+
+func (l *objectList) setItems(items []fyne.CanvasObject, last bool) {
+	l.items = items
+	if last {
+		l.pager.setLast(len(items))
+	} else {
+		l.pager.set(len(items))
+	}
+}
+
+// rows is a fixed number of touch rows reused page after page: a refresh
+// changes their text, never the widget tree, so nothing is rebuilt or
+// re-themed every two seconds.
+type rows struct {
+	buttons []*widget.Button
+	labels  []*widget.Label
+	objs    []fyne.CanvasObject
+	onTap   func(slot int)
+}
+
+// newRows makes n rows. Each is a full-width button under a one-line
+// label: a plain button would grow to its text's width (a dead letter's
+// reason, a port's USB identity) and push the page past the screen.
+func (m *Mode) newRows(n int, onTap func(slot int)) *rows {
+	r := &rows{onTap: onTap}
+	for i := range n {
+		b := m.button("", widget.MediumImportance, func() { r.onTap(i) })
+		l := lineLabel("")
+		r.buttons = append(r.buttons, b)
+		r.labels = append(r.labels, l)
+		r.objs = append(r.objs, big(container.NewStack(b, middle(l)), 0))
+	}
+	return r
+}
+
+// show puts text in slot i and shows it; hide hides slot i.
+func (r *rows) show(i int, text string, chosen bool) {
+	r.labels[i].SetText(text)
+	imp := widget.MediumImportance
+	if chosen {
+		imp = widget.HighImportance
+	}
+	if r.buttons[i].Importance != imp {
+		r.buttons[i].Importance = imp
+		r.buttons[i].Refresh()
+	}
+	r.objs[i].Show()
+}
+
+func (r *rows) hide(i int) { r.objs[i].Hide() }
+
+// box lays the rows out one under the other.
+func (r *rows) box() *fyne.Container { return container.NewVBox(r.objs...) }
+
+// deviceChooser is a row of big buttons choosing one device; the chosen one
+// is highlighted.
+func (m *Mode) deviceChooser(choose func(devices.Kind)) fyne.CanvasObject {
+	return m.newToggles(len(devices.Kinds), func(i int) string { return kindName(devices.Kinds[i]) }, 0,
+		func(i int) { choose(devices.Kinds[i]) }).box
+}
+
+// toggles is a row of buttons of which one is chosen (highlighted): a
+// device, a baud, a log level. Touch-sized where a drop-down's pop-up
+// would be small and, when long, would need scrolling.
+type toggles struct {
+	buttons []*widget.Button
+	box     *fyne.Container
+}
+
+// newToggles makes n buttons labelled label(i); first is chosen at the
+// start (-1: none); a tap chooses the button and calls choose.
+func (m *Mode) newToggles(n int, label func(int) string, first int, choose func(int)) *toggles {
+	t := &toggles{buttons: make([]*widget.Button, n)}
+	objs := make([]fyne.CanvasObject, n)
+	for i := range n {
+		t.buttons[i] = m.button(label(i), widget.MediumImportance, func() {
+			t.mark(i)
+			choose(i)
+		})
+		objs[i] = big(t.buttons[i], 0)
+	}
+	t.mark(first)
+	t.box = container.NewGridWithColumns(n, objs...)
+	return t
+}
+
+// mark highlights button i (-1: none) without calling choose.
+func (t *toggles) mark(i int) {
+	for j, b := range t.buttons {
+		imp := widget.MediumImportance
+		if j == i {
+			imp = widget.HighImportance
+		}
+		if b.Importance != imp {
+			b.Importance = imp
+			b.Refresh()
 		}
 	}
-	return strings.Join(out, "\n")
 }

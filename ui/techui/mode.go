@@ -22,7 +22,16 @@ type Options struct {
 	// after the mode opened. Default: the current directory, which on the
 	// kiosk is the data directory the service runs in.
 	Dir func() string
+	// Refresh is how often the devices, sync and health pages re-read
+	// their state while they are shown. Default DefaultRefresh.
+	Refresh time.Duration
 }
+
+// DefaultRefresh is how often a page refreshes itself: often enough that a
+// technician who opens the printer's cover sees it on the screen without
+// tapping anything, seldom enough to cost nothing (the pages read what the
+// drivers and the database already know).
+const DefaultRefresh = 2 * time.Second
 
 // Mode is technician mode on one window. It is used from the UI goroutine
 // only; its background work comes back through fyne.Do.
@@ -51,6 +60,9 @@ type Mode struct {
 
 	page     *page
 	pageArea *fyne.Container
+	// refresh re-reads the shown page's state; nil when the page has
+	// nothing to refresh or no page is shown.
+	refresh *refresher
 
 	// do schedules fn on the UI goroutine: fyne.Do in the kiosk. Tests
 	// queue the calls and run them on the test goroutine, because the test
@@ -64,6 +76,9 @@ type Mode struct {
 func New(win fyne.Window, gate *diag.Gate, opts Options) *Mode {
 	if opts.Dir == nil {
 		opts.Dir = func() string { return "." }
+	}
+	if opts.Refresh <= 0 {
+		opts.Refresh = DefaultRefresh
 	}
 	return &Mode{win: win, gate: gate, opts: opts, do: fyne.Do}
 }
@@ -104,6 +119,7 @@ func (m *Mode) close() {
 	}
 	m.shown = false
 	m.stopLockTicker()
+	m.stopRefresh()
 	m.cancel()
 	m.sess = nil
 	m.win.SetContent(m.prev)
@@ -235,5 +251,73 @@ func (m *Mode) stopLockTicker() {
 	if m.lockStop != nil {
 		close(m.lockStop)
 		m.lockStop = nil
+	}
+}
+
+// refresher re-reads one page's state every Options.Refresh.
+type refresher struct {
+	stop     chan struct{}
+	inflight bool // a poll is running: the next tick skips instead of piling up
+}
+
+// autoRefresh makes the page being built refresh itself: every
+// Options.Refresh, poll runs off the UI goroutine and the function it
+// returns is applied on it, like run but without the busy indicator and
+// without counting as a tap — poll must use the session's Poll views, or a
+// page left open would keep the session alive for ever. It stops when the
+// page is left (openPage, another screen), the mode closes or the session
+// ends.
+func (m *Mode) autoRefresh(poll func(ctx context.Context) func()) {
+	m.stopRefresh()
+	r := &refresher{stop: make(chan struct{})}
+	m.refresh = r
+	ctx, every := m.ctx, m.opts.Refresh
+	var ended <-chan struct{} // nil without a session: never ready
+	if m.sess != nil {
+		ended = m.sess.Done()
+	}
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-r.stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-ended:
+				return
+			case <-t.C:
+				m.do(func() { m.tick(r, poll) })
+			}
+		}
+	}()
+}
+
+// tick starts one poll of r, on the UI goroutine, unless r was stopped or
+// its previous poll is still running (a slow database must not queue up a
+// poll every tick).
+func (m *Mode) tick(r *refresher, poll func(ctx context.Context) func()) {
+	if m.refresh != r || r.inflight || !m.shown {
+		return
+	}
+	r.inflight = true
+	ctx := m.ctx
+	go func() {
+		apply := poll(ctx)
+		m.do(func() {
+			r.inflight = false
+			if apply != nil && m.refresh == r && m.shown && ctx.Err() == nil {
+				apply()
+			}
+		})
+	}()
+}
+
+// stopRefresh stops the shown page's refresh, if any.
+func (m *Mode) stopRefresh() {
+	if m.refresh != nil {
+		close(m.refresh.stop)
+		m.refresh = nil
 	}
 }

@@ -41,6 +41,7 @@ type pinScreen struct {
 }
 
 func (m *Mode) showPIN() {
+	m.stopRefresh()
 	m.sess = nil
 	m.page = nil
 	p := m.newPINScreen(stageEnter)

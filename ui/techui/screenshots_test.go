@@ -1,7 +1,9 @@
 package techui_test
 
 import (
+	"context"
 	"flag"
+	"fmt"
 	"image/png"
 	"io/fs"
 	"os"
@@ -17,6 +19,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 
 	"hallkiosk/assets"
+	"hallkiosk/backoffice/api"
 	"hallkiosk/devices/sim/printersim"
 )
 
@@ -51,7 +54,24 @@ func TestTechScreenshots(t *testing.T) {
 		}
 	}
 
-	r := newRig(t, false)
+	// The printer to fail a move to, and the ports the configuration page
+	// lists: the simulators behind by-id links, as udev names adapters.
+	dead, err := printersim.Start(printersim.Opts{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dead.Close()
+	dead.SetState(printersim.State{NoReply: true})
+	const deadName = "usb-1a86_USB_Serial_Printer-if00-port0"
+	r := newRigWith(t, false, rigOptions{
+		discover: simPorts(t, map[string]string{deadName: dead.Path(), "usb-Newland_FM430_Scanner_0042-if00": dead.Path() + "-unplugged"}),
+		reject: func(rec api.Record) string {
+			if rec.Kind == api.KindRating {
+				return "rating for an unknown ticket (ticket not issued by this hall today)"
+			}
+			return ""
+		},
+	})
 	shot(r, "pin")
 	r.typePIN(diag0)
 	r.waitText("修改出厂 PIN")
@@ -70,6 +90,9 @@ func TestTechScreenshots(t *testing.T) {
 	r.tap("探测 Probe")
 	r.waitIdle()
 	shot(r, "devices")
+	r.tap("下一页 Next ▶")
+	r.waitText("余纸 Paper left")
+	shot(r, "devices-page2")
 	r.set.Sims().Printer.SetState(printersim.State{})
 
 	r.tap("通信 Traffic")
@@ -77,26 +100,63 @@ func TestTechScreenshots(t *testing.T) {
 	r.tap("配置 Config")
 	r.waitIdle()
 	// A failed save, the longest state of the page.
-	dead, err := printersim.Start(printersim.Opts{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dead.Close()
-	dead.SetState(printersim.State{NoReply: true})
-	walk(r.win.Content(), func(o fyne.CanvasObject) bool {
-		if e, ok := o.(*widget.Entry); ok {
-			e.SetText(dead.Path())
-			return false
-		}
-		return true
-	})
+	r.tapRow(deadName)
 	r.tap("测试并保存 Test & save")
 	r.waitText("未保存")
 	shot(r, "config")
+	r.tap("键盘 Keyboard")
+	shot(r, "config-keyboard")
+	r.tap("取消 Cancel")
+
+	r.tap("设置 Settings")
+	r.waitIdle()
+	shot(r, "settings")
+	r.tapInRow("后台地址 URL", "修改 Edit")
+	r.tap("清除 Clear")
+	r.tap("https://")
+	r.typeKeys("bo.qinglan.gov.cn/")
+	r.tap("上档 Shift")
+	shot(r, "settings-keyboard")
+	// Cancelled: the ping below must still reach the rig's back office.
+	r.tap("取消 Cancel")
+	r.tapInRow("令牌 Token", "修改 Edit")
+	r.typeKeys("k01-7f3a9c")
+	shot(r, "settings-token")
+	r.tap("完成 Done")
+	r.tapInRow("空闲返回 Idle", "修改 Edit")
+	r.typeKeys("900")
+	shot(r, "settings-keypad")
+	r.tap("完成 Done")
+	r.tap("保存设置 Save")
+	r.waitText("空闲返回时间超出范围")
+	shot(r, "settings-refused")
+	r.tapInRow("空闲返回 Idle", "修改 Edit")
+	r.typeKeys("90")
+	r.tap("完成 Done")
+	r.tap("保存设置 Save")
+	r.waitText("√ 已保存")
+	shot(r, "settings-saved")
+	r.tapInRow("大厅名称 Hall", "修改 Edit")
+	shot(r, "settings-hall")
+	r.tap("取消 Cancel")
+
 	r.tap("同步 Sync")
 	r.waitIdle()
+	for i := range 7 {
+		if err := r.store.RecordRating(context.Background(), api.Rating{TicketNumber: fmt.Sprintf("A%03d", i+1), Overall: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.tap("立即同步 Sync now")
+	r.waitText("转为死信 7")
 	r.tap("检查后台 Ping")
+	r.waitText("后台可达")
 	shot(r, "sync")
+	r.tapRow("#")
+	r.waitText("后台拒收原因")
+	shot(r, "dead-letter")
+	r.tap("重新排队此条 Requeue this one")
+	r.waitText("已重新排队")
 	r.tap("健康 Health")
 	r.waitIdle()
 	r.tap("INFO")
