@@ -161,9 +161,11 @@ func (m *Mode) editText(f textField, done func(string)) {
 	k.focus()
 }
 
-// focus gives the field the keyboard focus.
+// focus gives the field the keyboard focus. It asks the window's canvas,
+// not CanvasForObject: the driver learns which canvas an object is on only
+// when it paints it, so a field shown by this very tap is not known yet.
 func (k *keyboard) focus() {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(k.entry); c != nil && c.Focused() != k.entry {
+	if c := k.m.win.Canvas(); c.Focused() != k.entry {
 		c.Focus(k.entry)
 	}
 }
@@ -230,7 +232,7 @@ func (m *Mode) editNumber(f numberField, done func(int)) {
 	display.SizeName = theme.SizeNameHeadingText
 	show := func() {
 		if digits == "" {
-			display.SetText("_")
+			display.SetText(txtEmptyNumber)
 		} else {
 			display.SetText(digits)
 		}

@@ -135,7 +135,7 @@ func (p *pinScreen) clear() {
 // screen that citizens in the hall can see.
 func (p *pinScreen) refreshDisplay() {
 	if p.value == "" {
-		p.display.SetText("_ _ _ _ _ _")
+		p.display.SetText(txtEmptyPIN)
 		return
 	}
 	p.display.SetText(strings.TrimSpace(strings.Repeat("● ", len(p.value))))

@@ -17,6 +17,11 @@ const (
 	txtDefaultPINHint = "出厂 PIN 仍有效，登录后须先修改  Factory PIN in force: change it after entry"
 
 	// The on-screen keyboard and numeric keypad (keyboard.go).
+	// txtEmptyPIN and txtEmptyNumber stand for nothing typed yet. Dashes,
+	// not underscores: the GL driver clips an underscore of the bold
+	// heading face below its line, and the field then looks blank.
+	txtEmptyPIN      = "– – – – – –"
+	txtEmptyNumber   = "–"
 	txtKeyShift      = "上档 Shift"
 	txtKeyCaps       = "大写 Caps"
 	txtKeySpace      = "空格 Space"

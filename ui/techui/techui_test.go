@@ -510,7 +510,7 @@ func TestPINKeypad(t *testing.T) {
 			t.Fatal("digit key still enabled during the lockout")
 		}
 		r.tap("4")
-		if !r.hasText("_ _ _ _ _ _") {
+		if !r.hasText("– – – – – –") {
 			t.Fatalf("a digit was taken during the lockout: %q", r.texts())
 		}
 		r.clk.Advance(2*time.Minute + 30*time.Second)
