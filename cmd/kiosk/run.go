@@ -307,21 +307,40 @@ func setHallTime(ctx context.Context, store *offline.Store, lg *slog.Logger) {
 	time.Local = loc
 }
 
-// exportDir is where technician exports go: the first USB stick mounted
-// under /media or /run/media (a technician plugs one in), else the data
-// directory's exports folder.
-func exportDir(dataDir string) string {
-	for _, pattern := range []string{"/media/*/*", "/run/media/*/*", "/media/*"} {
+// exportDirs are the folders technician exports can go to: the USB sticks
+// mounted under /media or /run/media (a technician plugs one in), then the
+// data directory's exports folder.
+func exportDirs(dataDir string) []string {
+	return exportDirsUnder([]string{"/media/*/*", "/run/media/*/*", "/media/*"}, dataDir)
+}
+
+func exportDirsUnder(patterns []string, dataDir string) []string {
+	var dirs []string
+	seen := map[string]bool{}
+	for _, pattern := range patterns {
 		matches, _ := filepath.Glob(pattern)
 		for _, m := range matches {
+			if seen[m] || holdsListed(m, dirs) {
+				continue // /media/<user> itself, when a stick under it is listed
+			}
 			if st, err := os.Stat(m); err == nil && st.IsDir() && writable(m) {
-				return m
+				seen[m] = true
+				dirs = append(dirs, m)
 			}
 		}
 	}
-	dir := filepath.Join(dataDir, "exports")
-	os.MkdirAll(dir, 0o750)
-	return dir
+	own := filepath.Join(dataDir, "exports")
+	os.MkdirAll(own, 0o750)
+	return append(dirs, own)
+}
+
+func holdsListed(dir string, listed []string) bool {
+	for _, l := range listed {
+		if strings.HasPrefix(l, dir+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
 }
 
 func writable(dir string) bool {
@@ -452,7 +471,7 @@ func (k *kiosk) runUI(o runOptions) error {
 		defer gate.Close()
 		tech = techui.New(kw.Window(), gate, techui.Options{
 			OnClose: func() { kw.Session().Home() },
-			Dir:     func() string { return exportDir(k.cfg.DataDir) },
+			Dirs:    func() []string { return exportDirs(k.cfg.DataDir) },
 		})
 		if o.diag {
 			tech.Show()

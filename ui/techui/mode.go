@@ -17,11 +17,13 @@ type Options struct {
 	// the citizen screen back (exit, idle expiry, program exit, back from
 	// the PIN keypad). Optional.
 	OnClose func()
-	// Dir returns the folder exports go to, typically a USB stick's mount
-	// point. It is asked at each export because a stick can be plugged in
-	// after the mode opened. Default: the current directory, which on the
-	// kiosk is the data directory the service runs in.
-	Dir func() string
+	// Dirs returns the folders exports can go to, USB sticks first and
+	// the kiosk's own export folder last; the technician chooses one on the
+	// export page. It is asked when that page opens and on Rescan, because
+	// a stick can be plugged in after the mode opened. Default: the current
+	// directory, which on the kiosk is the data directory the service runs
+	// in.
+	Dirs func() []string
 	// Refresh is how often the devices, sync and health pages re-read
 	// their state while they are shown. Default DefaultRefresh.
 	Refresh time.Duration
@@ -49,6 +51,10 @@ type Mode struct {
 
 	sess *diag.Session
 
+	// exportDir is the folder chosen on the export page ("" until then):
+	// bundles and dead-letter exports go there.
+	exportDir string
+
 	// busy counts background calls in flight; the header shows an activity
 	// indicator while it is above zero.
 	busy      int
@@ -74,8 +80,8 @@ type Mode struct {
 // New prepares technician mode for win over gate. Nothing is shown until
 // Show.
 func New(win fyne.Window, gate *diag.Gate, opts Options) *Mode {
-	if opts.Dir == nil {
-		opts.Dir = func() string { return "." }
+	if opts.Dirs == nil {
+		opts.Dirs = func() []string { return []string{"."} }
 	}
 	if opts.Refresh <= 0 {
 		opts.Refresh = DefaultRefresh
@@ -320,4 +326,16 @@ func (m *Mode) stopRefresh() {
 		close(m.refresh.stop)
 		m.refresh = nil
 	}
+}
+
+// exportFolder is where exports go: the folder chosen on the export page,
+// else the first the kiosk offers.
+func (m *Mode) exportFolder() string {
+	if m.exportDir != "" {
+		return m.exportDir
+	}
+	if dirs := m.opts.Dirs(); len(dirs) > 0 {
+		return dirs[0]
+	}
+	return "."
 }

@@ -189,17 +189,45 @@ func healthText(h diag.HealthView) string {
 	)
 }
 
-// exportPage writes the diagnostics bundle to the export folder (a USB
-// stick) and says where it went and what is in it.
+// maxExportDirs is how many folders the export page offers: a kiosk has
+// one or two USB ports, and the page keeps room for the result.
+const maxExportDirs = 4
+
+// exportPage lets the technician choose a folder (a USB stick, or the
+// kiosk's own export folder), writes the diagnostics bundle there and says
+// where it went and what is in it.
 func (m *Mode) exportPage() fyne.CanvasObject {
 	s := m.sess
-	dir := wrapLabel(txtExportDir + m.opts.Dir())
 	result := wrapLabel("")
 	result.TextStyle.Bold = true
 	files := wrapLabel("")
+	choices := container.NewVBox()
+	list := func() {
+		dirs := m.opts.Dirs()
+		if len(dirs) == 0 {
+			dirs = []string{"."}
+		}
+		dirs = dirs[:min(len(dirs), maxExportDirs)]
+		chosen := 0
+		for i, d := range dirs {
+			if d == m.exportDir {
+				chosen = i
+			}
+		}
+		m.exportDir = dirs[chosen]
+		t := m.newToggles(len(dirs), func(i int) string { return dirs[i] }, chosen, func(i int) { m.exportDir = dirs[i] })
+		objs := make([]fyne.CanvasObject, len(t.buttons))
+		for i, b := range t.buttons {
+			b.Alignment = widget.ButtonAlignLeading
+			objs[i] = big(b, 0)
+		}
+		choices.Objects = objs
+		choices.Refresh()
+	}
+	list()
+	rescan := m.button(txtExportRescan, widget.MediumImportance, list)
 	export := m.button(txtExportBundle, widget.HighImportance, func() {
-		d := m.opts.Dir()
-		dir.SetText(txtExportDir + d)
+		d := m.exportFolder()
 		result.SetText(txtBusy)
 		files.SetText("")
 		m.run(func(ctx context.Context) func() {
@@ -214,5 +242,6 @@ func (m *Mode) exportPage() fyne.CanvasObject {
 			}
 		})
 	})
-	return container.NewVBox(dir, widget.NewLabel(txtExportHint), big(export, 320), result, files)
+	return container.NewVBox(widget.NewLabel(txtExportDir), choices,
+		container.NewHBox(big(export, 320), big(rescan, 240)), widget.NewLabel(txtExportHint), result, files)
 }

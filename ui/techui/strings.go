@@ -163,7 +163,8 @@ const (
 	txtHealthClockWrong = "异常 wrong: "
 	txtHealthOffset     = "  偏差 offset "
 
-	txtExportDir     = "导出到  Export to: "
+	txtExportDir     = "导出到（点选文件夹或 U 盘）  Export to (tap a folder or USB stick):"
+	txtExportRescan  = "重新查找 Rescan"
 	txtExportBundle  = "导出诊断包 Export bundle"
 	txtExportHint    = "诊断包不含个人信息  The bundle holds no personal data"
 	txtExportDoneFmt = "√ 已写入 %s（%d 字节）  Written (%d bytes)"

@@ -148,7 +148,7 @@ func (m *Mode) syncPage() fyne.CanvasObject {
 			return fmt.Sprintf(txtSyncRequeuedFmt, n, n), err
 		}),
 		act(txtSyncExport, widget.MediumImportance, func(ctx context.Context) (string, error) {
-			p, err := s.ExportDeadLetters(ctx, m.opts.Dir())
+			p, err := s.ExportDeadLetters(ctx, m.exportFolder())
 			return txtSyncExported + p, err
 		}),
 		act(txtSyncCheck, widget.MediumImportance, func(ctx context.Context) (string, error) {

@@ -56,7 +56,8 @@ type rig struct {
 	mode    *techui.Mode
 	q       *techui.Queue
 	cfgPath string
-	outDir  string
+	outDir  string // the kiosk's own export folder
+	stick   string // a USB stick's mount point, offered first
 	closed  atomic.Int32
 	quit    atomic.Int32
 	log     *logs.Log
@@ -84,7 +85,7 @@ func newRigWith(t *testing.T, withPIN bool, o rigOptions) *rig {
 	t.Helper()
 	app := test.NewTempApp(t)
 	app.Settings().SetTheme(ui.NewTheme(false))
-	r := &rig{t: t, clk: clock.NewFake(time.Now()), outDir: t.TempDir()}
+	r := &rig{t: t, clk: clock.NewFake(time.Now()), outDir: t.TempDir(), stick: t.TempDir()}
 	c := config.Default()
 	c.KioskID, c.KioskNumber, c.DataDir = "K01", 1, t.TempDir()
 	if withPIN {
@@ -147,7 +148,7 @@ func newRigWith(t *testing.T, withPIN bool, o rigOptions) *rig {
 	r.win.Resize(fyne.NewSize(1280, 800))
 	r.mode = techui.New(r.win, r.gate, techui.Options{
 		OnClose: func() { r.closed.Add(1) },
-		Dir:     func() string { return r.outDir },
+		Dirs:    func() []string { return []string{r.stick, r.outDir} },
 		Refresh: o.refresh,
 	})
 	r.q = techui.UseQueue(r.mode)
@@ -700,12 +701,18 @@ func TestExportWritesZip(t *testing.T) {
 	r := newRig(t, true)
 	r.enter()
 	r.tap("导出 Export")
+	// The stick is offered first; the technician chooses the kiosk's own
+	// folder instead.
+	r.tap(r.outDir)
 	r.tap("导出诊断包 Export bundle")
 	r.waitText("√ 已写入")
 	r.waitIdle()
 	zips, _ := filepath.Glob(filepath.Join(r.outDir, "*.zip"))
 	if len(zips) != 1 {
-		t.Fatalf("zips in the export folder: %v", zips)
+		t.Fatalf("zips in the chosen folder: %v", zips)
+	}
+	if onStick, _ := filepath.Glob(filepath.Join(r.stick, "*")); len(onStick) != 0 {
+		t.Fatalf("the folder not chosen got %v", onStick)
 	}
 	if !r.hasText(zips[0]) {
 		t.Fatalf("the screen does not show the path %s: %q", zips[0], r.texts())
