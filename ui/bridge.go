@@ -99,6 +99,43 @@ func (b *bridge) run(work func(ctx context.Context) (apply func())) {
 	}()
 }
 
+// runDetached is run for work that belongs to the kiosk rather than to
+// the screen on show, such as reading the hall's name: navigation neither
+// cancels it nor drops its result; closing the bridge does both.
+func (b *bridge) runDetached(work func(ctx context.Context) (apply func())) {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return
+	}
+	stop := b.stop
+	b.wg.Add(1)
+	b.mu.Unlock()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		defer b.wg.Done()
+		defer cancel()
+		go func() {
+			select {
+			case <-stop:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		apply := work(ctx)
+		if apply == nil {
+			return
+		}
+		b.do(func() {
+			select {
+			case <-stop:
+			default:
+				apply()
+			}
+		})
+	}()
+}
+
 // every calls tick on the UI goroutine each time c delivers, until the
 // bridge closes. It is how the status bar clock and other periodic updates
 // reach widgets.

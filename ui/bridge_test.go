@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -70,6 +71,59 @@ func TestBridgeRunDropsStale(t *testing.T) {
 	if applied.Load() != 1 {
 		t.Errorf("applied = %d, want 1", applied.Load())
 	}
+}
+
+// TestBridgeRunDetached: work for the kiosk rather than the screen goes
+// on across navigation and its result is applied; close cancels it and
+// drops what it returns.
+func TestBridgeRunDetached(t *testing.T) {
+	q := &uiQueue{}
+	b := newBridge(q.do)
+	release := make(chan struct{})
+	var applied atomic.Int32
+	b.runDetached(func(ctx context.Context) func() {
+		select {
+		case <-ctx.Done():
+			t.Error("navigation cancelled kiosk work")
+		case <-release:
+		}
+		return func() { applied.Add(1) }
+	})
+	b.next() // the kiosk navigated away
+	close(release)
+	waitFor(t, func() bool { return q.len() > 0 })
+	q.drain()
+	if applied.Load() != 1 {
+		t.Fatalf("applied = %d, want 1", applied.Load())
+	}
+
+	var cancelled atomic.Bool
+	b.runDetached(func(ctx context.Context) func() {
+		<-ctx.Done()
+		cancelled.Store(true)
+		return func() { applied.Add(1) }
+	})
+	b.close()
+	q.drain()
+	if !cancelled.Load() || applied.Load() != 1 {
+		t.Errorf("after close: cancelled=%v applied=%d", cancelled.Load(), applied.Load())
+	}
+	b.runDetached(func(context.Context) func() { t.Error("work ran after close"); return nil })
+}
+
+// TestHallNameAfterEarlyNavigation: the hall's name comes from the catalog
+// off the UI goroutine; a screen change before it arrives must not lose it.
+func TestHallNameAfterEarlyNavigation(t *testing.T) {
+	p := newParts(t)
+	q := &uiQueue{}
+	k := newKiosk(test.NewTempApp(t), Deps{Env: p.env(), KioskNumber: testKioskNumber}, q.do)
+	t.Cleanup(func() { k.Close(); q.drain() })
+	k.startFlow(k.suggest) // a citizen's tap before the catalog was read
+	name := p.cat.Hall.Name.Zh
+	waitFor(t, func() bool {
+		q.drain()
+		return strings.Contains(strings.Join(texts(k.win.Canvas().Content()), "|"), name)
+	})
 }
 
 // TestBridgePostCurrent: a delivery stamped with an old generation is

@@ -173,12 +173,15 @@ func (k *Kiosk) makeScreens() {
 }
 
 // loadHall reads the hall's name from the catalog, off the UI goroutine.
+// The name belongs to the kiosk, not to a screen: a citizen who taps a
+// tile before the catalog is read must not leave the status bar with the
+// default name until the next restart.
 func (k *Kiosk) loadHall() {
 	store := k.env.Store
 	if store == nil {
 		return
 	}
-	k.br.run(func(ctx context.Context) func() {
+	k.br.runDetached(func(ctx context.Context) func() {
 		cat, err := store.Catalog(ctx)
 		if err != nil || cat == nil {
 			return nil
