@@ -29,11 +29,7 @@ func (s *checkInScreen) refresh() {}
 func (s *checkInScreen) update(snap flow.CheckInSnapshot) {
 	prev := s.s
 	s.s = snap
-	if s.kp != nil && s.k.current == s && onlyInputChanged(prev, snap) {
-		s.kp.setValue(snap.Input.Value)
-		return
-	}
-	s.k.refreshScreen(s)
+	redraw(s.k, s, s.kp, prev, snap, snap.Input.Value)
 }
 
 // onlyInputChanged reports whether two snapshots differ only in the typed
@@ -74,20 +70,13 @@ func (s *checkInScreen) buildUI() fyne.CanvasObject {
 		return k.page(title, "", container.NewVBox(k.appointmentPanel(snap.Appointment), container.NewCenter(busyPanel(k.t("checkin.issuing"), ""))), nil)
 
 	case flow.CheckInPrinting, flow.CheckInDone:
-		if snap.Result == nil {
-			return k.busyPage(title, k.t("checkin.issuing"), "", nil)
-		}
-		return k.resultPage(title, snap.Result, snap.State == flow.CheckInPrinting, s.f.RetryPrint)
+		return k.resultPage(title, k.t("checkin.issuing"), snap.Result, snap.State == flow.CheckInPrinting, s.f.RetryPrint)
 
 	case flow.CheckInFailed:
-		var actions []fyne.CanvasObject
-		if snap.CanRetry {
-			actions = append(actions, k.retryButton(snap.Problem, s.f.Retry))
-		}
+		var late []fyne.CanvasObject
 		if snap.CanTakeLate {
-			actions = append(actions, k.button(k.t("checkin.take_late"), nil, widget.HighImportance, s.f.AcceptLate))
+			late = append(late, k.button(k.t("checkin.take_late"), nil, widget.HighImportance, s.f.AcceptLate))
 		}
-		p, _ := problemOf(snap.Problem)
 		side := container.NewVBox()
 		if snap.Appointment != nil {
 			side.Add(k.appointmentPanel(snap.Appointment))
@@ -96,7 +85,8 @@ func (s *checkInScreen) buildUI() fyne.CanvasObject {
 			side.Add(block(fyne.TextAlignLeading, para{text: k.t("checkin.other_ways"), bold: true}))
 			side.Add(others)
 		}
-		return k.page(title, "", container.New(&flex{weights: []float32{1, 1}}, k.problemPanel(p, actions...), side), s.f.Back)
+		failure := k.failurePanel(snap.Problem, when(snap.CanRetry, s.f.Retry), late...)
+		return k.page(title, "", container.New(&flex{weights: []float32{1, 1}}, failure, side), s.f.Back)
 	}
 	return k.busyPage(title, k.t("common.loading"), "", nil)
 }

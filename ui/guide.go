@@ -46,47 +46,21 @@ func (s *guideScreen) update(snap flow.GuideSnapshot) {
 func (s *guideScreen) buildUI() fyne.CanvasObject {
 	k, snap := s.k, s.s
 	title := k.t("guide.title")
-	var back func()
-	if snap.CanBack {
-		back = s.f.Back
-	}
+	back := when(snap.CanBack, s.f.Back)
 	switch snap.State {
 	case flow.GuideDepartments:
-		items := make([]fyne.CanvasObject, 0, len(snap.Departments))
-		for _, d := range snap.Departments {
-			id := d.ID
-			items = append(items, NewTile(nil, k.text(d.Name), k.t("ticket.dept_services", "N", d.Services),
-				k.tap(func() { s.f.SelectDepartment(id) })))
-		}
+		// The guide pages its departments itself: flow hands them over whole.
 		size := flow.DefaultPageSize
 		if k.elder {
 			size = flow.DefaultElderPageSize
 		}
-		lo, hi, pv := listPage(s.deptPage, len(items), size)
-		s.deptPage = pv.Index
-		pg := &pagedGrid{
-			items: items[lo:hi], perPage: size, page: pv,
-			prevText: k.t("pager.prev"), nextText: k.t("pager.next"),
-			pageText: func(n, c int) string { return k.t("pager.page", "N", n, "Count", c) },
-			onPrev:   k.tap(func() { s.deptPage--; k.refreshScreen(s) }),
-			onNext:   k.tap(func() { s.deptPage++; k.refreshScreen(s) }),
-		}
-		return k.page(title, k.t("guide.step_department"), pg.buildUI(), back)
+		items := k.departmentTiles(snap.Departments, s.f.SelectDepartment)
+		grid := k.ownPager(items, size, &s.deptPage, func() { k.refreshScreen(s) })
+		return k.page(title, k.t("guide.step_department"), grid, back)
 
 	case flow.GuideServices, flow.GuideSearch:
-		items := make([]fyne.CanvasObject, 0, len(snap.Services))
-		for _, sv := range snap.Services {
-			id := sv.ID
-			sub := ""
-			if sv.RequiresIDCard {
-				sub = k.t("ticket.needs_id")
-			}
-			items = append(items, NewTile(nil, k.text(sv.Name), sub, k.tap(func() { s.f.SelectService(id) })))
-		}
-		step := k.t("guide.step_service")
-		if n := k.text(snap.Department.Name); n != "" {
-			step = k.t("ticket.step_service_in", "Department", n)
-		}
+		items := k.serviceTiles(snap.Services, false, s.f.SelectService)
+		step := k.servicesStep(snap.Department.Name, "guide.step_service")
 		return k.page(title, step, k.pager(items, snap.Page, s.f.PrevPage, s.f.NextPage), back)
 
 	case flow.GuideDetail:
@@ -95,8 +69,7 @@ func (s *guideScreen) buildUI() fyne.CanvasObject {
 		}
 
 	case flow.GuideFailed:
-		p, _ := problemOf(snap.Problem)
-		return k.page(title, "", container.NewVBox(k.problemPanel(p), layout.NewSpacer()), back)
+		return k.failedPage(title, "", snap.Problem, nil, back)
 	}
 	return k.busyPage(title, k.t("common.loading"), "", nil)
 }

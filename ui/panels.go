@@ -10,6 +10,9 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hallkiosk/flow"
 )
 
 // problemView is a failure as the screens show it: flow.Problem's codes
@@ -36,6 +39,55 @@ func (k *Kiosk) problemPanel(p problemView, actions ...fyne.CanvasObject) fyne.C
 		return card
 	}
 	return container.NewVBox(card, actionRow(actions...))
+}
+
+// failurePanel is problemPanel for a flow's problem, with "try again"
+// first when retry is set, then the screen's other ways on.
+func (k *Kiosk) failurePanel(p *flow.Problem, retry func(), more ...fyne.CanvasObject) fyne.CanvasObject {
+	var actions []fyne.CanvasObject
+	if retry != nil {
+		actions = append(actions, k.retryButton(p, retry))
+	}
+	pv, _ := problemOf(p)
+	return k.problemPanel(pv, append(actions, more...)...)
+}
+
+// failedPage is the page of a transaction's failed step: the failure panel
+// at the top, and the way back.
+func (k *Kiosk) failedPage(title, step string, p *flow.Problem, retry, back func(), more ...fyne.CanvasObject) fyne.CanvasObject {
+	return k.page(title, step, container.NewVBox(k.failurePanel(p, retry, more...), layout.NewSpacer()), back)
+}
+
+// retryButton is "try again", worded for the step that failed.
+func (k *Kiosk) retryButton(p *flow.Problem, retry func()) *widget.Button {
+	text := k.t("action.retry")
+	if p != nil && p.Advice == flow.AdviceReplaceCard {
+		text = k.t("action.retry_card")
+	}
+	return k.button(text, theme.ViewRefreshIcon(), widget.HighImportance, retry)
+}
+
+// noticePanel is a one-line problem above a keypad or a list: the reason
+// and what to do, without leaving the step.
+func (k *Kiosk) noticePanel(p problemView) fyne.CanvasObject {
+	return panel(colorNameProblemBackground, block(fyne.TextAlignLeading,
+		para{text: k.t("reason." + p.Reason), bold: true, color: colorNameProblemForeground},
+		para{text: k.adviceText(p)},
+	))
+}
+
+// entryInfo is what goes above a keypad's field: the step's own lines,
+// the scan hint (scanHintKey) while the scanner waits as well, and the
+// problem of the last try.
+func (k *Kiosk) entryInfo(scanning bool, scanHintKey string, p *flow.Problem, lines ...fyne.CanvasObject) []fyne.CanvasObject {
+	info := lines
+	if scanning {
+		info = append(info, hintPanel(k.t(scanHintKey)))
+	}
+	if pv, ok := problemOf(p); ok {
+		info = append(info, k.noticePanel(pv))
+	}
+	return info
 }
 
 // adviceText is the "what to do" sentence of p, with its time filled in.

@@ -3,7 +3,6 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -37,11 +36,7 @@ func (s *progressScreen) update(snap flow.ProgressSnapshot) {
 	if snap.State != prev.State {
 		s.stepPage = 0
 	}
-	if s.kp != nil && s.k.current == s && onlyInputChanged(prev, snap) {
-		s.kp.setValue(snap.Input.Value)
-		return
-	}
-	s.k.refreshScreen(s)
+	redraw(s.k, s, s.kp, prev, snap, snap.Input.Value)
 }
 
 func (s *progressScreen) buildUI() fyne.CanvasObject {
@@ -54,27 +49,19 @@ func (s *progressScreen) buildUI() fyne.CanvasObject {
 			break // not started yet
 		}
 		s.kp = k.newKeypad(snap.Input, k.t("progress.receipt_placeholder"), s.f.Key, s.f.Backspace, s.f.Submit)
-		parts := []fyne.CanvasObject{}
-		if snap.Scanning {
-			parts = append(parts, hintPanel(k.t("progress.scan_hint")))
-		}
-		if p, ok := problemOf(snap.Problem); ok {
-			parts = append(parts, k.noticePanel(p))
-		}
-		return k.page(title, k.t("progress.receipt_step"), s.kp.buildUI(parts...), nil)
+		info := k.entryInfo(snap.Scanning, "progress.scan_hint", snap.Problem)
+		return k.page(title, k.t("progress.receipt_step"), s.kp.buildUI(info...), nil)
 
 	case flow.ProgressIdentity:
 		s.kp = k.newKeypad(snap.Input, k.t("progress.last4_placeholder"), s.f.Key, s.f.Backspace, s.f.Submit)
-		parts := []fyne.CanvasObject{block(fyne.TextAlignLeading, para{text: k.t("progress.receipt_is", "Receipt", snap.Receipt)})}
-		if p, ok := problemOf(snap.Problem); ok {
-			parts = append(parts, k.noticePanel(p))
-		}
+		info := k.entryInfo(false, "", snap.Problem,
+			block(fyne.TextAlignLeading, para{text: k.t("progress.receipt_is", "Receipt", snap.Receipt)}))
 		var extra []fyne.CanvasObject
 		if snap.CardAvailable {
 			// Beside the navigation, where it takes no height from the keys.
 			extra = append(extra, k.button(k.t("progress.use_card"), iconIDCard, widget.MediumImportance, s.f.UseCard))
 		}
-		return k.pageWith(title, k.t("progress.last4_step"), s.kp.buildUI(parts...), k.navBar(s.f.Back, extra...))
+		return k.pageWith(title, k.t("progress.last4_step"), s.kp.buildUI(info...), k.navBar(s.f.Back, extra...))
 
 	case flow.ProgressCard:
 		return k.page(k.t("card.title"), title, k.cardGuide(k.t("progress.card_note")), s.f.Back)
@@ -88,16 +75,7 @@ func (s *progressScreen) buildUI() fyne.CanvasObject {
 		}
 
 	case flow.ProgressFailed:
-		var actions []fyne.CanvasObject
-		if snap.CanRetry {
-			actions = append(actions, k.retryButton(snap.Problem, s.f.Retry))
-		}
-		p, _ := problemOf(snap.Problem)
-		var back func()
-		if snap.Receipt != "" {
-			back = s.f.Back
-		}
-		return k.page(title, "", container.NewVBox(k.problemPanel(p, actions...), layout.NewSpacer()), back)
+		return k.failedPage(title, "", snap.Problem, when(snap.CanRetry, s.f.Retry), when(snap.Receipt != "", s.f.Back))
 	}
 	return k.busyPage(title, k.t("common.loading"), "", nil)
 }

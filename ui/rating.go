@@ -53,11 +53,7 @@ func (s *ratingScreen) update(snap flow.RatingSnapshot) {
 			s.question = 0
 		}
 	}
-	if s.kp != nil && s.k.current == s && onlyInputChanged(prev, snap) {
-		s.kp.setValue(snap.Input.Value)
-		return
-	}
-	s.k.refreshScreen(s)
+	redraw(s.k, s, s.kp, prev, snap, snap.Input.Value)
 }
 
 func (s *ratingScreen) buildUI() fyne.CanvasObject {
@@ -67,14 +63,8 @@ func (s *ratingScreen) buildUI() fyne.CanvasObject {
 	switch snap.State {
 	case flow.RatingTicket:
 		s.kp = k.newKeypad(snap.Input, k.t("rating.ticket_placeholder"), s.f.Key, s.f.Backspace, s.f.SubmitTicket)
-		parts := []fyne.CanvasObject{}
-		if snap.Scanning {
-			parts = append(parts, hintPanel(k.t("rating.scan_hint")))
-		}
-		if p, ok := problemOf(snap.Problem); ok {
-			parts = append(parts, k.noticePanel(p))
-		}
-		return k.page(title, k.t("rating.ticket_step"), s.kp.buildUI(parts...), nil)
+		info := k.entryInfo(snap.Scanning, "rating.scan_hint", snap.Problem)
+		return k.page(title, k.t("rating.ticket_step"), s.kp.buildUI(info...), nil)
 
 	case flow.RatingLooking:
 		return k.busyPage(title, k.t("rating.looking"), "", nil)
@@ -95,12 +85,7 @@ func (s *ratingScreen) buildUI() fyne.CanvasObject {
 		return k.thanksPage(title, k.t("rating.thanks"))
 
 	case flow.RatingFailed:
-		var actions []fyne.CanvasObject
-		if snap.CanRetry {
-			actions = append(actions, k.retryButton(snap.Problem, s.f.Retry))
-		}
-		p, _ := problemOf(snap.Problem)
-		return k.page(title, "", container.NewVBox(k.problemPanel(p, actions...), layout.NewSpacer()), s.f.Back)
+		return k.failedPage(title, "", snap.Problem, when(snap.CanRetry, s.f.Retry), s.f.Back)
 	}
 	return k.busyPage(title, k.t("common.loading"), "", nil)
 }
@@ -222,16 +207,7 @@ func (k *Kiosk) choicePages(items []fyne.CanvasObject, page *int, problem bool, 
 	if problem {
 		size -= 2
 	}
-	lo, hi, pv := listPage(*page, len(items), size)
-	*page = pv.Index
-	pg := &pagedGrid{
-		items: items[lo:hi], perPage: size, page: pv,
-		prevText: k.t("pager.prev"), nextText: k.t("pager.next"),
-		pageText: func(n, c int) string { return k.t("pager.page", "N", n, "Count", c) },
-		onPrev:   k.tap(func() { *page--; rebuild() }),
-		onNext:   k.tap(func() { *page++; rebuild() }),
-	}
-	return pg.buildUI()
+	return k.ownPager(items, size, page, rebuild)
 }
 
 // reasonsBody is the reasons step shared by 好差评 and 投诉建议: the tiles,
@@ -276,15 +252,6 @@ func (k *Kiosk) thanksPage(title, text string) fyne.CanvasObject {
 	)
 	done := k.button(k.t("action.finish"), theme.ConfirmIcon(), widget.HighImportance, k.finish)
 	return k.pageWith(title, "", body, actionRow(done))
-}
-
-// noticePanel is a one-line problem above a keypad or a list: the reason
-// and what to do, without leaving the step.
-func (k *Kiosk) noticePanel(p problemView) fyne.CanvasObject {
-	return panel(colorNameProblemBackground, block(fyne.TextAlignLeading,
-		para{text: k.t("reason." + p.Reason), bold: true, color: colorNameProblemForeground},
-		para{text: k.adviceText(p)},
-	))
 }
 
 // maskPhone shows a phone number as 138****5678.

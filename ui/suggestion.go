@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 
 	"hallkiosk/flow"
 )
@@ -37,11 +36,7 @@ func (s *suggestionScreen) update(snap flow.SuggestionSnapshot) {
 	if snap.State != prev.State {
 		s.reasonPage, s.phoneOpen = 0, false
 	}
-	if s.kp != nil && s.k.current == s && onlyInputChanged(prev, snap) {
-		s.kp.setValue(snap.Input.Value)
-		return
-	}
-	s.k.refreshScreen(s)
+	redraw(s.k, s, s.kp, prev, snap, snap.Input.Value)
 }
 
 // categoryIcons are the icons of the three categories.
@@ -94,12 +89,7 @@ func (s *suggestionScreen) buildUI() fyne.CanvasObject {
 		return k.thanksPage(title, k.t("suggest.thanks"))
 
 	case flow.SuggestionFailed:
-		var actions []fyne.CanvasObject
-		if snap.CanRetry {
-			actions = append(actions, k.retryButton(snap.Problem, s.f.Retry))
-		}
-		p, _ := problemOf(snap.Problem)
-		return k.page(title, "", container.NewVBox(k.problemPanel(p, actions...), layout.NewSpacer()), s.f.Back)
+		return k.failedPage(title, "", snap.Problem, when(snap.CanRetry, s.f.Retry), s.f.Back)
 	}
 	return k.busyPage(title, k.t("common.loading"), "", nil)
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -30,41 +29,23 @@ func (s *ticketScreen) update(snap flow.TicketSnapshot) {
 func (s *ticketScreen) buildUI() fyne.CanvasObject {
 	k, snap := s.k, s.s
 	title := k.t("ticket.title")
-	var back func()
-	if snap.CanBack {
-		back = s.f.Back
-	}
+	back := when(snap.CanBack, s.f.Back)
 	switch snap.State {
 	case flow.TicketDepartments:
-		items := make([]fyne.CanvasObject, 0, len(snap.Departments))
-		for _, d := range snap.Departments {
-			id := d.ID
-			items = append(items, NewTile(nil, k.text(d.Name), k.t("ticket.dept_services", "N", d.Services),
-				k.tap(func() { s.f.SelectDepartment(id) })))
-		}
+		items := k.departmentTiles(snap.Departments, s.f.SelectDepartment)
 		return k.page(title, k.t("ticket.step_department"), k.pager(items, snap.Page, s.f.PrevPage, s.f.NextPage), back)
 
 	case flow.TicketServices:
-		items := make([]fyne.CanvasObject, 0, len(snap.Services))
-		for _, sv := range snap.Services {
-			items = append(items, k.serviceTile(sv, func(id string) { s.f.SelectService(id) }))
-		}
-		step := k.t("ticket.step_service")
-		if n := k.text(snap.Department.Name); n != "" {
-			step = k.t("ticket.step_service_in", "Department", n)
-		}
+		items := k.serviceTiles(snap.Services, true, s.f.SelectService)
+		step := k.servicesStep(snap.Department.Name, "ticket.step_service")
 		return k.page(title, step, k.pager(items, snap.Page, s.f.PrevPage, s.f.NextPage), back)
 
 	case flow.TicketCard:
-		var actions []fyne.CanvasObject
-		if snap.CanSkipCard {
-			actions = append(actions, k.button(k.t("ticket.skip_card"), nil, widget.MediumImportance, s.f.SkipCard))
-		}
 		note := k.t("ticket.card_optional")
 		if snap.CardRequired {
 			note = k.t("ticket.card_required")
 		}
-		return k.page(k.t("card.title"), k.text(snap.Service.Name), k.cardGuide(note, actions...), back)
+		return k.page(k.t("card.title"), k.text(snap.Service.Name), k.cardGuide(note, s.skipCard(snap)...), back)
 
 	case flow.TicketIssuing:
 		hint := ""
@@ -74,58 +55,31 @@ func (s *ticketScreen) buildUI() fyne.CanvasObject {
 		return k.busyPage(title, k.t("ticket.issuing"), hint, nil)
 
 	case flow.TicketPrinting, flow.TicketDone:
-		if snap.Result == nil {
-			return k.busyPage(title, k.t("ticket.issuing"), "", nil)
-		}
-		return k.resultPage(title, snap.Result, snap.State == flow.TicketPrinting, s.f.RetryPrint)
+		return k.resultPage(title, k.t("ticket.issuing"), snap.Result, snap.State == flow.TicketPrinting, s.f.RetryPrint)
 
 	case flow.TicketFailed:
-		var actions []fyne.CanvasObject
-		if snap.CanRetry {
-			actions = append(actions, k.retryButton(snap.Problem, s.f.Retry))
-		}
-		if snap.CanSkipCard {
-			actions = append(actions, k.button(k.t("ticket.skip_card"), nil, widget.MediumImportance, s.f.SkipCard))
-		}
-		p, _ := problemOf(snap.Problem)
-		step := k.text(snap.Service.Name)
-		return k.page(title, step, container.NewVBox(k.problemPanel(p, actions...), layout.NewSpacer()), back)
+		return k.failedPage(title, k.text(snap.Service.Name), snap.Problem, when(snap.CanRetry, s.f.Retry), back, s.skipCard(snap)...)
 	}
 	return k.busyPage(title, k.t("common.loading"), "", nil)
 }
 
-// serviceTile is a service's tile: its name, "needs ID card", and, outside
-// its ticketing hours, disabled with the hour it opens.
-func (k *Kiosk) serviceTile(sv flow.ServiceItem, choose func(id string)) *Tile {
-	id := sv.ID
-	sub := ""
-	if sv.RequiresIDCard {
-		sub = k.t("ticket.needs_id")
+// skipCard is "no ID card, take a number", when the service allows it.
+func (s *ticketScreen) skipCard(snap flow.TicketSnapshot) []fyne.CanvasObject {
+	if !snap.CanSkipCard {
+		return nil
 	}
-	t := NewTile(nil, k.text(sv.Name), sub, k.tap(func() { choose(id) }))
-	if !sv.Open {
-		p := problemView{Reason: flow.ReasonHallClosed.String(), Advice: flow.ReasonHallClosed.Advice().String(), At: sv.OpensAt}
-		t.Reason = k.t("reason." + p.Reason)
-		t.Hint = k.adviceText(p)
-		t.Disable()
-	}
-	return t
-}
-
-// retryButton is "try again", worded for the step that failed.
-func (k *Kiosk) retryButton(p *flow.Problem, retry func()) *widget.Button {
-	text := k.t("action.retry")
-	if p != nil && p.Advice == flow.AdviceReplaceCard {
-		text = k.t("action.retry_card")
-	}
-	return k.button(text, theme.ViewRefreshIcon(), widget.HighImportance, retry)
+	return []fyne.CanvasObject{s.k.button(s.k.t("ticket.skip_card"), nil, widget.MediumImportance, s.f.SkipCard)}
 }
 
 // resultPage shows an issued ticket: the number beside (or above) what
 // goes with it, "done" to finish, and after a print failure "print again" —
 // the number stays on screen either way, since the citizen may have no
-// paper. Its buttons replace the navigation bar: 完成 is the way out.
-func (k *Kiosk) resultPage(title string, r *flow.TicketResult, printing bool, retryPrint func()) fyne.CanvasObject {
+// paper. Its buttons replace the navigation bar: 完成 is the way out. Until
+// the flow has the ticket (r nil) it says issuing.
+func (k *Kiosk) resultPage(title, issuing string, r *flow.TicketResult, printing bool, retryPrint func()) fyne.CanvasObject {
+	if r == nil {
+		return k.busyPage(title, issuing, "", nil)
+	}
 	v := k.ticketViewOf(r, printing)
 	var actions []fyne.CanvasObject
 	if !printing {

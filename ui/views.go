@@ -5,9 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"hallkiosk/backoffice/api"
 	"hallkiosk/flow"
@@ -63,16 +60,30 @@ func (k *Kiosk) ticketViewOf(r *flow.TicketResult, printing bool) ticketView {
 	return v
 }
 
-// pager builds the paged grid of a flow list.
+// pager builds the paged grid of a list flow pages (it hands over one page
+// at a time).
 func (k *Kiosk) pager(items []fyne.CanvasObject, p flow.PageInfo, prev, next func()) fyne.CanvasObject {
 	size := p.Size
 	if size <= 0 {
 		size = max(len(items), 1)
 	}
+	return k.pagedGrid(items, size, pageOf(p), prev, next)
+}
+
+// ownPager builds the paged grid of a list flow hands over whole (the
+// guide's departments, the reasons to tick): the screen keeps the page
+// index in *page and rebuild draws it again after a turn.
+func (k *Kiosk) ownPager(items []fyne.CanvasObject, size int, page *int, rebuild func()) fyne.CanvasObject {
+	lo, hi, pv := listPage(*page, len(items), size)
+	*page = pv.Index
+	return k.pagedGrid(items[lo:hi], size, pv, func() { *page--; rebuild() }, func() { *page++; rebuild() })
+}
+
+func (k *Kiosk) pagedGrid(items []fyne.CanvasObject, size int, pv pageView, prev, next func()) fyne.CanvasObject {
 	pg := &pagedGrid{
 		items:    items,
 		perPage:  size,
-		page:     pageOf(p),
+		page:     pv,
 		prevText: k.t("pager.prev"),
 		nextText: k.t("pager.next"),
 		pageText: func(n, count int) string { return k.t("pager.page", "N", n, "Count", count) },
@@ -82,33 +93,24 @@ func (k *Kiosk) pager(items []fyne.CanvasObject, p flow.PageInfo, prev, next fun
 	return pg.buildUI()
 }
 
-// localPager pages items the flow hands over whole (a service's materials,
-// a rating's questions): the page index lives in the screen.
-func (k *Kiosk) localPager(items []fyne.CanvasObject, perPage int, page *int, cols int, rebuild func()) fyne.CanvasObject {
-	lo, hi, pv := listPage(*page, len(items), perPage)
-	*page = pv.Index
-	var grid fyne.CanvasObject
-	if cols <= 1 {
-		grid = container.NewVBox(items[lo:hi]...)
-	} else {
-		grid = container.NewGridWithColumns(cols, items[lo:hi]...)
+// when returns fn when ok and nil otherwise: an action a snapshot may not
+// allow (a nil back or retry draws no button).
+func when(ok bool, fn func()) func() {
+	if !ok {
+		return nil
 	}
-	if pv.Count <= 1 {
-		return grid
+	return fn
+}
+
+// redraw shows a keypad screen's new snapshot: when only the typed value
+// changed and the keypad is on screen, just its display field (rebuilding
+// would make new keys under the citizen's finger), else the whole screen.
+func redraw[S any](k *Kiosk, s screen, kp *keypad, prev, snap S, typed string) {
+	if kp != nil && k.current == s && onlyInputChanged(prev, snap) {
+		kp.setValue(typed)
+		return
 	}
-	prev := k.button(k.t("pager.prev"), theme.NavigateBackIcon(), widget.MediumImportance, func() { *page--; rebuild() })
-	next := k.button(k.t("pager.next"), theme.NavigateNextIcon(), widget.MediumImportance, func() { *page++; rebuild() })
-	next.IconPlacement = widget.ButtonIconTrailingText
-	if !pv.HasPrev {
-		prev.Disable()
-	}
-	if !pv.HasNext {
-		next.Disable()
-	}
-	label := centered(k.t("pager.page", "N", pv.Index+1, "Count", pv.Count), theme.SizeNameText, false)
-	label.Wrapping = fyne.TextWrapOff
-	bar := container.NewGridWithColumns(3, touchMin(prev), container.NewCenter(label), touchMin(next))
-	return container.NewBorder(nil, bar, nil, nil, container.NewVBox(grid, layout.NewSpacer()))
+	k.refreshScreen(s)
 }
 
 // busyPage is a whole screen that only says the kiosk is working.
