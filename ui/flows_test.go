@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,48 +41,6 @@ func (h *harness) noRawID(c idcard.Card) {
 	}
 }
 
-// chooseService taps the ticket tile, a department and a service, turning
-// pages to find them as a citizen would (elder mode has fewer a page).
-func (h *harness) chooseService(dept, service string) {
-	h.t.Helper()
-	h.tapTile(h.tr("home.ticket.title"))
-	h.settle("departments", h.ticketIn(flow.TicketDepartments))
-	h.tapTileOnPages(dept)
-	h.settle("services", h.ticketIn(flow.TicketServices))
-	h.tapTileOnPages(service)
-}
-
-// tapTileOnPages taps the enabled tile titled s, turning to the next page
-// until it is on screen.
-func (h *harness) tapTileOnPages(s string) {
-	h.t.Helper()
-	for {
-		var titles []string
-		for _, t := range tiles(h.content()) {
-			if t.Title == s && !t.Disabled() {
-				h.tapTile(s)
-				return
-			}
-			titles = append(titles, t.Title)
-		}
-		h.tapWhen(h.tr("pager.next"))
-		h.settle("next page", func() bool {
-			var now []string
-			for _, t := range tiles(h.content()) {
-				now = append(now, t.Title)
-			}
-			return !slices.Equal(now, titles)
-		})
-	}
-}
-
-// typeAndOK types s on the keypad and confirms it.
-func (h *harness) typeAndOK(s string) {
-	h.t.Helper()
-	h.typeKeys(s)
-	h.tapWhen(h.tr("keypad.ok"))
-}
-
 // issued returns the one ticket the back office holds from this kiosk.
 func (p *parts) issued() api.TicketIssued {
 	p.t.Helper()
@@ -108,8 +65,7 @@ func (p *parts) issueTicket(serviceID string) string {
 func TestTicketWithoutCard(t *testing.T) {
 	p := newParts(t)
 	h := newHarness(t, p)
-	h.chooseService("社会保障", "失业登记")
-	h.tapWhen(h.tr("ticket.skip_card"))
+	h.walkIn("社会保障", "失业登记")
 	h.waitShows(h.tr("ticket.take_ticket"))
 	tk := p.issued()
 	if tk.ServiceID != "sb-unemp" || tk.Offline || tk.IDHash != "" {
@@ -132,8 +88,7 @@ func TestTicketWithCard(t *testing.T) {
 	p := newParts(t)
 	h := newHarness(t, p)
 	card := p.card(cardWang)
-	h.chooseService("社会保障", "社会保障卡补换")
-	h.waitShows(h.tr("card.place"))
+	h.cardStep("社会保障", "社会保障卡补换")
 	if h.hasButton(h.tr("ticket.skip_card")) {
 		t.Error("a service that needs the card offers to skip it")
 	}
@@ -163,8 +118,7 @@ func TestTicketPrinterFailsAfterCommit(t *testing.T) {
 	p := newParts(t)
 	p.hook.setAfterCommit(func() { p.paper(printersim.State{PaperOut: true}) })
 	h := newHarness(t, p)
-	h.chooseService("社会保障", "失业登记")
-	h.tapWhen(h.tr("ticket.skip_card"))
+	h.walkIn("社会保障", "失业登记")
 	h.waitShows(h.tr("ticket.print_failed"))
 	tk := p.issued()
 	if !h.shows(tk.Number) || !h.shows(h.tr("ticket.keep_number_title")) {
@@ -198,14 +152,7 @@ func TestTicketPrinterFailsAfterCommit(t *testing.T) {
 func TestTicketCapReached(t *testing.T) {
 	p := newParts(t)
 	h := newHarness(t, p)
-	h.chooseService("市场监管", capServiceName)
-	h.tapWhen(h.tr("ticket.skip_card"))
-	h.waitShows(h.tr("ticket.take_ticket"))
-	h.tap(h.tr("action.finish"))
-
-	h.chooseService("市场监管", capServiceName)
-	h.tapWhen(h.tr("ticket.skip_card"))
-	h.waitShows(h.tr("reason.cap_reached"))
+	h.reachCap()
 	if !h.shows(h.tr("advice.come_tomorrow")) {
 		t.Errorf("no advice on screen: %q", texts(h.content()))
 	}
@@ -228,8 +175,7 @@ func TestTicketCapReached(t *testing.T) {
 func TestTicketCardReadFailed(t *testing.T) {
 	p := newParts(t)
 	h := newHarness(t, p)
-	h.chooseService("社会保障", "社会保障卡补换")
-	h.waitShows(h.tr("card.place"))
+	h.cardStep("社会保障", "社会保障卡补换")
 	p.cards.Status41MidRead()
 	p.place(cardWang)
 	h.waitShows(h.tr("reason.card_read_failed"))
@@ -292,8 +238,7 @@ func TestCheckInByCode(t *testing.T) {
 	p := newParts(t)
 	p.book("YY26-0017", "gjj-draw", testStart.Add(10*time.Minute), cardWang)
 	h := newHarness(t, p)
-	h.tapTile(h.tr("home.check_in.title"))
-	h.tapTile(h.tr("checkin.code"))
+	h.startCheckIn("checkin.code")
 	h.settle("keypad", func() bool { return h.k.checkIn.kp != nil })
 	kp := h.k.checkIn.kp
 	h.typeKeys("YY26-00178")
@@ -321,9 +266,7 @@ func TestCheckInWrongCode(t *testing.T) {
 	p := newParts(t)
 	p.book("YY26-0017", "gjj-draw", testStart.Add(10*time.Minute), cardWang)
 	h := newHarness(t, p)
-	h.tapTile(h.tr("home.check_in.title"))
-	h.tapTile(h.tr("checkin.code"))
-	h.typeAndOK("YY26-0018")
+	h.checkInByCode("YY26-0018")
 	h.waitShows(h.tr("reason.wrong_code"))
 	for _, b := range []string{h.tr("action.retry"), h.tr("checkin.card"), h.tr("checkin.scan")} {
 		if !h.hasButton(b) {
@@ -370,15 +313,20 @@ func TestGuideAndChecklist(t *testing.T) {
 	}
 }
 
-// TestRating rates a ticket issued earlier: four questions, then thanks;
-// the rating reaches the back office with the ticket's service.
-func TestRating(t *testing.T) {
+// ratingKiosk is a kiosk on the rating's questions for an unemployment
+// registration ticket issued earlier today, whose number it returns.
+func ratingKiosk(t *testing.T) (*parts, *harness, string) {
 	p := newParts(t)
 	number := p.issueTicket("sb-unemp")
 	h := newHarness(t, p)
-	h.tapTile(h.tr("home.rating.title"))
-	h.waitShows(h.tr("rating.ticket_placeholder"))
-	h.typeAndOK(number)
+	h.startRating(number)
+	return p, h, number
+}
+
+// TestRating rates a ticket issued earlier: four questions, then thanks;
+// the rating reaches the back office with the ticket's service.
+func TestRating(t *testing.T) {
+	p, h, number := ratingKiosk(t)
 	for range ratingQuestions {
 		h.tapTile(h.tr("rating.level.5"))
 	}
@@ -400,11 +348,7 @@ func TestRating(t *testing.T) {
 // TestRatingPoorAsksWhy: a poor level leads to the reasons and an optional
 // phone number, typed on the keypad.
 func TestRatingPoorAsksWhy(t *testing.T) {
-	p := newParts(t)
-	number := p.issueTicket("sb-unemp")
-	h := newHarness(t, p)
-	h.tapTile(h.tr("home.rating.title"))
-	h.typeAndOK(number)
+	p, h, number := ratingKiosk(t)
 	h.tapTile(h.tr("rating.level.1"))
 	for range ratingQuestions[1:] {
 		h.tapTile(h.tr("rating.level.4"))
@@ -444,61 +388,49 @@ func TestSuggestion(t *testing.T) {
 	}
 }
 
-// progressReceipt is an application the back office knows, for 王喆.
-const progressReceipt = "SB20261118-0042"
-
-// idTail is the last four characters of a card profile's ID number.
-func (p *parts) idTail(profile string) string {
-	id := p.card(profile).IDNumber
-	return id[len(id)-4:]
+// progressKiosk is a kiosk on the ID-tail step of 办件进度 for
+// progressReceipt, an application the back office holds for 王喆.
+func progressKiosk(t *testing.T) (*parts, *harness) {
+	p := newParts(t)
+	p.putProgress(progressReceipt, cardWang)
+	h := newHarness(t, p)
+	h.enterReceipt(progressReceipt)
+	return p, h
 }
 
 // TestProgress looks an application up by receipt and ID tail.
 func TestProgress(t *testing.T) {
-	p := newParts(t)
-	p.putProgress(progressReceipt, cardWang)
-	h := newHarness(t, p)
-	h.tapTile(h.tr("home.progress.title"))
-	h.typeAndOK(progressReceipt)
-	h.waitShows(h.tr("progress.last4_placeholder"))
+	p, h := progressKiosk(t)
 	h.typeAndOK(p.idTail(cardWang))
-	h.waitShows("新卡已制好，可以领取")
+	h.waitShows(progressReady)
 	h.waitShows("受理")
 }
 
 // TestProgressWrongTail: a wrong ID tail says so and lets the citizen type
 // again; the right one shows the application.
 func TestProgressWrongTail(t *testing.T) {
-	p := newParts(t)
-	p.putProgress(progressReceipt, cardWang)
-	h := newHarness(t, p)
-	h.tapTile(h.tr("home.progress.title"))
-	h.typeAndOK(progressReceipt)
+	p, h := progressKiosk(t)
 	h.typeAndOK(p.idTail(cardLi))
 	h.waitShows(h.tr("reason.not_found"))
-	if h.shows("新卡已制好，可以领取") {
+	if h.shows(progressReady) {
 		t.Fatal("a wrong ID tail shows the application")
 	}
 	h.tapWhen(h.tr("action.retry"))
-	h.waitShows(h.tr("progress.last4_placeholder"))
+	h.settle("identity step", h.progressIn(flow.ProgressIdentity))
 	h.typeAndOK(p.idTail(cardWang))
-	h.waitShows("新卡已制好，可以领取")
+	h.waitShows(progressReady)
 }
 
 // TestProgressBackOfficeFails: a back office that answers 500 cannot
 // handle the question now: the screen says so, sends the citizen to staff
 // and offers to try again, which works once the back office answers again.
 func TestProgressBackOfficeFails(t *testing.T) {
-	p := newParts(t)
-	p.putProgress(progressReceipt, cardWang)
-	h := newHarness(t, p)
-	h.tapTile(h.tr("home.progress.title"))
-	h.typeAndOK(progressReceipt)
+	p, h := progressKiosk(t)
 	p.office.fail(true)
 	h.typeAndOK(p.idTail(cardWang))
 	h.waitShows(h.tr("reason.backoffice_error"))
 	h.waitShows(h.tr("advice.ask_staff"))
-	if h.shows("新卡已制好，可以领取") {
+	if h.shows(progressReady) {
 		t.Fatal("a failing back office shows the application")
 	}
 	// The 500 also marked the client offline; the sync loop's next
@@ -506,7 +438,7 @@ func TestProgressBackOfficeFails(t *testing.T) {
 	p.office.fail(false)
 	p.refresh()
 	h.tapWhen(h.tr("action.retry"))
-	h.waitShows("新卡已制好，可以领取")
+	h.waitShows(progressReady)
 }
 
 // TestIdleCountdown: idle → the full-screen countdown → "continue" keeps

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -170,52 +172,98 @@ func (h *harness) waitShows(s string) {
 	h.settle("show "+s, func() bool { return h.shows(s) })
 }
 
+// caughtUp reports whether the screen on show draws its flow's latest
+// state. A flow's snapshots reach the screen through the UI queue, and
+// until they all have, the screen may show an earlier state, even one of
+// the previous citizen's transaction: a tap there would reach the flow in
+// another state than the one on screen. Every tap of the harness waits for
+// this first, as a citizen looks before touching.
+func (h *harness) caughtUp() bool {
+	k := h.k
+	switch k.current {
+	case k.ticket:
+		return reflect.DeepEqual(k.ticket.s, k.ticket.f.Snapshot())
+	case k.checkIn:
+		return reflect.DeepEqual(k.checkIn.s, k.checkIn.f.Snapshot())
+	case k.guide:
+		return reflect.DeepEqual(k.guide.s, k.guide.f.Snapshot())
+	case k.rating:
+		return reflect.DeepEqual(k.rating.s, k.rating.f.Snapshot())
+	case k.suggest:
+		return reflect.DeepEqual(k.suggest.s, k.suggest.f.Snapshot())
+	case k.progress:
+		return reflect.DeepEqual(k.progress.s, k.progress.f.Snapshot())
+	}
+	return true
+}
+
+// tapFound waits until the screen has caught up with its flow and find
+// returns something to tap, then taps it and runs what the tap queued.
+func (h *harness) tapFound(what string, find func() fyne.Tappable) {
+	h.t.Helper()
+	var target fyne.Tappable
+	h.settle(what, func() bool {
+		target = nil
+		if h.caughtUp() {
+			target = find()
+		}
+		return target != nil
+	})
+	test.Tap(target)
+	h.q.drain()
+}
+
 // tapTile waits for an enabled tile titled s (the home tiles enable once
 // the printer and the store have answered) and taps it.
 func (h *harness) tapTile(s string) {
 	h.t.Helper()
-	var tl *Tile
-	h.settle("enabled tile "+s, func() bool {
-		tl = nil
+	h.tapFound("enabled tile "+s, func() fyne.Tappable {
 		for _, t := range tiles(h.content()) {
 			if t.Title == s && !t.Disabled() {
-				tl = t
+				return t
 			}
 		}
-		return tl != nil
+		return nil
 	})
-	test.Tap(tl)
-	h.q.drain()
 }
 
 // tapWhen waits for an enabled button with text s, then taps it.
 func (h *harness) tapWhen(s string) {
 	h.t.Helper()
-	h.settle("enabled button "+s, func() bool {
+	h.tapFound("enabled button "+s, func() fyne.Tappable {
 		for _, b := range buttons(h.content()) {
 			if b.Text == s && !b.Disabled() {
-				return true
+				return b
 			}
 		}
-		return false
+		return nil
 	})
-	h.tap(s)
+}
+
+// tap taps the button with text s, which must be on screen and enabled
+// once the screen has caught up with its flow.
+func (h *harness) tap(s string) {
+	h.t.Helper()
+	h.settle("screen up to date", h.caughtUp)
+	b := h.button(s)
+	if b.Disabled() {
+		h.t.Fatalf("button %q is disabled", s)
+	}
+	test.Tap(b)
+	h.q.drain()
 }
 
 // tapKey taps the keypad key labelled label.
 func (h *harness) tapKey(label string) {
 	h.t.Helper()
-	var k *key
-	h.settle("key "+label, func() bool {
-		walk(h.content(), fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
-			if kk, ok := o.(*key); ok && kk.label == label {
-				k = kk
+	h.tapFound("key "+label, func() fyne.Tappable {
+		for _, k := range shown[*key](h.content()) {
+			if k.label == label {
+				return k
 			}
-		}, nil)
-		return k != nil
+		}
+		return nil
 	})
-	test.Tap(k)
-	h.q.drain()
 }
 
 // typeKeys taps the keypad's keys for s, one by one, letting each
@@ -225,6 +273,107 @@ func (h *harness) typeKeys(s string) {
 	for _, r := range s {
 		h.tapKey(string(r))
 	}
+}
+
+// A citizen's ways through the screens, shared by the flow tests and the
+// screenshot scenes.
+
+// chooseService taps the ticket tile, a department and a service, turning
+// pages to find them as a citizen would (elder mode has fewer a page).
+func (h *harness) chooseService(dept, service string) {
+	h.t.Helper()
+	h.tapTile(h.tr("home.ticket.title"))
+	h.settle("departments", h.ticketIn(flow.TicketDepartments))
+	h.tapTileOnPages(dept)
+	h.settle("services", h.ticketIn(flow.TicketServices))
+	h.tapTileOnPages(service)
+}
+
+// walkIn takes a ticket for a service without an ID card.
+func (h *harness) walkIn(dept, service string) {
+	h.t.Helper()
+	h.chooseService(dept, service)
+	h.tapWhen(h.tr("ticket.skip_card"))
+}
+
+// cardStep chooses a service and waits for the ID card step.
+func (h *harness) cardStep(dept, service string) {
+	h.t.Helper()
+	h.chooseService(dept, service)
+	h.settle("card step", h.ticketIn(flow.TicketCard))
+}
+
+// reachCap takes the one ticket capService gives a day, then asks for
+// another.
+func (h *harness) reachCap() {
+	h.t.Helper()
+	h.walkIn("市场监管", capServiceName)
+	h.settle("the day's ticket", h.ticketIn(flow.TicketDone))
+	h.tapWhen(h.tr("action.finish"))
+	h.walkIn("市场监管", capServiceName)
+	h.waitShows(h.tr("reason.cap_reached"))
+}
+
+// tapTileOnPages taps the enabled tile titled s, turning to the next page
+// until it is on screen.
+func (h *harness) tapTileOnPages(s string) {
+	h.t.Helper()
+	for {
+		h.settle("screen up to date", h.caughtUp)
+		var titles []string
+		for _, t := range tiles(h.content()) {
+			if t.Title == s && !t.Disabled() {
+				h.tapTile(s)
+				return
+			}
+			titles = append(titles, t.Title)
+		}
+		h.tapWhen(h.tr("pager.next"))
+		h.settle("next page", func() bool {
+			var now []string
+			for _, t := range tiles(h.content()) {
+				now = append(now, t.Title)
+			}
+			return !slices.Equal(now, titles)
+		})
+	}
+}
+
+// typeAndOK types s on the keypad and confirms it.
+func (h *harness) typeAndOK(s string) {
+	h.t.Helper()
+	h.typeKeys(s)
+	h.tapWhen(h.tr("keypad.ok"))
+}
+
+// startCheckIn opens check-in and chooses a way in (a translation key).
+func (h *harness) startCheckIn(method string) {
+	h.t.Helper()
+	h.tapTile(h.tr("home.check_in.title"))
+	h.tapTile(h.tr(method))
+}
+
+// checkInByCode types an appointment code and confirms it.
+func (h *harness) checkInByCode(code string) {
+	h.t.Helper()
+	h.startCheckIn("checkin.code")
+	h.typeAndOK(code)
+}
+
+// startRating opens the rating and enters a ticket number.
+func (h *harness) startRating(number string) {
+	h.t.Helper()
+	h.tapTile(h.tr("home.rating.title"))
+	h.settle("ticket step", func() bool { return h.k.current == h.k.rating && h.k.rating.s.State == flow.RatingTicket })
+	h.typeAndOK(number)
+}
+
+// enterReceipt opens 办件进度 and enters a receipt number.
+func (h *harness) enterReceipt(receipt string) {
+	h.t.Helper()
+	h.tapTile(h.tr("home.progress.title"))
+	h.typeAndOK(receipt)
+	h.settle("identity step", h.progressIn(flow.ProgressIdentity))
 }
 
 // tr is the kiosk's translation of key in its current language.
@@ -252,16 +401,22 @@ func walk(o fyne.CanvasObject, pos fyne.Position, visit func(o fyne.CanvasObject
 	}
 }
 
-// buttons returns the visible buttons under o.
-func buttons(o fyne.CanvasObject) []*widget.Button {
-	var out []*widget.Button
+// shown returns the visible objects of type T under o, in tree order.
+func shown[T fyne.CanvasObject](o fyne.CanvasObject) []T {
+	var out []T
 	walk(o, fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok {
-			out = append(out, b)
+		if x, ok := o.(T); ok {
+			out = append(out, x)
 		}
 	}, nil)
 	return out
 }
+
+// buttons returns the visible buttons under o.
+func buttons(o fyne.CanvasObject) []*widget.Button { return shown[*widget.Button](o) }
+
+// tiles returns the visible tiles under o.
+func tiles(o fyne.CanvasObject) []*Tile { return shown[*Tile](o) }
 
 // button finds the visible button with text s, failing the test if none.
 func (h *harness) button(s string) *widget.Button {
@@ -283,28 +438,6 @@ func (h *harness) hasButton(s string) bool {
 		}
 	}
 	return false
-}
-
-// tap taps the button with text s, then runs what it queued.
-func (h *harness) tap(s string) {
-	h.t.Helper()
-	b := h.button(s)
-	if b.Disabled() {
-		h.t.Fatalf("button %q is disabled", s)
-	}
-	test.Tap(b)
-	h.q.drain()
-}
-
-// tiles returns the visible tiles under o.
-func tiles(o fyne.CanvasObject) []*Tile {
-	var out []*Tile
-	walk(o, fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
-		if t, ok := o.(*Tile); ok {
-			out = append(out, t)
-		}
-	}, nil)
-	return out
 }
 
 // tile finds the visible tile titled s.

@@ -303,6 +303,12 @@ func (p *parts) card(profile string) idcard.Card {
 	return pr.Card
 }
 
+// idTail is the last four characters of a card profile's ID number.
+func (p *parts) idTail(profile string) string {
+	id := p.card(profile).IDNumber
+	return id[len(id)-4:]
+}
+
 // place puts a card on the simulated reader.
 func (p *parts) place(profile string) {
 	p.t.Helper()
@@ -361,13 +367,19 @@ func (p *parts) book(code, serviceID string, start time.Time, profile string) {
 	p.refresh()
 }
 
-// testProgress is an application the back office knows, for the holder of
-// the card whose ID number ends in last4.
+// progressReceipt is an application's receipt number, and progressReady
+// its status as the back office words it.
+const (
+	progressReceipt = "SB20261118-0042"
+	progressReady   = "新卡已制好，可以领取"
+)
+
+// testProgress is an application ready to be collected.
 func testProgress(receipt string) api.Progress {
 	at := testStart.Add(-48 * time.Hour)
 	return api.Progress{
 		Receipt: receipt, ServiceID: "sb-card",
-		Status: "ready", StatusMsg: api.Text{Zh: "新卡已制好，可以领取", En: "Your new card is ready"},
+		Status: "ready", StatusMsg: api.Text{Zh: progressReady, En: "Your new card is ready"},
 		Steps: []api.ProgressStep{
 			{Name: api.Text{Zh: "受理", En: "Accepted"}, Done: true, At: &at},
 			{Name: api.Text{Zh: "审核", En: "Reviewed"}, Done: true, At: &at},
@@ -382,8 +394,7 @@ func testProgress(receipt string) api.Progress {
 // a card profile.
 func (p *parts) putProgress(receipt, profile string) {
 	p.t.Helper()
-	id := p.card(profile).IDNumber
-	if err := p.bo.PutProgress(testProgress(receipt), id[len(id)-4:]); err != nil {
+	if err := p.bo.PutProgress(testProgress(receipt), p.idTail(profile)); err != nil {
 		p.t.Fatal(err)
 	}
 }

@@ -78,27 +78,6 @@ func (h *harness) resetScene() {
 	})
 }
 
-// startCheckIn opens check-in and chooses a way in.
-func (h *harness) startCheckIn(method string) {
-	h.t.Helper()
-	h.tapTile(h.tr("home.check_in.title"))
-	h.tapTile(h.tr(method))
-}
-
-// checkInByCode types an appointment code and confirms it.
-func (h *harness) checkInByCode(code string) {
-	h.t.Helper()
-	h.startCheckIn("checkin.code")
-	h.typeAndOK(code)
-}
-
-// startRating opens the rating and enters a ticket number.
-func (h *harness) startRating(number string) {
-	h.t.Helper()
-	h.tapTile(h.tr("home.rating.title"))
-	h.typeAndOK(number)
-}
-
 // scenes lists every screen state the kiosk can show. number is the ticket
 // setUpScenes issued.
 func scenes(number string) []scene {
@@ -140,8 +119,7 @@ func scenes(number string) []scene {
 			h.settle("card step", h.ticketIn(flow.TicketCard))
 		}},
 		{name: "ticket_issuing", set: func(h *harness) {
-			h.chooseService("社会保障", "社会保障卡补换")
-			h.settle("card step", h.ticketIn(flow.TicketCard))
+			h.cardStep("社会保障", "社会保障卡补换")
 			h.parts.place(cardWang)
 			h.pause("issuing", h.ticketIn(flow.TicketIssuing))
 		}},
@@ -153,31 +131,19 @@ func scenes(number string) []scene {
 		}},
 		{name: "ticket_done_offline", set: func(h *harness) {
 			h.parts.goOffline()
-			h.chooseService("社会保障", "失业登记")
-			h.tapWhen(h.tr("ticket.skip_card"))
+			h.walkIn("社会保障", "失业登记")
 			h.settle("done offline", func() bool {
 				return h.ticketIn(flow.TicketDone)() && h.k.ticket.s.Result.Offline
 			})
 		}},
 		{name: "ticket_print_failed", set: func(h *harness) {
 			h.parts.hook.setAfterCommit(func() { h.parts.paper(printersim.State{PaperOut: true}) })
-			h.chooseService("社会保障", "失业登记")
-			h.tapWhen(h.tr("ticket.skip_card"))
+			h.walkIn("社会保障", "失业登记")
 			h.waitShows(h.tr("ticket.print_failed"))
 		}},
-		{name: "ticket_failed_cap", set: func(h *harness) {
-			// The one ticket of the day, then the cap.
-			h.chooseService("市场监管", capServiceName)
-			h.tapWhen(h.tr("ticket.skip_card"))
-			h.settle("done", h.ticketIn(flow.TicketDone))
-			h.tapWhen(h.tr("action.finish"))
-			h.chooseService("市场监管", capServiceName)
-			h.tapWhen(h.tr("ticket.skip_card"))
-			h.waitShows(h.tr("reason.cap_reached"))
-		}},
+		{name: "ticket_failed_cap", set: func(h *harness) { h.reachCap() }},
 		{name: "ticket_failed_card", set: func(h *harness) {
-			h.chooseService("社会保障", "失业登记")
-			h.settle("card step", h.ticketIn(flow.TicketCard))
+			h.cardStep("社会保障", "失业登记")
 			h.parts.cards.Status41MidRead()
 			h.parts.place(cardLi)
 			h.waitShows(h.tr("reason.card_read_failed"))
@@ -343,9 +309,7 @@ func scenes(number string) []scene {
 		}},
 		{name: "progress_offline", set: func(h *harness) {
 			// The network fails after the citizen has started.
-			h.tapTile(h.tr("home.progress.title"))
-			h.typeAndOK(progressReceipt)
-			h.waitShows(h.tr("progress.last4_placeholder"))
+			h.enterReceipt(progressReceipt)
 			h.parts.goOffline()
 			h.typeAndOK(h.parts.idTail(cardWang))
 			h.waitShows(h.tr("reason.offline"))
