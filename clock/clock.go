@@ -25,6 +25,10 @@ type Timer interface {
 	Stop() bool
 	// Reset re-arms the timer to fire after d.
 	Reset(d time.Duration) bool
+	// ResetAt re-arms the timer to fire at t (at once if t has passed).
+	// Unlike Reset(t.Sub(Now())) it does not depend on when it runs, so a
+	// deadline computed earlier cannot drift if the clock moves meanwhile.
+	ResetAt(t time.Time) bool
 }
 
 // Real is the wall clock.
@@ -44,6 +48,7 @@ type realTimer struct{ t *time.Timer }
 func (r realTimer) C() <-chan time.Time        { return r.t.C }
 func (r realTimer) Stop() bool                 { return r.t.Stop() }
 func (r realTimer) Reset(d time.Duration) bool { return r.t.Reset(d) }
+func (r realTimer) ResetAt(t time.Time) bool   { return r.t.Reset(time.Until(t)) }
 
 // Or returns c, or Real when c is nil, so option structs can leave it unset.
 func Or(c Clock) Clock {
@@ -166,6 +171,16 @@ func (t *fakeTimer) Stop() bool {
 }
 
 func (t *fakeTimer) Reset(d time.Duration) bool {
+	return t.reset(func() time.Duration { return d })
+}
+
+func (t *fakeTimer) ResetAt(at time.Time) bool {
+	// The duration is taken under the clock's lock, so an Advance racing
+	// with this call cannot push the deadline past at.
+	return t.reset(func() time.Duration { return at.Sub(t.f.now) })
+}
+
+func (t *fakeTimer) reset(d func() time.Duration) bool {
 	active := t.Stop()
 	t.f.mu.Lock()
 	defer t.f.mu.Unlock()
@@ -173,6 +188,6 @@ func (t *fakeTimer) Reset(d time.Duration) bool {
 	case <-t.c:
 	default:
 	}
-	t.arm(d)
+	t.arm(d())
 	return active
 }

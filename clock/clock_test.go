@@ -55,3 +55,42 @@ func TestFakeReset(t *testing.T) {
 		t.Fatal("reset timer did not fire")
 	}
 }
+
+// TestResetAtIsAbsolute: a deadline set with ResetAt holds however far the
+// clock has moved since it was computed, on the fake and the real clock.
+func TestResetAtIsAbsolute(t *testing.T) {
+	start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	f := NewFake(start)
+	tm := f.NewTimer(time.Hour)
+	deadline := start.Add(60 * time.Second)
+	f.Advance(59 * time.Second) // the clock moves before the re-arm
+	tm.ResetAt(deadline)
+	select {
+	case <-tm.C():
+		t.Fatal("fired before its deadline")
+	default:
+	}
+	f.Advance(time.Second)
+	select {
+	case at := <-tm.C():
+		if !at.Equal(deadline) {
+			t.Fatalf("fired at %v, want %v", at, deadline)
+		}
+	default:
+		t.Fatal("did not fire at its deadline")
+	}
+	tm.ResetAt(start) // already past: fires at once
+	select {
+	case <-tm.C():
+	default:
+		t.Fatal("a passed deadline did not fire at once")
+	}
+
+	r := Real{}.NewTimer(time.Hour)
+	r.ResetAt(time.Now().Add(-time.Second))
+	select {
+	case <-r.C():
+	case <-time.After(5 * time.Second):
+		t.Fatal("real timer with a passed deadline did not fire")
+	}
+}

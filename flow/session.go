@@ -465,7 +465,9 @@ func (s *Session) step(t clock.Timer, stop chan struct{}) bool {
 		}
 		deadline := s.last.Add(s.idleLocked())
 		if now.Before(deadline) {
-			t.Reset(deadline.Sub(now))
+			// At the deadline, not after deadline−now: the clock may move
+			// between reading now and re-arming (a test's fake clock does).
+			t.ResetAt(deadline)
 			break
 		}
 		s.state = SessionWarning
