@@ -305,6 +305,16 @@ func TestGuideAndChecklist(t *testing.T) {
 	// Page through the materials with the big buttons.
 	h.tapWhen(h.tr("pager.next"))
 	h.waitShows("居民身份证")
+	// The last page carries a QR code of the full guide for a phone.
+	for range 5 {
+		if h.shows(h.tr("guide.scan_full")) {
+			break
+		}
+		h.tapWhen(h.tr("pager.next"))
+	}
+	if got, want := h.scanQR(), "https://zw.example.gov.cn/g/sb-card"; got != want {
+		t.Errorf("guide QR reads %q, want %q", got, want)
+	}
 	// Take a ticket for this service straight from its guide.
 	h.tapWhen(h.tr("guide.take_ticket"))
 	h.waitShows(h.tr("card.place"))

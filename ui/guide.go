@@ -4,10 +4,12 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/skip2/go-qrcode"
 
 	"hallkiosk/backoffice/api"
 	"hallkiosk/flow"
@@ -108,6 +110,11 @@ func (s *guideScreen) detail(d flow.ServiceDetail) fyne.CanvasObject {
 	if v := strings.TrimSpace(d.GuideVersion + " " + d.GuideDate); v != "" {
 		rows = append(rows, block(fyne.TextAlignLeading, para{text: k.t("guide.version", "Version", v), size: theme.SizeNameCaptionText}))
 	}
+	if qr := guideQR(d.GuideURL); qr != nil {
+		rows = append(rows, container.NewBorder(nil, nil, qr, nil,
+			block(fyne.TextAlignLeading, para{text: k.t("guide.scan_full"), bold: true},
+				para{text: d.GuideURL, size: theme.SizeNameCaptionText})))
+	}
 	id := d.ID
 	take := k.button(k.t("guide.take_ticket"), iconTicket, widget.MediumImportance, func() { k.startTicketFor(id) })
 	print := k.button(k.t("guide.print"), theme.DocumentPrintIcon(), widget.HighImportance, s.f.PrintChecklist)
@@ -181,4 +188,26 @@ func (k *Kiosk) startTicketFor(serviceID string) {
 	k.show(k.ticket)
 	k.ticket.s = flow.TicketSnapshot{}
 	k.ticket.f.StartService(serviceID)
+}
+
+// guideQRSize is the on-screen side of the full guide's QR code: large
+// enough for a phone held at arm's length, small enough for one row.
+const guideQRSize = 150
+
+// guideQR draws a QR code of the full guide's address, so a citizen can
+// take the guide away on a phone instead of printing it; nil without an
+// address or when it does not fit a QR code.
+func guideQR(url string) fyne.CanvasObject {
+	if url == "" {
+		return nil
+	}
+	q, err := qrcode.New(url, qrcode.Medium)
+	if err != nil {
+		return nil
+	}
+	img := canvas.NewImageFromImage(q.Image(-4))
+	img.FillMode = canvas.ImageFillContain
+	img.ScaleMode = canvas.ImageScalePixels
+	img.SetMinSize(fyne.NewSquareSize(guideQRSize))
+	return img
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image"
 	"reflect"
 	"slices"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"hallkiosk/clock"
 	"hallkiosk/flow"
@@ -309,7 +312,13 @@ func (h *harness) reachCap() {
 	h.t.Helper()
 	h.walkIn("市场监管", capServiceName)
 	h.settle("the day's ticket", h.ticketIn(flow.TicketDone))
+	elder := isElder()
 	h.tapWhen(h.tr("action.finish"))
+	// Finishing ends that citizen's session, elder mode with it; the next
+	// citizen, who meets the cap, asks for it again.
+	if elder && !isElder() {
+		h.tap(h.tr("status.elder"))
+	}
 	h.walkIn("市场监管", capServiceName)
 	h.waitShows(h.tr("reason.cap_reached"))
 }
@@ -477,4 +486,28 @@ func (h *harness) shows(s string) bool {
 func isElder() bool {
 	th, ok := fyne.CurrentApp().Settings().Theme().(kioskTheme)
 	return ok && th.elder
+}
+
+// scanQR decodes the QR code of the first image on screen, as a phone
+// would, or fails the test.
+func (h *harness) scanQR() string {
+	h.t.Helper()
+	var img image.Image
+	walk(h.content(), fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
+		if c, ok := o.(*canvas.Image); ok && img == nil && c.Image != nil {
+			img = c.Image
+		}
+	}, nil)
+	if img == nil {
+		h.t.Fatalf("no image on screen: %q", texts(h.content()))
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		h.t.Fatalf("the image on screen is no readable QR code: %v", err)
+	}
+	return res.GetText()
 }
