@@ -27,6 +27,9 @@ type scene struct {
 	// state, continuing its transaction.
 	set  func(h *harness)
 	cont bool
+	// each, when set, runs after every resize before the shot: for a state
+	// that depends on the window, such as the last page of a paged column.
+	each func(h *harness)
 }
 
 // Data of the scenes, booked in setUpScenes.
@@ -202,6 +205,18 @@ func scenes(number string) []scene {
 		{name: "guide_detail_printed", cont: true, set: func(h *harness) {
 			h.tapWhen(h.tr("guide.print"))
 			h.waitShows(h.tr("guide.printed"))
+		}},
+		{name: "guide_detail_last_page", cont: true, set: func(h *harness) {}, each: func(h *harness) {
+			// A painted frame lays the column out at this size, which hides
+			// the rows of other pages and disables "next" on the last one.
+			for range 10 {
+				h.k.win.Canvas().Capture()
+				if !h.hasButton(h.tr("pager.next")) || h.button(h.tr("pager.next")).Disabled() {
+					break
+				}
+				h.tapWhen(h.tr("pager.next"))
+			}
+			h.waitShows(h.tr("guide.scan_full"))
 		}},
 		{name: "guide_print_failed", set: func(h *harness) {
 			h.tapTile(h.tr("home.guide.title"))

@@ -59,22 +59,30 @@ func TestScreenshots(t *testing.T) {
 		p := newParts(t)
 		number := setUpScenes(p)
 		h := newHarnessOn(t, app, p)
-		if elder {
-			h.tap(h.tr("status.elder"))
-		}
 		for _, sc := range scenes(number) {
 			if sc.cont {
 				h.k.applyLanguage(Chinese) // the scenes tap Chinese names
 			} else {
 				h.resetScene()
 			}
+			// The citizen's mode ends with their session; each scene's
+			// citizen asks for it again.
+			if isElder() != elder {
+				h.tap(h.tr("status.elder"))
+			}
 			sc.set(h)
+			if isElder() != elder {
+				t.Fatalf("scene %s: elder mode %v, want %v", sc.name, isElder(), elder)
+			}
 			for _, lang := range []Lang{Chinese, English} {
 				h.k.applyLanguage(lang)
 				for _, sz := range shotSizes {
 					name := fmt.Sprintf("%s_%s_%s_%s", sc.name, lang, mode, sz.name)
 					t.Run(name, func(t *testing.T) {
 						h.k.win.Resize(sz.size)
+						if sc.each != nil {
+							sc.each(h)
+						}
 						checkLayout(t, h.k.win.Canvas())
 						if *screenshotDir == "" || !sz.png {
 							// Paint once per scene even without the flag: the
