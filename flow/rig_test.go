@@ -21,6 +21,7 @@ import (
 	"hallkiosk/devices/sim/idcardsim"
 	"hallkiosk/devices/sim/printersim"
 	"hallkiosk/devices/sim/scannersim"
+	"hallkiosk/internal/synccheck"
 	"hallkiosk/offline"
 )
 
@@ -369,26 +370,13 @@ func (r *rig) nextTicket() printersim.Ticket {
 }
 
 // printed reports how many tickets the simulated printer has cut.
-func (r *rig) printed() int { return len(r.psim.Tickets()) }
+func (r *rig) printed() int { return r.psim.Printed() }
 
 // records syncs the kiosk's outbox to the back office and returns the
 // records of a kind it holds.
 func (r *rig) records(kind string) []api.Record {
 	r.t.Helper()
-	if _, err := r.store.SyncOnce(context.Background()); err != nil {
-		r.t.Fatalf("sync: %v", err)
-	}
-	recs, err := r.bo.Records(kioskID)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	var out []api.Record
-	for _, rec := range recs {
-		if rec.Kind == kind {
-			out = append(out, rec)
-		}
-	}
-	return out
+	return synccheck.Records(r.t, r.store, r.bo, kioskID, kind)
 }
 
 // goOffline cuts the network between kiosk and back office and lets the

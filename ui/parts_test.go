@@ -37,6 +37,7 @@ import (
 	"hallkiosk/devices/sim/printersim"
 	"hallkiosk/devices/sim/scannersim"
 	"hallkiosk/flow"
+	"hallkiosk/internal/synccheck"
 	"hallkiosk/offline"
 )
 
@@ -403,20 +404,7 @@ func (p *parts) putProgress(receipt, profile string) {
 // of one kind: what the kiosk committed and delivered.
 func (p *parts) records(kind string) []api.Record {
 	p.t.Helper()
-	if _, err := p.store.SyncOnce(context.Background()); err != nil {
-		p.t.Fatalf("sync: %v", err)
-	}
-	recs, err := p.bo.Records(testKioskID)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	var out []api.Record
-	for _, r := range recs {
-		if r.Kind == kind {
-			out = append(out, r)
-		}
-	}
-	return out
+	return synccheck.Records(p.t, p.store, p.bo, testKioskID, kind)
 }
 
 // payloads decodes the records of a kind into T.
@@ -447,7 +435,7 @@ func (p *parts) printed() string {
 }
 
 // cuts is how many pieces of paper the printer simulator has cut.
-func (p *parts) cuts() int { return len(p.printer.Tickets()) }
+func (p *parts) cuts() int { return p.printer.Printed() }
 
 // storeHook passes every call to the real store; a test can run code right
 // after a ticket is committed, to pull the printer's paper at the worst
