@@ -261,10 +261,17 @@ func (f *ProgressFlow) useCardLocked() {
 	f.notifyLocked()
 }
 
-func (f *ProgressFlow) askLocked() {
+func (f *ProgressFlow) askLocked() { f.askWithLocked(false) }
+
+// retryAskLocked asks even when the client believes the back office is
+// down: the citizen asked to try again, and after a 500 or a lost answer
+// the client learns that it is back only by asking.
+func (f *ProgressFlow) retryAskLocked() { f.askWithLocked(true) }
+
+func (f *ProgressFlow) askWithLocked(retrying bool) {
 	f.problem, f.retry = nil, nil
-	if !f.online() {
-		f.failLocked(problem(ReasonOffline, errors.New("back office offline")), f.askLocked)
+	if !retrying && !f.online() {
+		f.failLocked(problem(ReasonOffline, errors.New("back office offline")), f.retryAskLocked)
 		return
 	}
 	receipt, last4 := f.receipt, f.last4
@@ -279,7 +286,7 @@ func (f *ProgressFlow) askLocked() {
 				default:
 					r = ReasonBackOfficeError
 				}
-				retry := f.askLocked
+				retry := f.retryAskLocked
 				if r == ReasonNotFound {
 					retry = f.identityStepLocked // wrong tail or receipt: type again
 				}

@@ -228,3 +228,22 @@ func TestProgressRetryAfterTimeout(t *testing.T) {
 	f.Retry()
 	w.until("result", progressIn(ProgressResult))
 }
+
+// TestProgressRetryAfterServerError: a 500 makes the client think the back
+// office is down, but 再试一次 asks it again rather than answering
+// "offline" from that belief.
+func TestProgressRetryAfterServerError(t *testing.T) {
+	r := newRig(t, rigOpts{noDevices: true})
+	r.putProgress()
+	f, w := r.progressFlow()
+	f.Start()
+	f.EnterReceipt(receipt)
+	r.gate.set(func(g *gate) { g.fail = true })
+	f.EnterIDLast4("001X")
+	if s := w.until("failure", progressIn(ProgressFailed)); s.Problem.Reason != ReasonBackOfficeError {
+		t.Fatalf("after a 500: %+v", s.Problem)
+	}
+	r.gate.set(func(g *gate) { g.fail = false })
+	f.Retry()
+	w.until("result", progressIn(ProgressResult))
+}

@@ -443,10 +443,9 @@ func TestProgressBackOfficeFails(t *testing.T) {
 	if h.shows(progressReady) {
 		t.Fatal("a failing back office shows the application")
 	}
-	// The 500 also marked the client offline; the sync loop's next
-	// refresh is the contact that finds the back office working again.
+	// The 500 also marked the client offline; trying again asks the back
+	// office anyway, without waiting for the sync loop to notice it is back.
 	p.office.fail(false)
-	p.refresh()
 	h.tapWhen(h.tr("action.retry"))
 	h.waitShows(progressReady)
 }
