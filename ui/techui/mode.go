@@ -54,6 +54,10 @@ type Mode struct {
 	// exportDir is the folder chosen on the export page ("" until then):
 	// bundles and dead-letter exports go there.
 	exportDir string
+	// settingsDraft holds unsaved edits of the settings page while the
+	// technician looks at another page (e.g. tests a port before saving
+	// its address); nil when there are none. A session's end drops it.
+	settingsDraft *diag.Settings
 
 	// busy counts background calls in flight; the header shows an activity
 	// indicator while it is above zero.
@@ -128,6 +132,7 @@ func (m *Mode) close() {
 	m.stopRefresh()
 	m.cancel()
 	m.sess = nil
+	m.settingsDraft = nil
 	m.win.SetContent(m.prev)
 	m.prev = nil
 	if m.opts.OnClose != nil {

@@ -43,6 +43,7 @@ type pinScreen struct {
 func (m *Mode) showPIN() {
 	m.stopRefresh()
 	m.sess = nil
+	m.settingsDraft = nil
 	m.page = nil
 	p := m.newPINScreen(stageEnter)
 	m.pin = p

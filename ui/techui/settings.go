@@ -66,8 +66,11 @@ func (m *Mode) settingsPage() fyne.CanvasObject {
 		}
 		if len(changed) > 0 {
 			status.SetText(txtSetUnsaved + strings.Join(changed, ", "))
+			kept := cloneSettings(draft)
+			m.settingsDraft = &kept
 		} else {
 			status.SetText("")
+			m.settingsDraft = nil
 		}
 	}
 	load := func() {
@@ -79,6 +82,10 @@ func (m *Mode) settingsPage() fyne.CanvasObject {
 					return
 				}
 				loaded, draft = st, cloneSettings(st)
+				if m.settingsDraft != nil {
+					// Back from another page with unsaved edits.
+					draft = cloneSettings(*m.settingsDraft)
+				}
 				refresh()
 			}
 		})
@@ -183,6 +190,7 @@ func (m *Mode) settingsPage() fyne.CanvasObject {
 					return
 				}
 				result.SetText(appliedText(res))
+				m.settingsDraft = nil
 				load()
 			}
 		})

@@ -1225,3 +1225,32 @@ func TestPagesRefreshThemselves(t *testing.T) {
 		t.Fatal("the refresh outlived the mode")
 	}
 }
+
+// TestSettingsDraftSurvivesOtherPages: unsaved edits wait while the
+// technician checks another page, and go when the session ends.
+func TestSettingsDraftSurvivesOtherPages(t *testing.T) {
+	r := settingsRig(t)
+	r.tapInRow("空闲返回 Idle", "修改 Edit")
+	r.typeKeys("90")
+	r.tap("完成 Done")
+	r.waitText("未保存的更改")
+	r.tap("同步 Sync")
+	r.waitIdle()
+	r.tap("设置 Settings")
+	r.waitIdle()
+	r.waitText("未保存的更改")
+	r.waitText("90 秒 s")
+	if c := r.config(); c.UI.IdleSeconds != config.Default().UI.IdleSeconds {
+		t.Fatalf("a draft was saved: idle %d", c.UI.IdleSeconds)
+	}
+
+	r.tap("退出诊断 Exit")
+	r.waitClosed()
+	r.mode.Show()
+	r.enter()
+	r.tap("设置 Settings")
+	r.waitIdle()
+	if r.hasText("未保存的更改") || r.hasText("90 秒 s") {
+		t.Fatalf("the last session's draft is back: %q", r.texts())
+	}
+}
