@@ -51,8 +51,15 @@ func FuzzSyncRequest(f *testing.F) {
 		if err == nil {
 			for i := range req.Records {
 				r := req.Records[i]
-				if validateRecord(&r) != "" {
+				payload, why := validateRecord(&r)
+				if why != "" {
+					if payload != nil {
+						t.Fatalf("a rejected record (%s) came with a decoded payload", why)
+					}
 					continue
+				}
+				if payload == nil {
+					t.Fatalf("accepted record %+v without its decoded payload", r)
 				}
 				sum := sha256.Sum256(r.Payload)
 				switch {

@@ -250,17 +250,19 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, kiosk string
 		return errorf(http.StatusRequestEntityTooLarge, "too_large", "%d records in one batch, at most %d", len(req.Records), MaxBatchRecords)
 	}
 	results := make([]api.RecordResult, len(req.Records))
+	payloads := make([]any, len(req.Records))
 	for i := range req.Records {
 		rec := &req.Records[i]
 		results[i] = api.RecordResult{ID: rec.ID, Seq: rec.Seq}
-		if why := validateRecord(rec); why != "" {
+		var why string
+		if payloads[i], why = validateRecord(rec); why != "" {
 			results[i].Status, results[i].Reason = api.StatusRejected, why
 		}
 	}
 	now := s.clock.Now()
 	var resp *api.SyncResponse
 	err = s.store.Update(r.Context(), func(tx Tx) (err error) {
-		resp, err = s.syncBatch(tx, kiosk, req.Records, results, now)
+		resp, err = s.syncBatch(tx, kiosk, req.Records, payloads, results, now)
 		return err
 	})
 	if err != nil {

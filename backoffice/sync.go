@@ -47,36 +47,42 @@ func parseSyncRequest(body []byte) (api.SyncRequest, error) {
 }
 
 // validateRecord checks what can be checked about a record without the
-// database, and returns why it is rejected, or "".
-func validateRecord(r *api.Record) string {
+// database. It returns the decoded payload (a pointer to the kind's type in
+// package api), or why the record is rejected.
+func validateRecord(r *api.Record) (payload any, reject string) {
 	if !validUUID(r.ID) {
-		return "id is not a lowercase canonical UUID"
+		return nil, "id is not a lowercase canonical UUID"
 	}
 	if r.Seq < 1 {
-		return "seq must be 1 or more"
+		return nil, "seq must be 1 or more"
 	}
 	if !knownKinds[r.Kind] {
-		return fmt.Sprintf("unknown kind %q", truncate(r.Kind, 40))
+		return nil, fmt.Sprintf("unknown kind %q", truncate(r.Kind, 40))
 	}
+	// The payload is valid JSON: the request it came in parsed. Whether
+	// it is an object is the first byte's question.
 	p := bytes.TrimLeft(r.Payload, " \t\r\n")
-	if len(p) == 0 || p[0] != '{' || !json.Valid(r.Payload) {
-		return "payload is not a JSON object"
+	if len(p) == 0 || p[0] != '{' {
+		return nil, "payload is not a JSON object"
 	}
 	want := strings.ToLower(r.PayloadSHA256)
 	if len(want) != sha256.Size*2 {
-		return "payload_sha256 is not a hex SHA-256"
+		return nil, "payload_sha256 is not a hex SHA-256"
 	}
 	sum := sha256.Sum256(r.Payload)
 	if hex.EncodeToString(sum[:]) != want {
-		return "payload_sha256 does not match the payload bytes"
+		return nil, "payload_sha256 does not match the payload bytes"
 	}
 	r.PayloadSHA256 = want
-	return validatePayload(r.Kind, r.Payload)
+	return decodePayload(r.Kind, r.Payload)
 }
 
-// validatePayload checks the fields a kind's side effects rely on.
-func validatePayload(kind string, payload []byte) string {
-	bad := func(err error) string { return "payload does not fit " + kind + ": " + truncate(err.Error(), 80) }
+// decodePayload decodes a payload once, for the checks here and the side
+// effects in apply, and checks the fields those side effects rely on.
+func decodePayload(kind string, payload []byte) (any, string) {
+	bad := func(err error) (any, string) {
+		return nil, "payload does not fit " + kind + ": " + truncate(err.Error(), 80)
+	}
 	switch kind {
 	case api.KindTicketIssued:
 		var p api.TicketIssued
@@ -84,55 +90,61 @@ func validatePayload(kind string, payload []byte) string {
 			return bad(err)
 		}
 		if p.Number == "" || p.ServiceID == "" || !validDate(p.BusinessDate) {
-			return "ticket.issued needs number, service_id and business_date (YYYY-MM-DD)"
+			return nil, "ticket.issued needs number, service_id and business_date (YYYY-MM-DD)"
 		}
+		return &p, ""
 	case api.KindTicketPrintFail:
 		var p api.TicketPrintFailed
 		if err := json.Unmarshal(payload, &p); err != nil {
 			return bad(err)
 		}
 		if p.Number == "" || !validDate(p.BusinessDate) {
-			return "ticket.print_failed needs number and business_date (YYYY-MM-DD)"
+			return nil, "ticket.print_failed needs number and business_date (YYYY-MM-DD)"
 		}
+		return &p, ""
 	case api.KindCheckIn:
 		var p api.CheckIn
 		if err := json.Unmarshal(payload, &p); err != nil {
 			return bad(err)
 		}
 		if p.AppointmentCode == "" {
-			return "appointment.checked_in needs appointment_code"
+			return nil, "appointment.checked_in needs appointment_code"
 		}
 		if p.Number != "" && !validDate(p.BusinessDate) {
-			return "appointment.checked_in with a number needs business_date (YYYY-MM-DD)"
+			return nil, "appointment.checked_in with a number needs business_date (YYYY-MM-DD)"
 		}
+		return &p, ""
 	case api.KindRating:
 		var p api.Rating
 		if err := json.Unmarshal(payload, &p); err != nil {
 			return bad(err)
 		}
 		if p.Overall < 1 || p.Overall > 5 {
-			return "rating overall must be 1–5"
+			return nil, "rating overall must be 1–5"
 		}
 		for _, v := range p.Indicators {
 			if v < 1 || v > 5 {
-				return "rating indicators must be 1–5"
+				return nil, "rating indicators must be 1–5"
 			}
 		}
+		return &p, ""
 	case api.KindSuggestion:
 		var p api.Suggestion
 		if err := json.Unmarshal(payload, &p); err != nil {
 			return bad(err)
 		}
+		return &p, ""
 	case api.KindTechnicianAction:
 		var p api.TechnicianAction
 		if err := json.Unmarshal(payload, &p); err != nil {
 			return bad(err)
 		}
 		if p.Action == "" {
-			return "technician.action needs action"
+			return nil, "technician.action needs action"
 		}
+		return &p, ""
 	}
-	return ""
+	return nil, fmt.Sprintf("unknown kind %q", truncate(kind, 40))
 }
 
 // validUUID accepts only the canonical lowercase form, because the id is
@@ -160,7 +172,7 @@ func truncate(s string, n int) string {
 // syncBatch stores a validated batch in one transaction and answers it.
 // results holds the rejections validateRecord already made; the rest are
 // decided here.
-func (s *Server) syncBatch(tx Tx, kiosk string, recs []api.Record, results []api.RecordResult, now time.Time) (*api.SyncResponse, error) {
+func (s *Server) syncBatch(tx Tx, kiosk string, recs []api.Record, payloads []any, results []api.RecordResult, now time.Time) (*api.SyncResponse, error) {
 	known, err := loadKnown(tx, kiosk, recs, results)
 	if err != nil {
 		return nil, err
@@ -169,7 +181,7 @@ func (s *Server) syncBatch(tx Tx, kiosk string, recs []api.Record, results []api
 		if results[i].Status == api.StatusRejected {
 			continue
 		}
-		status, reason, err := s.ingest(tx, kiosk, recs[i], known, now)
+		status, reason, err := s.ingest(tx, kiosk, recs[i], payloads[i], known, now)
 		if err != nil {
 			return nil, fmt.Errorf("record seq %d: %w", recs[i].Seq, err)
 		}
@@ -219,7 +231,7 @@ func (k *knownRecords) add(kiosk string, key RecordKey) {
 // ingest decides one record: duplicate, rejected, or stored with its side
 // effects. Storage errors abort the whole batch, so the kiosk resends it
 // and nothing is half-applied.
-func (s *Server) ingest(tx Tx, kiosk string, r api.Record, known *knownRecords, now time.Time) (status, reason string, err error) {
+func (s *Server) ingest(tx Tx, kiosk string, r api.Record, payload any, known *knownRecords, now time.Time) (status, reason string, err error) {
 	if prev, found := known.byID[r.ID]; found {
 		switch {
 		case prev.KioskID != kiosk:
@@ -242,7 +254,7 @@ func (s *Server) ingest(tx Tx, kiosk string, r api.Record, known *knownRecords, 
 			return api.StatusRejected, why, nil
 		}
 	}
-	why, err := s.apply(tx, kiosk, r, now)
+	why, err := s.apply(tx, kiosk, r, payload, now)
 	if err != nil || why != "" {
 		return api.StatusRejected, why, err
 	}
@@ -253,20 +265,13 @@ func (s *Server) ingest(tx Tx, kiosk string, r api.Record, known *knownRecords, 
 	return api.StatusCreated, "", nil
 }
 
-// apply runs a record's side effects inside the batch transaction.
-func (s *Server) apply(tx Tx, kiosk string, r api.Record, now time.Time) (reject string, err error) {
-	switch r.Kind {
-	case api.KindTicketIssued:
-		var p api.TicketIssued
-		if err := json.Unmarshal(r.Payload, &p); err != nil {
-			return "payload does not fit ticket.issued", nil
-		}
-		return s.joinQueue(tx, kiosk, r, p, now)
-	case api.KindTicketPrintFail:
-		var p api.TicketPrintFailed
-		if err := json.Unmarshal(r.Payload, &p); err != nil {
-			return "payload does not fit ticket.print_failed", nil
-		}
+// apply runs a record's side effects inside the batch transaction, on the
+// payload validateRecord decoded.
+func (s *Server) apply(tx Tx, kiosk string, r api.Record, payload any, now time.Time) (reject string, err error) {
+	switch p := payload.(type) {
+	case *api.TicketIssued:
+		return s.joinQueue(tx, kiosk, r, *p, now)
+	case *api.TicketPrintFailed:
 		// The ticket stays valid (its number was shown on screen); the
 		// flag is for the hall's statistics. An unknown number is fine:
 		// its ticket.issued may come in a later batch.
@@ -276,18 +281,10 @@ func (s *Server) apply(tx Tx, kiosk string, r api.Record, now time.Time) (reject
 		}
 		t.PrintFailed = true
 		return "", tx.UpdateTicket(t)
-	case api.KindCheckIn:
-		var p api.CheckIn
-		if err := json.Unmarshal(r.Payload, &p); err != nil {
-			return "payload does not fit appointment.checked_in", nil
-		}
-		return "", s.checkIn(tx, kiosk, r, p, now)
-	case api.KindRating:
-		var p api.Rating
-		if err := json.Unmarshal(r.Payload, &p); err != nil {
-			return "payload does not fit rating", nil
-		}
-		return "", tx.InsertRating(r.ID, p)
+	case *api.CheckIn:
+		return "", s.checkIn(tx, kiosk, r, *p, now)
+	case *api.Rating:
+		return "", tx.InsertRating(r.ID, *p)
 	}
 	// Suggestions and technician actions are kept as the records themselves.
 	return "", nil
