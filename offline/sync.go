@@ -17,10 +17,11 @@ import (
 
 // SyncOptions tunes the sync loop. Zero values take the defaults.
 type SyncOptions struct {
-	// BatchRecords and BatchBytes bound one POST /v1/sync (default 200
+	// BatchRecords and BatchBytes bound one POST /v1/sync (default 500
 	// records, 512 KiB of payload): large enough to drain a day's backlog
-	// in seconds, small enough for one request timeout on a slow link
-	// (offline-sync.md §5.2). A 413 halves the batch.
+	// in seconds with few fsyncs on either side, small enough for one
+	// request timeout on a slow link (offline-sync.md §5.2). A 413 halves
+	// the batch.
 	BatchRecords int
 	BatchBytes   int
 	// MaxRejections: a record the back office rejected this many times
@@ -57,7 +58,7 @@ func (o SyncOptions) withDefaults() SyncOptions {
 		}
 	}
 	if o.BatchRecords <= 0 {
-		o.BatchRecords = 200
+		o.BatchRecords = 500
 	}
 	if o.BatchBytes <= 0 {
 		o.BatchBytes = 512 << 10
