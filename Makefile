@@ -64,6 +64,7 @@ soak: deps-build
 
 screenshots: deps-test
 	$(GO) test -count=1 -tags ci -run TestScreenshots ./ui/ -args -screenshots=$(CURDIR)/docs/screenshots
+	$(GO) test -count=1 -tags ci -run TestTechScreenshots ./ui/techui/ -args -screenshots=$(CURDIR)/docs/screenshots
 
 package: deps-test
 	@scripts/package.sh

@@ -4,20 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"image/png"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
-	"golang.org/x/image/font/sfnt"
 
-	"hallkiosk/assets"
+	"hallkiosk/internal/layoutcheck"
 )
 
 var screenshotDir = flag.String("screenshots", "", "write every screen's PNG to this directory")
@@ -109,137 +103,17 @@ func TestScreenshots(t *testing.T) {
 	}
 }
 
-// checkLayout reports every layout fault it can find on c.
+// checkLayout reports every layout fault it can find on c; tiles are touch
+// targets like buttons.
 func checkLayout(t *testing.T, c fyne.Canvas) {
 	t.Helper()
-	size := c.Size()
-	content := c.Content()
-	relayout(content)
-	if m := content.MinSize(); m.Width > size.Width+1 || m.Height > size.Height+1 {
-		t.Errorf("content needs %v, window is %v", m, size)
-	}
-	glyphs := bundledGlyphs(t)
-	type rect struct{ x0, y0, x1, y1 float32 }
-	rectOf := func(abs fyne.Position, s fyne.Size) rect {
-		return rect{abs.X, abs.Y, abs.X + s.Width, abs.Y + s.Height}
-	}
-	abs := map[fyne.CanvasObject]rect{}
-	const tol = 2
-	walk(content, content.Position(), func(o fyne.CanvasObject, p fyne.Position, parents []fyne.CanvasObject) {
-		r := rectOf(p, o.Size())
-		abs[o] = r
-		switch x := o.(type) {
-		case *canvas.Text:
-			if strings.TrimSpace(x.Text) == "" {
-				return
-			}
-			if r.x0 < -tol || r.y0 < -tol || r.x1 > size.Width+tol || r.y1 > size.Height+tol {
-				t.Errorf("text %q at %v lies outside the %v window", x.Text, r, size)
-			}
-			if m := x.MinSize(); m.Width > x.Size().Width+tol {
-				t.Errorf("text %q needs width %.0f, has %.0f", x.Text, m.Width, x.Size().Width)
-			}
-			for _, a := range parents {
-				ar := abs[a]
-				if r.x0 < ar.x0-tol || r.y0 < ar.y0-tol || r.x1 > ar.x1+tol || r.y1 > ar.y1+tol {
-					t.Errorf("text %q at %v overflows its container %T at %v", x.Text, r, a, ar)
-					break
-				}
-			}
-			for _, ch := range x.Text {
-				if !glyphs.has(ch, x.TextStyle.Bold) {
-					t.Errorf("text %q: the bundled font has no %q (U+%04X)", x.Text, ch, ch)
-				}
-			}
-		case *widget.Button:
-			if s := x.Size(); s.Width < 60-0.5 || s.Height < 60-0.5 {
-				t.Errorf("button %q is %v, below the 60 dp touch target", x.Text, s)
-			}
-		case *Tile:
-			if s := x.Size(); s.Width < 60-0.5 || s.Height < 60-0.5 {
-				t.Errorf("tile %q is %v, below the 60 dp touch target", x.Title, s)
-			}
+	faults := layoutcheck.Check(c, layoutcheck.Options{Target: func(o fyne.CanvasObject) (string, bool) {
+		if x, ok := o.(*Tile); ok {
+			return fmt.Sprintf("tile %q", x.Title), true
 		}
-	}, nil)
-}
-
-// relayout does what the real driver does every frame (EnsureMinSize in
-// internal/driver/common/canvas.go): a wrapping text knows its height only
-// once it has its width, and the driver then lays its parents out again.
-// The test canvas has no frames, so the test makes a few passes itself.
-func relayout(o fyne.CanvasObject) {
-	for range 4 {
-		layoutPass(o)
+		return "", false
+	}})
+	for _, f := range faults {
+		t.Error(f)
 	}
-}
-
-func layoutPass(o fyne.CanvasObject) {
-	if !o.Visible() {
-		return
-	}
-	switch x := o.(type) {
-	case *fyne.Container:
-		if x.Layout != nil {
-			x.Layout.Layout(x.Objects, x.Size())
-		}
-		for _, c := range x.Objects {
-			layoutPass(c)
-		}
-	case fyne.Widget:
-		r := test.WidgetRenderer(x)
-		r.Layout(x.Size())
-		for _, c := range r.Objects() {
-			layoutPass(c)
-		}
-	}
-}
-
-// glyphSet answers whether the bundled fonts draw a character.
-type glyphSet struct {
-	reg, bold *sfnt.Font
-	buf       sfnt.Buffer
-	mu        sync.Mutex
-}
-
-func (g *glyphSet) has(r rune, bold bool) bool {
-	if r == '\n' || r == '\t' {
-		return true
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	f := g.reg
-	if bold {
-		f = g.bold
-	}
-	i, err := f.GlyphIndex(&g.buf, r)
-	return err == nil && i != 0
-}
-
-var (
-	glyphsOnce sync.Once
-	glyphs     *glyphSet
-	glyphsErr  error
-)
-
-func bundledGlyphs(t *testing.T) *glyphSet {
-	t.Helper()
-	glyphsOnce.Do(func() {
-		load := func(name string) *sfnt.Font {
-			b, err := fs.ReadFile(assets.Fonts, "fonts/"+name)
-			if err != nil {
-				glyphsErr = err
-				return nil
-			}
-			f, err := sfnt.Parse(b)
-			if err != nil {
-				glyphsErr = err
-			}
-			return f
-		}
-		glyphs = &glyphSet{reg: load(fontRegularFile), bold: load(fontBoldFile)}
-	})
-	if glyphsErr != nil {
-		t.Fatalf("bundled fonts: %v", glyphsErr)
-	}
-	return glyphs
 }

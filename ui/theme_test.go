@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+
+	"hallkiosk/internal/layoutcheck"
 )
 
 // luminance is the WCAG 2.x relative luminance of an opaque colour.
@@ -152,9 +154,12 @@ func TestThemeFonts(t *testing.T) {
 	if th.Font(fyne.TextStyle{Symbol: true}) != theme.DefaultSymbolFont() {
 		t.Error("symbol should be Fyne's")
 	}
-	g := bundledGlyphs(t)
 	for _, r := range "取号预约签到办事指南好差评投诉建议办件进度喆堃䶮ABCxyz0123456789" {
-		if !g.has(r, false) || !g.has(r, true) {
+		reg, err := layoutcheck.Drawable(r, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bold, _ := layoutcheck.Drawable(r, true); !reg || !bold {
 			t.Errorf("bundled fonts lack %q", r)
 		}
 	}

@@ -5,22 +5,16 @@ import (
 	"flag"
 	"fmt"
 	"image/png"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
-	"golang.org/x/image/font/sfnt"
 
-	"hallkiosk/assets"
 	"hallkiosk/backoffice/api"
 	"hallkiosk/devices/sim/printersim"
+	"hallkiosk/internal/layoutcheck"
 )
 
 var screenshotDir = flag.String("screenshots", "", "write every technician page's PNG to this directory")
@@ -38,7 +32,6 @@ func TestTechScreenshots(t *testing.T) {
 	shot := func(r *rig, name string) {
 		t.Helper()
 		r.waitIdle()
-		relayout(r.win.Canvas().Content())
 		checkLayout(t, name, r.win.Canvas())
 		img := r.win.Canvas().Capture()
 		if *screenshotDir == "" {
@@ -186,95 +179,11 @@ func TestTechScreenshots(t *testing.T) {
 const diag0 = "000000"
 
 // checkLayout reports text that does not fit its place or that the bundled
-// font cannot draw, and buttons below the touch target.
+// font cannot draw, and buttons below the touch target. Hex dumps are
+// monospaced and wrap by design.
 func checkLayout(t *testing.T, name string, c fyne.Canvas) {
 	t.Helper()
-	size := c.Size()
-	if m := c.Content().MinSize(); m.Width > size.Width+1 || m.Height > size.Height+1 {
-		t.Errorf("%s: content needs %v, window is %v", name, m, size)
-	}
-	g := loadGlyphs(t)
-	walk(c.Content(), func(o fyne.CanvasObject) bool {
-		switch x := o.(type) {
-		case *canvas.Text:
-			if strings.TrimSpace(x.Text) == "" || x.TextStyle.Monospace {
-				return true
-			}
-			if m := x.MinSize(); m.Width > x.Size().Width+2 {
-				t.Errorf("%s: text %q needs width %.0f, has %.0f", name, x.Text, m.Width, x.Size().Width)
-			}
-			for _, ch := range x.Text {
-				if !g.has(ch, x.TextStyle.Bold) {
-					t.Errorf("%s: text %q: the bundled font has no %q (U+%04X)", name, x.Text, ch, ch)
-				}
-			}
-		case *widget.Button:
-			if s := x.Size(); s.Width < 60 || s.Height < 60 {
-				t.Errorf("%s: button %q is %v, below the 60 dp touch target", name, x.Text, s)
-			}
-		}
-		return true
-	})
-}
-
-type glyphs struct{ reg, bold *sfnt.Font }
-
-func (g glyphs) has(r rune, bold bool) bool {
-	if r == '\n' || r == '\t' || r == '…' { // Fyne draws the ellipsis of truncation itself
-		return true
-	}
-	f := g.reg
-	if bold {
-		f = g.bold
-	}
-	var buf sfnt.Buffer
-	i, err := f.GlyphIndex(&buf, r)
-	return err == nil && i != 0
-}
-
-func loadGlyphs(t *testing.T) glyphs {
-	t.Helper()
-	load := func(name string) *sfnt.Font {
-		b, err := fs.ReadFile(assets.Fonts, "fonts/"+name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := sfnt.Parse(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
-	return glyphs{reg: load("HallKioskSansSC-Regular.otf"), bold: load("HallKioskSansSC-Bold.otf")}
-}
-
-// relayout does what the real driver does every frame: a wrapping label
-// knows its height only once it has its width, and the driver then lays
-// its parents out again. The test canvas has no frames, so the test makes a
-// few passes itself (as ui's screenshot test does).
-func relayout(o fyne.CanvasObject) {
-	for range 4 {
-		layoutPass(o)
-	}
-}
-
-func layoutPass(o fyne.CanvasObject) {
-	if !o.Visible() {
-		return
-	}
-	switch x := o.(type) {
-	case *fyne.Container:
-		if x.Layout != nil {
-			x.Layout.Layout(x.Objects, x.Size())
-		}
-		for _, c := range x.Objects {
-			layoutPass(c)
-		}
-	case fyne.Widget:
-		r := test.WidgetRenderer(x)
-		r.Layout(x.Size())
-		for _, c := range r.Objects() {
-			layoutPass(c)
-		}
+	for _, f := range layoutcheck.Check(c, layoutcheck.Options{SkipMonospace: true}) {
+		t.Errorf("%s: %s", name, f)
 	}
 }
