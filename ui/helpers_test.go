@@ -76,7 +76,7 @@ func (q *uiQueue) len() int {
 // harness is a kiosk on a test app with a fake clock, a queued bridge
 // and, when given, the real parts behind its flows.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	app   fyne.App
 	k     *Kiosk
 	q     *uiQueue
@@ -87,7 +87,7 @@ type harness struct {
 // newHarness builds a kiosk on a fresh test app; p may be nil (no parts:
 // the tiles stay unavailable and screens are shown from hand-made
 // snapshots).
-func newHarness(t *testing.T, p *parts) *harness {
+func newHarness(t testing.TB, p *parts) *harness {
 	t.Helper()
 	return newHarnessOn(t, test.NewTempApp(t), p)
 }
@@ -95,7 +95,7 @@ func newHarness(t *testing.T, p *parts) *harness {
 // newHarnessOn is newHarness on an existing test app: the screenshot test
 // shares one, since a new app drops Fyne's font cache and parsing the 11 MB
 // CJK faces again for every screen would take most of the test's time.
-func newHarnessOn(t *testing.T, app fyne.App, p *parts) *harness {
+func newHarnessOn(t testing.TB, app fyne.App, p *parts) *harness {
 	t.Helper()
 	h := &harness{t: t, app: app, q: &uiQueue{}, parts: p}
 	deps := Deps{KioskNumber: testKioskNumber}

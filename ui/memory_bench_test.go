@@ -154,21 +154,19 @@ type memSample struct {
 func (r *realKiosk) sample() memSample {
 	r.standIdle()
 	var m memSample
-	m.rss, m.heap, m.inuse, m.goMapped, m.stack = sampleMemory(r.tb)
-	m.anon, m.file = procStatus(r.tb, "RssAnon"), procStatus(r.tb, "RssFile")
+	m.rss, m.heap, m.inuse, m.goMapped, m.stack = sampleMemory(r.t)
+	m.anon, m.file = procStatus(r.t, "RssAnon"), procStatus(r.t, "RssFile")
 	m.goroutines = runtime.NumGoroutine()
 	m.sim = r.simRetained()
 	return m
 }
 
-// realKiosk is a kiosk on a test app with the real offline store and the
-// simulated devices behind its flows. Its helpers mirror the harness's in
-// helpers_test.go and flows_test.go but take a testing.TB, so a benchmark
-// can drive the screens.
+// realKiosk is the tests' harness on a kiosk whose flows run on the real
+// offline store and the simulated devices, with the wall clock and no back
+// office: what a kiosk keeps in memory, without a back office's growth in
+// the same process.
 type realKiosk struct {
-	tb      testing.TB
-	k       *Kiosk
-	q       *uiQueue
+	*harness
 	set     *devices.Set
 	painted time.Time // last standIdle paint
 }
@@ -215,21 +213,21 @@ func newRealKiosk(tb testing.TB) *realKiosk {
 		tb.Fatalf("devices.Open: %v", err)
 	}
 	tb.Cleanup(func() { set.Close() })
-	r := &realKiosk{tb: tb, q: &uiQueue{}, set: set}
+	h := &harness{t: tb, app: test.NewTempApp(tb), q: &uiQueue{}}
 	env := flow.Env{Store: store, Printer: set.PrinterFront(), Cards: set.CardFront(), Scanner: set.ScannerFront()}
-	r.k = newKiosk(test.NewTempApp(tb), Deps{Env: env, KioskNumber: 1}, r.q.do)
-	r.k.win.Resize(fyne.NewSize(1280, 800))
+	h.k = newKiosk(h.app, Deps{Env: env, KioskNumber: 1}, h.q.do)
+	h.k.win.Resize(fyne.NewSize(1280, 800))
 	tb.Cleanup(func() {
-		r.k.Close()
-		r.q.drain()
+		h.k.Close()
+		h.q.drain()
 	})
-	r.q.drain()
-	return r
+	h.q.drain()
+	return &realKiosk{harness: h, set: set}
 }
 
 // ticketFlow takes one walk-in ticket without an ID card and returns home.
 func (r *realKiosk) ticketFlow() {
-	r.tb.Helper()
+	r.t.Helper()
 	r.tapTile(r.k.t("home.ticket.title"))
 	r.waitShows(r.k.t("ticket.step_department"))
 	r.tapTile("社会保险")
@@ -237,7 +235,7 @@ func (r *realKiosk) ticketFlow() {
 	r.tapWhen(r.k.t("ticket.skip_card"))
 	r.settle("the ticket printed", func() bool {
 		if r.shows(r.k.t("ticket.print_failed")) {
-			r.tb.Fatalf("printing failed: %q", texts(r.content()))
+			r.t.Fatalf("printing failed: %q", texts(r.content()))
 		}
 		return r.shows("D01-") && r.shows(r.k.t("ticket.take_ticket"))
 	})
@@ -261,7 +259,7 @@ func fyneCacheLifetime() time.Duration {
 // the real driver's paint loop does; the current screen is touched first so
 // that only earlier screens expire, as on a real display.
 func (r *realKiosk) standIdle() {
-	r.tb.Helper()
+	r.t.Helper()
 	until := time.Now().Add(fyneCacheLifetime() + time.Second)
 	if t := r.painted.Add(11 * time.Second); t.After(until) {
 		until = t
@@ -277,83 +275,13 @@ func (r *realKiosk) standIdle() {
 	r.q.drain()
 }
 
-func (r *realKiosk) content() fyne.CanvasObject { return r.k.win.Canvas().Content() }
-
-// settle runs what background work posted to the UI until cond holds. The
-// deadline is generous: the printer is a simulator behind a serial line.
-func (r *realKiosk) settle(what string, cond func() bool) {
-	r.tb.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		r.q.drain()
-		if cond() {
-			return
-		}
-		if time.Now().After(deadline) {
-			r.tb.Fatalf("%s: not reached; on screen: %q", what, texts(r.content()))
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-func (r *realKiosk) shows(s string) bool {
-	for _, x := range texts(r.content()) {
-		if strings.Contains(x, s) {
-			return true
-		}
-	}
-	return false
-}
-
-func (r *realKiosk) waitShows(s string) {
-	r.tb.Helper()
-	r.settle("show "+s, func() bool { return r.shows(s) })
-}
-
-// tapTile waits for an enabled tile titled s (the home tiles enable once the
-// printer and the store have answered) and taps it.
-func (r *realKiosk) tapTile(s string) {
-	r.tb.Helper()
-	var tl *Tile
-	r.settle("tile "+s, func() bool {
-		tl = nil
-		for _, t := range tiles(r.content()) {
-			if t.Title == s && !t.Disabled() {
-				tl = t
-				return true
-			}
-		}
-		return false
-	})
-	test.Tap(tl)
-	r.q.drain()
-}
-
-// tapWhen waits for an enabled button with text s and taps it.
-func (r *realKiosk) tapWhen(s string) {
-	r.tb.Helper()
-	var bt fyne.Tappable
-	r.settle("button "+s, func() bool {
-		bt = nil
-		for _, b := range buttons(r.content()) {
-			if b.Text == s && !b.Disabled() {
-				bt = b
-				return true
-			}
-		}
-		return false
-	})
-	test.Tap(bt)
-	r.q.drain()
-}
-
 // waitPrinted waits until the printer simulator has rendered n tickets, so a
 // run whose tickets did not all come out is not reported as a pass.
 func (r *realKiosk) waitPrinted(n int) {
-	r.tb.Helper()
+	r.t.Helper()
 	sim := r.set.Sims().Printer
 	if sim == nil {
-		r.tb.Fatal("no printer simulator")
+		r.t.Fatal("no printer simulator")
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -362,7 +290,7 @@ func (r *realKiosk) waitPrinted(n int) {
 			return
 		}
 		if time.Now().After(deadline) {
-			r.tb.Fatalf("printer simulator rendered %d tickets, want %d", got, n)
+			r.t.Fatalf("printer simulator rendered %d tickets, want %d", got, n)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -373,7 +301,7 @@ func (r *realKiosk) waitPrinted(n int) {
 // text (printersim.Sim keeps them all for its tests and the demo). It
 // rebuilds the same data and measures the live heap it takes.
 func (r *realKiosk) simRetained() uint64 {
-	r.tb.Helper()
+	r.t.Helper()
 	sim := r.set.Sims().Printer
 	if sim == nil {
 		return 0
