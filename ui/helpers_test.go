@@ -18,6 +18,7 @@ import (
 
 	"hallkiosk/clock"
 	"hallkiosk/flow"
+	"hallkiosk/internal/layoutcheck"
 )
 
 // uiQueue is the bridge's scheduler in tests: functions posted from any
@@ -391,33 +392,21 @@ func (h *harness) tr(key string, kv ...any) string { return h.k.t(key, kv...) }
 // content returns the window's content.
 func (h *harness) content() fyne.CanvasObject { return h.k.win.Canvas().Content() }
 
-// walk visits every visible object under o with its absolute position.
-func walk(o fyne.CanvasObject, pos fyne.Position, visit func(o fyne.CanvasObject, abs fyne.Position, parents []fyne.CanvasObject), parents []fyne.CanvasObject) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	visit(o, pos, parents)
-	parents = append(parents, o)
-	var kids []fyne.CanvasObject
-	switch x := o.(type) {
-	case *fyne.Container:
-		kids = x.Objects
-	case fyne.Widget:
-		kids = test.WidgetRenderer(x).Objects()
-	}
-	for _, c := range kids {
-		walk(c, pos.Add(c.Position()), visit, parents)
+// walk visits every visible object under o with its enclosing objects.
+func walk(o fyne.CanvasObject, visit func(o fyne.CanvasObject, abs fyne.Position, parents []fyne.CanvasObject)) {
+	if o != nil {
+		layoutcheck.Walk(o, visit)
 	}
 }
 
 // shown returns the visible objects of type T under o, in tree order.
 func shown[T fyne.CanvasObject](o fyne.CanvasObject) []T {
 	var out []T
-	walk(o, fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
+	walk(o, func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
 		if x, ok := o.(T); ok {
 			out = append(out, x)
 		}
-	}, nil)
+	})
 	return out
 }
 
@@ -464,11 +453,11 @@ func (h *harness) tile(s string) *Tile {
 // texts returns every visible text on screen, in tree order.
 func texts(o fyne.CanvasObject) []string {
 	var out []string
-	walk(o, fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
+	walk(o, func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
 		if t, ok := o.(*canvas.Text); ok && t.Text != "" {
 			out = append(out, t.Text)
 		}
-	}, nil)
+	})
 	return out
 }
 
@@ -493,11 +482,11 @@ func isElder() bool {
 func (h *harness) scanQR() string {
 	h.t.Helper()
 	var img image.Image
-	walk(h.content(), fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
+	walk(h.content(), func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
 		if c, ok := o.(*canvas.Image); ok && img == nil && c.Image != nil {
 			img = c.Image
 		}
-	}, nil)
+	})
 	if img == nil {
 		h.t.Fatalf("no image on screen: %q", texts(h.content()))
 	}

@@ -48,11 +48,11 @@ func TestHallNameOpensTechnicianEntry(t *testing.T) {
 	t.Cleanup(k.Close)
 	q.drain()
 	var catcher *tapCatcher
-	walk(k.win.Canvas().Content(), k.win.Canvas().Content().Position(), func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
+	walk(k.win.Canvas().Content(), func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
 		if c, ok := o.(*tapCatcher); ok {
 			catcher = c
 		}
-	}, nil)
+	})
 	if catcher == nil {
 		t.Fatal("no tap catcher over the hall's name")
 	}

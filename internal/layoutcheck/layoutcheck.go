@@ -55,7 +55,7 @@ func Check(c fyne.Canvas, o Options) []string {
 	}
 	type rect struct{ x0, y0, x1, y1 float32 }
 	abs := map[fyne.CanvasObject]rect{}
-	walk(content, content.Position(), nil, func(obj fyne.CanvasObject, p fyne.Position, parents []fyne.CanvasObject) {
+	Walk(content, func(obj fyne.CanvasObject, p fyne.Position, parents []fyne.CanvasObject) {
 		s := obj.Size()
 		r := rect{p.X, p.Y, p.X + s.Width, p.Y + s.Height}
 		abs[obj] = r
@@ -112,8 +112,13 @@ func inEntry(parents []fyne.CanvasObject) bool {
 	return false
 }
 
-// walk visits every visible object under o with its absolute position and
-// its enclosing objects, outermost first.
+// Walk visits every visible object under o with its absolute position and
+// its enclosing objects, outermost first, the way a person sees the screen:
+// a widget's parts are those its renderer draws.
+func Walk(o fyne.CanvasObject, visit func(o fyne.CanvasObject, abs fyne.Position, parents []fyne.CanvasObject)) {
+	walk(o, o.Position(), nil, visit)
+}
+
 func walk(o fyne.CanvasObject, pos fyne.Position, parents []fyne.CanvasObject, visit func(fyne.CanvasObject, fyne.Position, []fyne.CanvasObject)) {
 	if o == nil || !o.Visible() {
 		return
