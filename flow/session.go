@@ -447,7 +447,9 @@ func (s *Session) loop(t clock.Timer, kick, stop chan struct{}) {
 
 // step re-evaluates the session at the clock's now and re-arms t under the
 // lock, before any snapshot of the change is delivered. It reports whether
-// the loop is over.
+// the loop is over. Timers are armed at absolute times computed from that
+// one now: the clock may move between reading it and re-arming (a test's
+// fake clock does), and a wait of deadline−now would then overshoot.
 func (s *Session) step(t clock.Timer, stop chan struct{}) bool {
 	s.mu.Lock()
 	if s.stop != stop { // ended or restarted meanwhile
@@ -460,26 +462,24 @@ func (s *Session) step(t clock.Timer, stop chan struct{}) bool {
 	case SessionActive:
 		if s.holds > 0 {
 			// Nothing to count while held; Release kicks the loop.
-			t.Reset(s.idleLocked())
+			t.ResetAt(now.Add(s.idleLocked()))
 			break
 		}
 		deadline := s.last.Add(s.idleLocked())
 		if now.Before(deadline) {
-			// At the deadline, not after deadline−now: the clock may move
-			// between reading now and re-arming (a test's fake clock does).
 			t.ResetAt(deadline)
 			break
 		}
 		s.state = SessionWarning
 		s.warnEnd = now.Add(s.opts.Countdown)
 		s.remaining = ceilSeconds(s.opts.Countdown)
-		t.Reset(untilNextSecond(s.opts.Countdown))
+		t.ResetAt(now.Add(untilNextSecond(s.opts.Countdown)))
 		s.notifyLocked(false)
 	case SessionWarning:
 		if s.holds > 0 {
 			s.state = SessionActive
 			s.last = now
-			t.Reset(s.idleLocked())
+			t.ResetAt(now.Add(s.idleLocked()))
 			s.notifyLocked(false)
 			break
 		}
@@ -495,7 +495,7 @@ func (s *Session) step(t clock.Timer, stop chan struct{}) bool {
 			s.remaining = r
 			s.notifyLocked(false)
 		}
-		t.Reset(untilNextSecond(left))
+		t.ResetAt(now.Add(untilNextSecond(left)))
 	default:
 		s.mu.Unlock()
 		t.Stop()
