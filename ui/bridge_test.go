@@ -10,13 +10,15 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"hallkiosk/internal/uiqueue"
 )
 
 // TestBridgePostIsDeferred: a result posted from a background goroutine
 // never runs on that goroutine; it waits for the UI goroutine's scheduler.
 func TestBridgePostIsDeferred(t *testing.T) {
-	q := &uiQueue{}
-	b := newBridge(q.do)
+	q := &uiqueue.Queue{}
+	b := newBridge(q.Do)
 	defer b.close()
 	var ran atomic.Bool
 	done := make(chan struct{})
@@ -28,7 +30,7 @@ func TestBridgePostIsDeferred(t *testing.T) {
 	if ran.Load() {
 		t.Fatal("post ran the update on the posting goroutine")
 	}
-	if q.drain() != 1 || !ran.Load() {
+	if q.Drain() != 1 || !ran.Load() {
 		t.Fatal("the scheduler did not run the update")
 	}
 }
@@ -37,8 +39,8 @@ func TestBridgePostIsDeferred(t *testing.T) {
 // is cancelled, and its result is dropped rather than drawn on the next
 // screen.
 func TestBridgeRunDropsStale(t *testing.T) {
-	q := &uiQueue{}
-	b := newBridge(q.do)
+	q := &uiqueue.Queue{}
+	b := newBridge(q.Do)
 	defer b.close()
 
 	started := make(chan struct{})
@@ -58,16 +60,16 @@ func TestBridgeRunDropsStale(t *testing.T) {
 	b.next() // the kiosk navigated away
 	waitFor(t, cancelled.Load)
 	close(release)
-	waitFor(t, func() bool { return q.len() > 0 })
-	q.drain()
+	waitFor(t, func() bool { return q.Len() > 0 })
+	q.Drain()
 	if applied.Load() != 0 {
 		t.Error("a stale result was applied")
 	}
 
 	// Work of the current generation is applied.
 	b.run(func(context.Context) func() { return func() { applied.Add(1) } })
-	waitFor(t, func() bool { return q.len() > 0 })
-	q.drain()
+	waitFor(t, func() bool { return q.Len() > 0 })
+	q.Drain()
 	if applied.Load() != 1 {
 		t.Errorf("applied = %d, want 1", applied.Load())
 	}
@@ -77,8 +79,8 @@ func TestBridgeRunDropsStale(t *testing.T) {
 // on across navigation and its result is applied; close cancels it and
 // drops what it returns.
 func TestBridgeRunDetached(t *testing.T) {
-	q := &uiQueue{}
-	b := newBridge(q.do)
+	q := &uiqueue.Queue{}
+	b := newBridge(q.Do)
 	release := make(chan struct{})
 	var applied atomic.Int32
 	b.runDetached(func(ctx context.Context) func() {
@@ -91,8 +93,8 @@ func TestBridgeRunDetached(t *testing.T) {
 	})
 	b.next() // the kiosk navigated away
 	close(release)
-	waitFor(t, func() bool { return q.len() > 0 })
-	q.drain()
+	waitFor(t, func() bool { return q.Len() > 0 })
+	q.Drain()
 	if applied.Load() != 1 {
 		t.Fatalf("applied = %d, want 1", applied.Load())
 	}
@@ -104,7 +106,7 @@ func TestBridgeRunDetached(t *testing.T) {
 		return func() { applied.Add(1) }
 	})
 	b.close()
-	q.drain()
+	q.Drain()
 	if !cancelled.Load() || applied.Load() != 1 {
 		t.Errorf("after close: cancelled=%v applied=%d", cancelled.Load(), applied.Load())
 	}
@@ -115,13 +117,13 @@ func TestBridgeRunDetached(t *testing.T) {
 // off the UI goroutine; a screen change before it arrives must not lose it.
 func TestHallNameAfterEarlyNavigation(t *testing.T) {
 	p := newParts(t)
-	q := &uiQueue{}
-	k := newKiosk(test.NewTempApp(t), Deps{Env: p.env(), KioskNumber: testKioskNumber}, q.do)
-	t.Cleanup(func() { k.Close(); q.drain() })
+	q := &uiqueue.Queue{}
+	k := newKiosk(test.NewTempApp(t), Deps{Env: p.env(), KioskNumber: testKioskNumber}, q.Do)
+	t.Cleanup(func() { k.Close(); q.Drain() })
 	k.startFlow(k.suggest) // a citizen's tap before the catalog was read
 	name := p.cat.Hall.Name.Zh
 	waitFor(t, func() bool {
-		q.drain()
+		q.Drain()
 		return strings.Contains(strings.Join(texts(k.win.Canvas().Content()), "|"), name)
 	})
 }
@@ -129,16 +131,16 @@ func TestHallNameAfterEarlyNavigation(t *testing.T) {
 // TestBridgePostCurrent: a delivery stamped with an old generation is
 // dropped on the UI goroutine.
 func TestBridgePostCurrent(t *testing.T) {
-	q := &uiQueue{}
-	b := newBridge(q.do)
+	q := &uiqueue.Queue{}
+	b := newBridge(q.Do)
 	defer b.close()
 	n := 0
 	gen := b.generation()
 	b.postCurrent(gen, func() { n++ })
-	q.drain()
+	q.Drain()
 	b.postCurrent(gen, func() { n++ })
 	b.next()
-	q.drain()
+	q.Drain()
 	if n != 1 {
 		t.Errorf("n = %d, want 1 (the second delivery is stale)", n)
 	}
@@ -147,8 +149,8 @@ func TestBridgePostCurrent(t *testing.T) {
 // TestBridgeCloseWaits: close cancels running work and waits for it; work
 // started after close never runs.
 func TestBridgeCloseWaits(t *testing.T) {
-	q := &uiQueue{}
-	b := newBridge(q.do)
+	q := &uiqueue.Queue{}
+	b := newBridge(q.Do)
 	var finished atomic.Bool
 	b.run(func(ctx context.Context) func() {
 		<-ctx.Done()
@@ -166,15 +168,15 @@ func TestBridgeCloseWaits(t *testing.T) {
 
 // TestBridgeEvery: ticks reach the UI goroutine until close.
 func TestBridgeEvery(t *testing.T) {
-	q := &uiQueue{}
-	b := newBridge(q.do)
+	q := &uiqueue.Queue{}
+	b := newBridge(q.Do)
 	ch := make(chan struct{})
 	n := 0
 	b.every(ch, func() { n++ })
 	ch <- struct{}{}
 	ch <- struct{}{}
-	waitFor(t, func() bool { return q.len() == 2 })
-	q.drain()
+	waitFor(t, func() bool { return q.Len() == 2 })
+	q.Drain()
 	b.close()
 	if n != 2 {
 		t.Errorf("ticks = %d, want 2", n)
@@ -212,11 +214,11 @@ func TestClockTicksThroughBridge(t *testing.T) {
 		t.Fatal("the clock goroutine armed no timer")
 	}
 	h.clk.Advance(10 * time.Minute)
-	waitFor(t, func() bool { return h.q.len() > 0 })
+	waitFor(t, func() bool { return h.q.Len() > 0 })
 	if h.k.status.clock.Text != before {
 		t.Fatal("the clock label changed off the UI goroutine")
 	}
-	h.q.drain()
+	h.q.Drain()
 	if h.k.status.clock.Text != "09:40" {
 		t.Errorf("clock = %q, want 09:40", h.k.status.clock.Text)
 	}

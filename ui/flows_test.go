@@ -24,7 +24,7 @@ import (
 
 // display returns the text in the keypad's display field.
 func (h *harness) display(kp *keypad) string {
-	h.q.drain()
+	h.q.Drain()
 	if kp == nil || kp.display == nil {
 		return ""
 	}
@@ -219,7 +219,7 @@ func TestHomeTilesUnavailable(t *testing.T) {
 	}
 	// Disabled tiles ignore taps.
 	test.Tap(h.tile(ticket))
-	h.q.drain()
+	h.q.Drain()
 	if h.k.current != h.k.home {
 		t.Error("a disabled tile opened its screen")
 	}
@@ -479,7 +479,7 @@ func TestIdleCountdown(t *testing.T) {
 	h.waitShows(h.tr("idle.title"))
 	for range 11 {
 		h.clk.Advance(time.Second)
-		h.q.drain()
+		h.q.Drain()
 	}
 	h.settle("home after timeout", func() bool { return h.k.current == h.k.home && !h.k.overlay.Visible() })
 	if h.k.lang != Chinese {

@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,60 +18,9 @@ import (
 	"hallkiosk/clock"
 	"hallkiosk/flow"
 	"hallkiosk/internal/layoutcheck"
+
+	"hallkiosk/internal/uiqueue"
 )
-
-// uiQueue is the bridge's scheduler in tests: functions posted from any
-// goroutine wait here until the test goroutine runs them with drain, the
-// way fyne.Do queues them for the UI goroutine in the real driver.
-type uiQueue struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-func (q *uiQueue) do(fn func()) {
-	q.mu.Lock()
-	q.fns = append(q.fns, fn)
-	q.mu.Unlock()
-}
-
-// drain runs the queued functions, including those they queue, and reports
-// how many ran.
-func (q *uiQueue) drain() int {
-	n := 0
-	for {
-		q.mu.Lock()
-		fns := q.fns
-		q.fns = nil
-		q.mu.Unlock()
-		if len(fns) == 0 {
-			return n
-		}
-		for _, fn := range fns {
-			fn()
-			n++
-		}
-	}
-}
-
-// step runs the oldest queued function, if any, and reports whether one ran.
-func (q *uiQueue) step() bool {
-	q.mu.Lock()
-	if len(q.fns) == 0 {
-		q.mu.Unlock()
-		return false
-	}
-	fn := q.fns[0]
-	q.fns = q.fns[1:]
-	q.mu.Unlock()
-	fn()
-	return true
-}
-
-func (q *uiQueue) len() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.fns)
-}
 
 // harness is a kiosk on a test app with a fake clock, a queued bridge
 // and, when given, the real parts behind its flows.
@@ -80,7 +28,7 @@ type harness struct {
 	t     testing.TB
 	app   fyne.App
 	k     *Kiosk
-	q     *uiQueue
+	q     *uiqueue.Queue
 	clk   *clock.Fake
 	parts *parts
 }
@@ -98,7 +46,7 @@ func newHarness(t testing.TB, p *parts) *harness {
 // CJK faces again for every screen would take most of the test's time.
 func newHarnessOn(t testing.TB, app fyne.App, p *parts) *harness {
 	t.Helper()
-	h := &harness{t: t, app: app, q: &uiQueue{}, parts: p}
+	h := &harness{t: t, app: app, q: &uiqueue.Queue{}, parts: p}
 	deps := Deps{KioskNumber: testKioskNumber}
 	if p != nil {
 		h.clk = p.clk
@@ -108,13 +56,13 @@ func newHarnessOn(t testing.TB, app fyne.App, p *parts) *harness {
 		deps.Env.Clock = h.clk
 		deps.Hall = testCatalog().Hall.Name
 	}
-	h.k = newKiosk(app, deps, h.q.do)
+	h.k = newKiosk(app, deps, h.q.Do)
 	h.k.win.Resize(fyne.NewSize(1280, 800))
 	t.Cleanup(func() {
 		h.k.Close()
-		h.q.drain()
+		h.q.Drain()
 	})
-	h.q.drain()
+	h.q.Drain()
 	return h
 }
 
@@ -128,7 +76,7 @@ func (h *harness) settle(what string, cond func() bool) {
 	h.t.Helper()
 	deadline := time.Now().Add(settleLimit)
 	for {
-		h.q.drain()
+		h.q.Drain()
 		if cond() {
 			return
 		}
@@ -147,7 +95,7 @@ func (h *harness) pause(what string, cond func() bool) {
 	h.t.Helper()
 	deadline := time.Now().Add(settleLimit)
 	for !cond() {
-		if !h.q.step() {
+		if !h.q.Step() {
 			if time.Now().After(deadline) {
 				h.t.Fatalf("%s: not reached; on screen: %q", what, texts(h.content()))
 			}
@@ -214,7 +162,7 @@ func (h *harness) tapFound(what string, find func() fyne.Tappable) {
 		return target != nil
 	})
 	test.Tap(target)
-	h.q.drain()
+	h.q.Drain()
 }
 
 // tapTile waits for an enabled tile titled s (the home tiles enable once
@@ -254,7 +202,7 @@ func (h *harness) tap(s string) {
 		h.t.Fatalf("button %q is disabled", s)
 	}
 	test.Tap(b)
-	h.q.drain()
+	h.q.Drain()
 }
 
 // tapKey taps the keypad key labelled label.

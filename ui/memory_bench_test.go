@@ -25,6 +25,8 @@ import (
 	"hallkiosk/devices/sim/printersim"
 	"hallkiosk/flow"
 	"hallkiosk/offline"
+
+	"hallkiosk/internal/uiqueue"
 )
 
 // Flow counts of BenchmarkResidentMemoryThousandTicketFlows.
@@ -213,15 +215,15 @@ func newRealKiosk(tb testing.TB) *realKiosk {
 		tb.Fatalf("devices.Open: %v", err)
 	}
 	tb.Cleanup(func() { set.Close() })
-	h := &harness{t: tb, app: test.NewTempApp(tb), q: &uiQueue{}}
+	h := &harness{t: tb, app: test.NewTempApp(tb), q: &uiqueue.Queue{}}
 	env := flow.Env{Store: store, Printer: set.PrinterFront(), Cards: set.CardFront(), Scanner: set.ScannerFront()}
-	h.k = newKiosk(h.app, Deps{Env: env, KioskNumber: 1}, h.q.do)
+	h.k = newKiosk(h.app, Deps{Env: env, KioskNumber: 1}, h.q.Do)
 	h.k.win.Resize(fyne.NewSize(1280, 800))
 	tb.Cleanup(func() {
 		h.k.Close()
-		h.q.drain()
+		h.q.Drain()
 	})
-	h.q.drain()
+	h.q.Drain()
 	return &realKiosk{harness: h, set: set}
 }
 
@@ -265,14 +267,14 @@ func (r *realKiosk) standIdle() {
 		until = t
 	}
 	for time.Now().Before(until) {
-		r.q.drain()
+		r.q.Drain()
 		time.Sleep(100 * time.Millisecond)
 	}
-	r.q.drain()
+	r.q.Drain()
 	texts(r.content()) // touches the current screen's renderers
 	r.k.win.Canvas().Capture()
 	r.painted = time.Now()
-	r.q.drain()
+	r.q.Drain()
 }
 
 // waitPrinted waits until the printer simulator has rendered n tickets, so a

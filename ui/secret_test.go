@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"hallkiosk/clock"
+
+	"hallkiosk/internal/uiqueue"
 )
 
 func TestSecretTapper(t *testing.T) {
@@ -43,10 +45,10 @@ func TestSecretTapper(t *testing.T) {
 func TestHallNameOpensTechnicianEntry(t *testing.T) {
 	opened := 0
 	app := test.NewTempApp(t)
-	q := &uiQueue{}
-	k := newKiosk(app, Deps{Hall: testCatalog().Hall.Name, Technician: func() { opened++ }}, q.do)
+	q := &uiqueue.Queue{}
+	k := newKiosk(app, Deps{Hall: testCatalog().Hall.Name, Technician: func() { opened++ }}, q.Do)
 	t.Cleanup(k.Close)
-	q.drain()
+	q.Drain()
 	var catcher *tapCatcher
 	walk(k.win.Canvas().Content(), func(o fyne.CanvasObject, _ fyne.Position, _ []fyne.CanvasObject) {
 		if c, ok := o.(*tapCatcher); ok {

@@ -1,42 +1,16 @@
 package techui
 
-import "sync"
+import "hallkiosk/internal/uiqueue"
 
 // Queue collects what technician mode schedules for the UI goroutine, so
 // that a test runs it on the test goroutine, in order, between its taps.
-type Queue struct {
-	mu  sync.Mutex
-	fns []func()
-}
+type Queue = uiqueue.Queue
 
 // UseQueue makes m schedule through a new Queue.
 func UseQueue(m *Mode) *Queue {
 	q := &Queue{}
-	m.do = func(fn func()) {
-		q.mu.Lock()
-		q.fns = append(q.fns, fn)
-		q.mu.Unlock()
-	}
+	m.do = q.Do
 	return q
-}
-
-// Drain runs what is queued, including what the runs queue, and returns
-// how many ran.
-func (q *Queue) Drain() int {
-	n := 0
-	for {
-		q.mu.Lock()
-		fns := q.fns
-		q.fns = nil
-		q.mu.Unlock()
-		if len(fns) == 0 {
-			return n
-		}
-		for _, fn := range fns {
-			fn()
-			n++
-		}
-	}
 }
 
 // Refreshing reports whether the shown page refreshes itself, so that a
