@@ -277,6 +277,19 @@ func (d *decoder) skipBlock(name string, skip, n int, note string) {
 	d.pos = at + skip + n
 }
 
+// commandByte reads the byte after a command prefix (ESC, GS, FS) and names
+// the command; false, with the truncation reported, when the data ends
+// first.
+func (d *decoder) commandByte(prefix string) (at int, c byte, name string, ok bool) {
+	at = d.pos
+	if at+1 >= len(d.data) {
+		d.truncated(at, prefix, "command byte missing")
+		return at, 0, "", false
+	}
+	c = d.data[at+1]
+	return at, c, prefix + " " + mnemonic(c), true
+}
+
 // ---- ESC ----
 
 // escFixed lists ESC commands by their parameter count (protocols.md B.2
@@ -289,13 +302,10 @@ var escFixed = map[byte]int{
 }
 
 func (d *decoder) escape() {
-	at := d.pos
-	if at+1 >= len(d.data) {
-		d.truncated(at, "ESC", "command byte missing")
+	at, c, name, ok := d.commandByte("ESC")
+	if !ok {
 		return
 	}
-	c := d.data[at+1]
-	name := "ESC " + mnemonic(c)
 	switch c {
 	case '*': // bit image: m nL nH, n columns of 1 (m 0,1) or 3 (m 32,33) bytes
 		a, ok := d.args(name, 2, 3)
@@ -446,13 +456,10 @@ var gsFixed = map[byte]int{
 }
 
 func (d *decoder) groupSep() {
-	at := d.pos
-	if at+1 >= len(d.data) {
-		d.truncated(at, "GS", "command byte missing")
+	at, c, name, ok := d.commandByte("GS")
+	if !ok {
 		return
 	}
-	c := d.data[at+1]
-	name := "GS " + mnemonic(c)
 	switch c {
 	case '(':
 		d.gsParen()
@@ -717,13 +724,10 @@ func (d *decoder) raster() {
 var fsFixed = map[byte]int{'&': 0, '.': 0, '!': 1, '-': 1, 'C': 1, 'S': 2, 'W': 1, 'p': 2}
 
 func (d *decoder) fileSep() {
-	at := d.pos
-	if at+1 >= len(d.data) {
-		d.truncated(at, "FS", "command byte missing")
+	at, c, name, ok := d.commandByte("FS")
+	if !ok {
 		return
 	}
-	c := d.data[at+1]
-	name := "FS " + mnemonic(c)
 	switch c {
 	case '2': // user-defined Chinese character: c1 c2 + 72 bytes
 		d.skipBlock(name, 2, 74, "user-defined Chinese character")

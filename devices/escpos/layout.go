@@ -126,6 +126,21 @@ func (p pageBuilder) hanging(head, text string) {
 	}
 }
 
+// end closes a slip: the QR code with its hint, the footer lines, and
+// the feed past the cutter before a partial cut.
+func (p pageBuilder) end(qr, hint string, footer []string) {
+	if qr != "" {
+		p.qr(qr)
+		p.Align(Center)
+		p.wrapped(hint, 1)
+	}
+	p.Align(Center)
+	for _, f := range footer {
+		p.wrapped(f, 1)
+	}
+	p.Feed(4).Cut(Partial)
+}
+
 func (p pageBuilder) rule() { p.Line(strings.Repeat("-", p.cols)) }
 
 // labelSep is "：" after a Chinese label and ": " after a Latin one.
@@ -207,16 +222,7 @@ func (l Layout) Ticket(t Ticket) *Builder {
 	if t.QR != "" || len(t.Footer) > 0 {
 		p.rule()
 	}
-	if t.QR != "" {
-		p.qr(t.QR)
-		p.Align(Center)
-		p.wrapped(lb.ScanHint, 1)
-	}
-	p.Align(Center)
-	for _, f := range t.Footer {
-		p.wrapped(f, 1)
-	}
-	p.Feed(4).Cut(Partial)
+	p.end(t.QR, lb.ScanHint, t.Footer)
 	return p.Builder
 }
 
@@ -329,16 +335,7 @@ func (l Layout) Checklist(c Checklist) *Builder {
 	if !c.PrintedAt.IsZero() {
 		p.field(lb.PrintedAt, c.PrintedAt.Format("2006-01-02 15:04"))
 	}
-	if c.QR != "" {
-		p.qr(c.QR)
-		p.Align(Center)
-		p.wrapped(lb.ScanHint, 1)
-	}
-	p.Align(Center)
-	for _, f := range c.Footer {
-		p.wrapped(f, 1)
-	}
-	p.Feed(4).Cut(Partial)
+	p.end(c.QR, lb.ScanHint, c.Footer)
 	return p.Builder
 }
 
