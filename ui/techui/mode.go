@@ -2,6 +2,7 @@ package techui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -52,7 +53,9 @@ type Mode struct {
 	sess *diag.Session
 
 	// exportDir is the folder chosen on the export page ("" until then):
-	// bundles and dead-letter exports go there.
+	// bundles and dead-letter exports go there. Exports read it from their
+	// background work, hence the lock.
+	exportMu  sync.Mutex
 	exportDir string
 	// settingsDraft holds unsaved edits of the settings page while the
 	// technician looks at another page (e.g. tests a port before saving
@@ -333,11 +336,21 @@ func (m *Mode) stopRefresh() {
 	}
 }
 
+func (m *Mode) chooseExportDir(dir string) {
+	m.exportMu.Lock()
+	m.exportDir = dir
+	m.exportMu.Unlock()
+}
+
 // exportFolder is where exports go: the folder chosen on the export page,
-// else the first the kiosk offers.
+// else the first the kiosk offers. Finding those probes the mounts, so it
+// runs in background work, not on the UI goroutine.
 func (m *Mode) exportFolder() string {
-	if m.exportDir != "" {
-		return m.exportDir
+	m.exportMu.Lock()
+	dir := m.exportDir
+	m.exportMu.Unlock()
+	if dir != "" {
+		return dir
 	}
 	if dirs := m.opts.Dirs(); len(dirs) > 0 {
 		return dirs[0]

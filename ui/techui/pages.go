@@ -202,20 +202,21 @@ func (m *Mode) exportPage() fyne.CanvasObject {
 	result.TextStyle.Bold = true
 	files := wrapLabel("")
 	choices := container.NewVBox()
-	list := func() {
-		dirs := m.opts.Dirs()
+	show := func(dirs []string) {
 		if len(dirs) == 0 {
 			dirs = []string{"."}
 		}
 		dirs = dirs[:min(len(dirs), maxExportDirs)]
 		chosen := 0
+		m.exportMu.Lock()
 		for i, d := range dirs {
 			if d == m.exportDir {
 				chosen = i
 			}
 		}
-		m.exportDir = dirs[chosen]
-		t := m.newToggles(len(dirs), func(i int) string { return dirs[i] }, chosen, func(i int) { m.exportDir = dirs[i] })
+		m.exportMu.Unlock()
+		m.chooseExportDir(dirs[chosen])
+		t := m.newToggles(len(dirs), func(i int) string { return dirs[i] }, chosen, func(i int) { m.chooseExportDir(dirs[i]) })
 		objs := make([]fyne.CanvasObject, len(t.buttons))
 		for i, b := range t.buttons {
 			b.Alignment = widget.ButtonAlignLeading
@@ -224,14 +225,21 @@ func (m *Mode) exportPage() fyne.CanvasObject {
 		choices.Objects = objs
 		choices.Refresh()
 	}
+	// Finding the sticks probes the mounts (a write to each): off the UI
+	// goroutine.
+	list := func() {
+		m.run(func(context.Context) func() {
+			dirs := m.opts.Dirs()
+			return func() { show(dirs) }
+		})
+	}
 	list()
 	rescan := m.button(txtExportRescan, widget.MediumImportance, list)
 	export := m.button(txtExportBundle, widget.HighImportance, func() {
-		d := m.exportFolder()
 		result.SetText(txtBusy)
 		files.SetText("")
 		m.run(func(ctx context.Context) func() {
-			r, err := s.ExportBundle(ctx, d)
+			r, err := s.ExportBundle(ctx, m.exportFolder())
 			return func() {
 				if err != nil {
 					result.SetText(txtErrorPrefix + err.Error())

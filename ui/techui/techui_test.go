@@ -701,6 +701,7 @@ func TestExportWritesZip(t *testing.T) {
 	r := newRig(t, true)
 	r.enter()
 	r.tap("导出 Export")
+	r.waitIdle() // the folders are found in the background
 	// The stick is offered first; the technician chooses the kiosk's own
 	// folder instead.
 	r.tap(r.outDir)
