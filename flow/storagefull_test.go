@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"hallkiosk/backoffice/api"
+	"hallkiosk/internal/testexec"
 	"hallkiosk/offline"
 )
 
@@ -115,7 +116,8 @@ func runInMountNamespace(t *testing.T, run string) {
 	if out, err := exec.Command(unshare, "-rm", "true").CombinedOutput(); err != nil {
 		skip("no user/mount namespaces here (%v: %s): cannot make a full disk", err, strings.TrimSpace(string(out)))
 	}
-	args := []string{"-rm", os.Args[0], "-test.run=" + run, "-test.count=1"}
+	args := append([]string{"-rm"}, testexec.Self()...)
+	args = append(args, "-test.run="+run, "-test.count=1")
 	if testing.Verbose() {
 		args = append(args, "-test.v")
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"hallkiosk/backoffice/api"
+	"hallkiosk/internal/testexec"
 )
 
 // crashChildEnv names the database a re-executed test binary writes to as
@@ -204,7 +205,8 @@ func TestCrashKillLoop(t *testing.T) {
 // ready, so they land in commits — then SIGKILLs it and returns its lines.
 func runAndKill(t *testing.T, path string, rng *rand.Rand) (lines []string, ready bool) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	self := testexec.Self()
+	cmd := exec.Command(self[0], append(self[1:], "-test.run=^$")...)
 	cmd.Env = append(os.Environ(), crashChildEnv+"="+path)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
