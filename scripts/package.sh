@@ -1,18 +1,40 @@
 #!/bin/sh
 # `make package`: a release build of the kiosk and the back office, packed
 # as a .deb (and a tarball) with the systemd units, the X session settings,
-# the example configuration and udev rules; then checks the units with
-# systemd-analyze verify and starts the packaged binary against the
-# simulators.
+# the example configuration and udev rules; then checks the package's
+# control fields, its binaries and that Depends covers every shared library
+# the binaries load, checks the units with systemd-analyze verify and starts
+# the packaged binary against the simulators.
+#   ARCH=arm64 scripts/package.sh   cross-builds for arm64 on an amd64 host
+#                                   (scripts/deps.sh arm64 installs the tools)
+#                                   and smokes it under qemu-user
 set -eu
 cd "$(dirname "$0")/.."
 version="${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || date +%Y%m%d)}"
 debversion="0~$(printf '%s' "$version" | tr -c 'A-Za-z0-9.+~\n' '+')"
-arch="$(dpkg --print-architecture)"
-stage="dist/stage"
+host="$(dpkg --print-architecture)"
+arch="${ARCH:-$host}"
+case "$arch" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; esac
+case "$arch" in
+amd64) triplet=x86_64-linux-gnu interp=/lib64/ld-linux-x86-64.so.2 elf="x86-64" ;;
+arm64) triplet=aarch64-linux-gnu interp=/lib/ld-linux-aarch64.so.1 elf="ARM aarch64" ;;
+*) echo "package: ARCH=$arch is not supported (amd64, arm64)" >&2; exit 2 ;;
+esac
+# Each architecture stages apart, so an arm64 package run does not wipe
+# the amd64 one's files (and the other way round).
+stage="dist/stage-$arch"
 rm -rf "$stage" && mkdir -p "$stage"
 
-echo "building release binaries ($version)"
+if [ "$arch" != "$host" ]; then
+	# Cross cgo: Debian's cross gcc, and pkg-config reading only the
+	# target's multiarch .pc files (go-gl/gl asks pkg-config for "gl"), so
+	# no amd64 flag or library can leak into the arm64 link.
+	export GOARCH="$arch" CGO_ENABLED=1 CC="$triplet-gcc" CXX="$triplet-g++"
+	export PKG_CONFIG_PATH="" PKG_CONFIG_LIBDIR="/usr/lib/$triplet/pkgconfig:/usr/share/pkgconfig"
+	command -v "$CC" >/dev/null || { echo "package: $CC missing: run scripts/deps.sh $arch" >&2; exit 1; }
+fi
+
+echo "building release binaries ($version, $arch)"
 ldflags="-s -w -X main.version=$version"
 go build -trimpath -tags no_emoji,release -ldflags "$ldflags" -o "$stage/usr/bin/hallkiosk" ./cmd/kiosk
 go build -trimpath -ldflags "$ldflags" -o "$stage/usr/bin/hallkiosk-backoffice" ./cmd/backoffice
@@ -65,10 +87,49 @@ dpkg-deb --root-owner-group --build "$stage" "$deb" >/dev/null
 tar -C "$stage" --exclude=DEBIAN --owner=0 --group=0 -czf "dist/hallkiosk-$version-$arch.tar.gz" .
 echo "wrote $deb and dist/hallkiosk-$version-$arch.tar.gz"
 
+# The package as dpkg sees it: every mismatch stops the build with what is
+# wrong. A .deb for the wrong architecture, a binary for another CPU or
+# loader, or a library the binary needs that no package in Depends brings
+# would all install without complaint and fail only on the kiosk.
+fail() { echo "package check: $deb: $*" >&2; exit 1; }
+[ "$(dpkg-deb -f "$deb" Package)" = hallkiosk ] || fail "Package is not hallkiosk"
+[ "$(dpkg-deb -f "$deb" Architecture)" = "$arch" ] || fail "Architecture is $(dpkg-deb -f "$deb" Architecture), want $arch"
+[ "$(dpkg-deb -f "$deb" Version)" = "$debversion" ] || fail "Version is $(dpkg-deb -f "$deb" Version), want $debversion"
+depends="$(dpkg-deb -f "$deb" Depends)"
+[ -n "$depends" ] || fail "no Depends"
+# Package names only: no version constraint, no alternatives' bars.
+depnames=" $(printf '%s\n' "$depends" | tr ',|' '\n\n' | sed 's/(.*)//; s/:any//; s/^ *//; s/ *$//' | tr '\n' ' ') "
+contents="$(dpkg-deb -c "$deb")"
+for f in usr/bin/hallkiosk usr/bin/hallkiosk-backoffice lib/systemd/system/hallkiosk.service \
+	lib/systemd/system/hallkiosk-x.service etc/hallkiosk/xorg-kiosk.conf usr/share/doc/hallkiosk/examples/kiosk.json; do
+	printf '%s\n' "$contents" | grep -q " \./$f\$" || fail "does not contain /$f"
+done
+for b in hallkiosk hallkiosk-backoffice; do
+	bin="$stage/usr/bin/$b"
+	file -b "$bin" | grep -q "ELF 64-bit LSB .*, $elf," || fail "$b is not a $elf ELF: $(file -b "$bin")"
+	got="$(readelf -l "$bin" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')"
+	[ "$got" = "$interp" ] || fail "$b asks for the loader '$got', want $interp"
+	for lib in $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		# The library as this machine's multiarch install of $arch has it,
+		# and the package that owns it (dpkg -S answers "name:arch: path").
+		owner=""
+		for dir in "/lib/$triplet" "/usr/lib/$triplet"; do
+			owner="$(dpkg -S "$dir/$lib" 2>/dev/null | sed -n "s/^\([^:,]*\):$arch: .*/\1/p" | head -n 1)" || true
+			[ -n "$owner" ] && break
+		done
+		[ -n "$owner" ] || fail "$b needs $lib, which no installed $arch package provides here (scripts/deps.sh $arch installs the libraries)"
+		case "$depnames" in
+		*" $owner "*) echo "  $b: $lib from $owner (in Depends)" ;;
+		*) fail "$b needs $lib from $owner, which Depends does not name: $depends" ;;
+		esac
+	done
+done
+echo "package check: Architecture $arch, $elf binaries, loader $interp, Depends covers every NEEDED library"
+
 # Check the units as they will be installed: systemd-analyze verify in a
 # root made of the package's files, the host's systemd units, and the real
 # programs the units start.
-root="dist/verify-root"
+root="dist/verify-root-$arch"
 rm -rf "$root" && mkdir -p "$root/lib/systemd" "$root/usr/bin"
 cp -a /lib/systemd/system "$root/lib/systemd/"
 dpkg-deb -x "$deb" "$root"
@@ -81,5 +142,11 @@ systemd-analyze verify --man=no --root="$root" /lib/systemd/system/hallkiosk.ser
 echo "systemd-analyze verify: ok"
 rm -rf "$root"
 
-# The packaged binary starts against the simulators (demo) under Xvfb.
-scripts/smoke-binary.sh "$stage/usr/bin/hallkiosk"
+# The packaged binary starts under Xvfb: natively in demo mode (simulators
+# and back office inside it); an arm64 build under qemu-user, configured like
+# a real kiosk against native simulators and its own arm64 back office.
+if [ "$arch" = "$host" ]; then
+	scripts/smoke-binary.sh "$stage/usr/bin/hallkiosk"
+else
+	scripts/arm64-smoke.sh "$stage/usr/bin/hallkiosk" "$stage/usr/bin/hallkiosk-backoffice"
+fi
