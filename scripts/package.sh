@@ -48,13 +48,29 @@ install -D -m 0644 README.md "$stage/usr/share/doc/hallkiosk/README.md"
 install -D -m 0644 docs/config.md "$stage/usr/share/doc/hallkiosk/config.md"
 install -D -m 0644 assets/fonts/OFL.txt "$stage/usr/share/doc/hallkiosk/fonts-OFL.txt"
 
+# Depends: what dpkg-shlibdeps derives from the binaries' NEEDED libraries
+# and symbol versions (built on Debian 12 they use GLIBC_2.34 symbols, so
+# libc6 (>= 2.34): dpkg refuses the package on an older system instead of
+# installing a kiosk that cannot start), plus what is used without a NEEDED
+# entry: GLFW dlopen()s the X extension libraries, the units start Xorg and
+# xset, postinst runs adduser.
+# dpkg-shlibdeps finds the package's root by its DEBIAN folder; C locale,
+# as perl warns about a LANG without a generated locale.
 mkdir -p "$stage/DEBIAN"
+shl="$(mktemp -d)"
+mkdir "$shl/debian"
+printf 'Source: hallkiosk\n\nPackage: hallkiosk\nArchitecture: any\n' >"$shl/debian/control"
+shlibs="$(cd "$shl" && LC_ALL=C DEB_HOST_ARCH="$arch" DEB_HOST_GNU_TYPE="$triplet" DEB_HOST_MULTIARCH="$triplet" \
+	dpkg-shlibdeps -O "$OLDPWD/$stage/usr/bin/hallkiosk" "$OLDPWD/$stage/usr/bin/hallkiosk-backoffice" |
+	sed -n 's/^shlibs:Depends=//p')"
+rm -rf "$shl"
+[ -n "$shlibs" ] || { echo "package: dpkg-shlibdeps found no library dependencies" >&2; exit 1; }
 cat > "$stage/DEBIAN/control" <<CONTROL
 Package: hallkiosk
 Version: $debversion
 Architecture: $arch
 Maintainer: Hall kiosk developers <dev@hallkiosk.local>
-Depends: libc6, libgl1, libx11-6, libxrandr2, libxxf86vm1, libxi6, libxcursor1, libxinerama1, xserver-xorg-core, x11-xserver-utils, adduser
+Depends: $shlibs, libxrandr2, libxxf86vm1, libxi6, libxcursor1, libxinerama1, xserver-xorg-core, x11-xserver-utils, adduser
 Section: misc
 Priority: optional
 Description: self-service kiosk for government service halls
@@ -124,7 +140,14 @@ for b in hallkiosk hallkiosk-backoffice; do
 		esac
 	done
 done
-echo "package check: Architecture $arch, $elf binaries, loader $interp, Depends covers every NEEDED library"
+# The glibc the binaries need (the newest GLIBC_ symbol version they use)
+# is what Depends asks of libc6.
+glibc="$(readelf -V "$stage/usr/bin/hallkiosk" "$stage/usr/bin/hallkiosk-backoffice" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)"
+libc6min="$(printf '%s\n' "$depends" | tr ',' '\n' | sed -n 's/^ *libc6 *(>= *\([^)]*\)).*/\1/p')"
+[ -n "$libc6min" ] || fail "Depends has no versioned libc6, but the binaries need glibc $glibc"
+dpkg --compare-versions "$libc6min" ge "$glibc" || fail "Depends asks for libc6 >= $libc6min, but the binaries need glibc $glibc"
+echo "package check: Architecture $arch, $elf binaries, loader $interp, Depends covers every NEEDED library and glibc $glibc"
+echo "  Depends: $depends"
 
 # Check the units as they will be installed: systemd-analyze verify in a
 # root made of the package's files, the host's systemd units, and the real
