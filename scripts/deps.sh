@@ -2,14 +2,15 @@
 # Installs the system packages the kiosk needs to build, test and run, when
 # they are missing. Runs apt-get as root, or through sudo.
 #   scripts/deps.sh build   cgo toolchain and the X11/GL headers Fyne links against
-#   scripts/deps.sh test    build + Xvfb, xdotool, ImageMagick, systemd-analyze
+#   scripts/deps.sh test    build + Xvfb, xdotool, ImageMagick, systemd-analyze,
+#                           dpkg-dev, file and binutils for the package checks
 #   scripts/deps.sh run     build + Xvfb (used only when there is no display)
 #   scripts/deps.sh arm64   test + the arm64 cross build and its checks: Debian's
 #                           aarch64 cross gcc, the arm64 multiarch X11/GL headers
 #                           and runtime libraries, qemu-user to run the result
 set -eu
 want="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev libxkbcommon-dev"
-testing="xvfb xauth x11-utils x11-xserver-utils xdotool imagemagick systemd dpkg-dev xserver-xorg-core adduser"
+testing="xvfb xauth x11-utils x11-xserver-utils xdotool imagemagick systemd dpkg-dev xserver-xorg-core adduser file binutils"
 foreign=""
 case "${1:-build}" in
 test) want="$want $testing" ;;
@@ -22,9 +23,8 @@ arm64)
 	# arm64 system installs through the .deb's Depends. libc6:arm64 puts
 	# /lib/ld-linux-aarch64.so.1 on this machine, so qemu-aarch64 finds the
 	# loader and the libraries without a -L prefix. libgl1-mesa-dri:arm64 is
-	# the software renderer the kiosk draws with under Xvfb. file and
-	# binutils check the ELF headers of what was built.
-	want="$want $testing gcc-aarch64-linux-gnu binutils file qemu-user
+	# the software renderer the kiosk draws with under Xvfb.
+	want="$want $testing gcc-aarch64-linux-gnu qemu-user
 		libc6:arm64 libc6-dev:arm64 libgl1-mesa-dev:arm64 libx11-dev:arm64 libxrandr-dev:arm64
 		libxxf86vm-dev:arm64 libxi-dev:arm64 libxcursor-dev:arm64 libxinerama-dev:arm64
 		libxkbcommon-dev:arm64 libgl1:arm64 libgl1-mesa-dri:arm64 libx11-6:arm64"
