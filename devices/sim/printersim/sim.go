@@ -347,13 +347,16 @@ func (s *Sim) renderLoop() {
 			s.tickets = append([]Ticket(nil), s.tickets[over:]...)
 			s.dropped += over
 		}
-		close(s.changed)
-		s.changed = make(chan struct{})
-		s.mu.Unlock()
+		// The forgotten files go before the new ticket is announced, so
+		// whoever WaitTicket wakes never finds more than keep tickets on
+		// disk (a slow machine, or qemu, let a waiter see them otherwise).
 		for _, f := range forget {
 			os.Remove(f.PNGPath)
 			os.Remove(f.TextPath)
 		}
+		close(s.changed)
+		s.changed = make(chan struct{})
+		s.mu.Unlock()
 	}
 	s.mu.Lock()
 	s.closed = true
