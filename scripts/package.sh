@@ -20,6 +20,12 @@ amd64) triplet=x86_64-linux-gnu interp=/lib64/ld-linux-x86-64.so.2 elf="x86-64" 
 arm64) triplet=aarch64-linux-gnu interp=/lib/ld-linux-aarch64.so.1 elf="ARM aarch64" ;;
 *) echo "package: ARCH=$arch is not supported (amd64, arm64)" >&2; exit 2 ;;
 esac
+if [ "$arch" != "$host" ] && [ "$host/$arch" != amd64/arm64 ]; then
+	# The cross tools (scripts/deps.sh arm64) and the qemu smoke exist for
+	# this one pair only.
+	echo "package: cross-building for $arch on $host is not supported (arm64 on amd64 is)" >&2
+	exit 2
+fi
 # Each architecture stages apart, so an arm64 package run does not wipe
 # the amd64 one's files (and the other way round).
 stage="dist/stage-$arch"
@@ -127,10 +133,11 @@ for b in hallkiosk hallkiosk-backoffice; do
 	[ "$got" = "$interp" ] || fail "$b asks for the loader '$got', want $interp"
 	for lib in $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
 		# The library as this machine's multiarch install of $arch has it,
-		# and the package that owns it (dpkg -S answers "name:arch: path").
+		# and the package that owns it (dpkg -S answers "name:arch: path",
+		# or "name: path" for a package that is not Multi-Arch: same).
 		owner=""
 		for dir in "/lib/$triplet" "/usr/lib/$triplet"; do
-			owner="$(dpkg -S "$dir/$lib" 2>/dev/null | sed -n "s/^\([^:,]*\):$arch: .*/\1/p" | head -n 1)" || true
+			owner="$(dpkg -S "$dir/$lib" 2>/dev/null | sed -n "s/^\([^:,]*\)\(:$arch\)\{0,1\}: .*/\1/p" | head -n 1)" || true
 			[ -n "$owner" ] && break
 		done
 		[ -n "$owner" ] || fail "$b needs $lib, which no installed $arch package provides here (scripts/deps.sh $arch installs the libraries)"
