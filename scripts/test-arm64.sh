@@ -42,5 +42,9 @@ skip="$(printf '%s\n' "$classes" | sed -n 's/^fyne //p')"
 echo "arm64 under qemu-user: not run here, because their tests link Fyne's cgo OpenGL driver (they run natively in make unit; the arm64 kiosk binary runs in scripts/arm64-smoke.sh):"
 printf '  %s\n' $skip
 echo "arm64 under qemu-user: testing $(printf '%s\n' "$run" | wc -l) packages"
+# One test binary at a time (-p 1): the device tests keep the real-time
+# deadlines of the hardware (a printer answers DLE EOT within 500 ms), and an
+# emulated binary that shares the two cores with another emulated one can
+# miss them. It costs about half a minute.
 # shellcheck disable=SC2086
-go test -exec "$qemu" -count=1 -timeout 30m $run
+go test -p 1 -exec "$qemu" -count=1 -timeout 30m $run
