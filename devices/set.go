@@ -55,6 +55,11 @@ type Options struct {
 	// RetryOpen is the pause between attempts to open a missing device
 	// (default 3 s).
 	RetryOpen time.Duration
+	// SimPorts are the pseudo-terminals of simulators that run in another
+	// process (the demo's `kiosk sim`). A device whose configured port is
+	// empty opens the path given here, and is reported as simulated,
+	// instead of starting a simulator inside this process.
+	SimPorts map[Kind]string
 }
 
 // Info is what the diagnostics screen shows about one device.
@@ -143,10 +148,13 @@ func Open(o Options) (*Set, error) {
 			continue
 		}
 		if d.Simulated() {
-			path, err := s.startSim(k)
-			if err != nil {
-				s.Close()
-				return nil, fmt.Errorf("devices: %s simulator: %w", k, err)
+			path := o.SimPorts[k]
+			if path == "" {
+				var err error
+				if path, err = s.startSim(k); err != nil {
+					s.Close()
+					return nil, fmt.Errorf("devices: %s simulator: %w", k, err)
+				}
 			}
 			sl.sim = true
 			sl.dev.Port = path

@@ -200,3 +200,41 @@ func TestReconfigureTestsBeforeSwitching(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A device whose port is empty opens the simulator pseudo-terminal given in
+// SimPorts (a simulator in another process) instead of starting one here,
+// and is reported as simulated.
+func TestSimPortsFromAnotherProcess(t *testing.T) {
+	sim, err := printersim.Start(printersim.Opts{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	devs := simConfig()
+	devs.IDCard.Port, devs.Scanner.Port = "none", "none"
+	s, err := Open(Options{Config: devs, DataDir: t.TempDir(), Logger: logs.Discard(), RetryOpen: 50 * time.Millisecond,
+		SimPorts: map[Kind]string{Printer: sim.Path()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Sims().Printer != nil {
+		t.Fatal("the set started a printer simulator of its own")
+	}
+	in := s.Info(Printer)
+	if in.Port != sim.Path() || !in.Simulated {
+		t.Fatalf("printer info %+v, want port %s and simulated", in, sim.Path())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := s.PrinterFront().PrintTicket(ctx, escpos.Ticket{Hall: "测试大厅", Service: "社保卡补办", Number: "C018", IssuedAt: time.Now()}); err != nil {
+		t.Fatalf("PrintTicket: %v", err)
+	}
+	tk, err := sim.WaitTicket(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tk.Text, "C018") {
+		t.Fatalf("the other process's simulator printed %q", tk.Text)
+	}
+}

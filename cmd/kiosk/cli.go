@@ -49,6 +49,8 @@ func cli(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "run":
 		err = runKiosk(args, stdout, stderr)
+	case "sim":
+		err = simCommand(args, stdin, stdout, stderr)
 	case "diag":
 		err = diagCommand(args, stdin, stdout, stderr)
 	case "version":

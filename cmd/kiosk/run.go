@@ -2,17 +2,15 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -22,7 +20,6 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"hallkiosk/assets"
-	"hallkiosk/backoffice"
 	"hallkiosk/backoffice/api"
 	"hallkiosk/config"
 	"hallkiosk/devices"
@@ -70,6 +67,9 @@ func runKiosk(args []string, stdout, stderr io.Writer) error {
 	cfg, cfgPath, demo, err := loadConfig(o)
 	if err != nil {
 		return err
+	}
+	if cfg.MemoryLimitMB > 0 {
+		debug.SetMemoryLimit(int64(cfg.MemoryLimitMB) << 20)
 	}
 	k, err := startKiosk(cfg, demo, stderr)
 	if k != nil {
@@ -138,8 +138,7 @@ type kiosk struct {
 	log     *logs.Log
 	metrics *diag.Metrics
 	store   *offline.Store
-	bo      *backoffice.Server
-	net     *netSwitch
+	sim     *simProcess // the demo's simulators and back office, when the configuration leaves them out
 	set     *devices.Set
 	env     flow.Env
 
@@ -178,14 +177,15 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 	lg.Info("kiosk starting", "version", version, "kiosk", cfg.KioskID, "demo", demo, "data_dir", cfg.DataDir)
 
 	boURL, token, insecure, seed := cfg.BackOffice.URL, cfg.BackOffice.Token, cfg.BackOffice.AllowInsecureHTTP, assets.SeedCatalog()
+	if err := k.startSims(demo, stderr); err != nil {
+		return nil, err
+	}
 	if boURL == "" {
 		if seed, err = demoCatalog(); err != nil {
 			return nil, err
 		}
-		if boURL, token, err = k.startEmbeddedBackOffice(seed, lg); err != nil {
-			return nil, err
-		}
-		insecure = true
+		boURL, token, insecure = k.sim.ready.BackOfficeURL, k.sim.ready.Token, true
+		lg.Info("embedded back office", "url", boURL)
 	}
 	k.boURL = boURL
 	client, err := offline.NewClient(offline.ClientOptions{
@@ -223,7 +223,12 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 	}()
 	k.done = append(k.done, func() { <-syncDone })
 
+	var simPorts map[devices.Kind]string
+	if k.sim != nil {
+		simPorts = k.sim.ready.ports()
+	}
 	k.set, err = devices.Open(devices.Options{Config: cfg.Devices, DataDir: cfg.DataDir, Logger: lg,
+		SimPorts:     simPorts,
 		ReaderEvents: func(ev idcard.Event) { k.metrics.ReaderEvent(ev) }})
 	if err != nil {
 		return nil, err
@@ -254,41 +259,31 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 	return k, nil
 }
 
-// startEmbeddedBackOffice runs the reference back office on loopback behind
-// the demo's network switch, and returns its URL and this kiosk's token.
-func (k *kiosk) startEmbeddedBackOffice(catalog []byte, lg *slog.Logger) (string, string, error) {
-	token, err := randomToken()
+// startSims starts `kiosk sim` for the parts the configuration leaves out:
+// a simulator for each device without a port, the embedded back office when
+// there is no back-office URL, and in the demo the simulator control window.
+// Nothing is started when every part is configured.
+func (k *kiosk) startSims(demo bool, stderr io.Writer) error {
+	o := simOptions{dataDir: k.cfg.DataDir, kioskID: k.cfg.KioskID, backOffice: k.cfg.BackOffice.URL == "", control: demo}
+	var kinds []string
+	for kind, d := range map[devices.Kind]config.Device{devices.Printer: k.cfg.Devices.Printer,
+		devices.IDCard: k.cfg.Devices.IDCard, devices.Scanner: k.cfg.Devices.Scanner} {
+		if d.Simulated() {
+			kinds = append(kinds, string(kind))
+		}
+	}
+	sort.Strings(kinds)
+	o.devices = strings.Join(kinds, ",")
+	if o.devices == "" && !o.backOffice {
+		return nil
+	}
+	p, err := startSimProcess(o, stderr)
 	if err != nil {
-		return "", "", err
+		return err
 	}
-	k.bo, err = backoffice.Open(backoffice.Options{
-		DBPath:  filepath.Join(k.cfg.DataDir, "backoffice.db"),
-		Tokens:  map[string]string{token: k.cfg.KioskID},
-		Catalog: catalog,
-		Demo:    true,
-		Logger:  lg.With("component", "backoffice"),
-	})
-	if err != nil {
-		return "", "", fmt.Errorf("embedded back office: %w", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", "", fmt.Errorf("embedded back office: %w", err)
-	}
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		k.bo.Serve(k.ctx, ln, backoffice.ListenConfig{ShutdownTimeout: 2 * time.Second})
-	}()
-	if k.net, err = newNetSwitch(ln.Addr().String()); err != nil {
-		return "", "", fmt.Errorf("embedded back office: %w", err)
-	}
-	k.done = append(k.done, func() { k.net.Close(); <-served; k.bo.Close() })
-	lg.Info("embedded back office", "addr", ln.Addr().String())
-	if err := seedNowAppointments(k.bo, time.Now()); err != nil {
-		lg.Warn("demo appointments around now not booked", "err", err)
-	}
-	return "http://" + k.net.Addr(), token, nil
+	k.sim = p
+	k.done = append(k.done, p.stop)
+	return nil
 }
 
 // setHallTime makes the process's local time the hall's time zone from the
@@ -354,71 +349,14 @@ func writable(dir string) bool {
 	return true
 }
 
-// demoCatalog is the seed catalog with the hall open around the clock, so a
-// newcomer can take tickets at night and at weekends.
-func demoCatalog() ([]byte, error) {
-	var c api.Catalog
-	if err := json.Unmarshal(assets.SeedCatalog(), &c); err != nil {
-		return nil, fmt.Errorf("seed catalog: %w", err)
+// traceScreens prints each screen's name on stderr ("kiosk: screen
+// ticket/card") when KIOSK_READY_STDERR is set, as the first frame is
+// ("kiosk: ready"), for the tests and benchmarks that drive the real window.
+func traceScreens() func(string) {
+	if os.Getenv("KIOSK_READY_STDERR") == "" {
+		return nil
 	}
-	allDay := []api.OpenHours{{Weekdays: []int{0, 1, 2, 3, 4, 5, 6}, Open: "00:00", Close: "24:00"}}
-	c.Hall.OpenHours = allDay
-	for i := range c.Services {
-		if len(c.Services[i].OpenHours) > 0 {
-			c.Services[i].OpenHours = allDay
-		}
-	}
-	c.Version += "-demo"
-	return json.Marshal(c)
-}
-
-// nowAppointments are demo appointments booked around the time the demo
-// starts, for the simulator's card holders, so check-in works whenever a
-// newcomer tries it (the back office's own demo day is booked from 09:00).
-// Their codes are today's date and slots 91–93.
-var nowAppointments = []struct {
-	slot     int
-	service  string
-	offset   time.Duration
-	name, id string
-}{
-	{91, "sb-card", 10 * time.Minute, "王喆", "11010119880314001X"},
-	{92, "bdc-transfer", -5 * time.Minute, "李秀英", "310104195007200029"},
-	{93, "crj-passport", 20 * time.Minute, "陈家豪", "810000199508120014"},
-}
-
-// nowAppointmentCode returns the code of a demo appointment booked around
-// now (see nowAppointments).
-func nowAppointmentCode(now time.Time, slot int) string {
-	return fmt.Sprintf("%s%02d", now.In(hallZone()).Format("060102"), slot)
-}
-
-func seedNowAppointments(bo *backoffice.Server, now time.Time) error {
-	now = now.In(hallZone()).Truncate(time.Minute)
-	for _, a := range nowAppointments {
-		start := now.Add(a.offset)
-		if start.YearDay() != now.YearDay() {
-			// Near midnight the offset would book it on another day,
-			// outside today's list: book it now instead.
-			start = now
-		}
-		err := bo.AddAppointment(api.Appointment{
-			Code: nowAppointmentCode(now, a.slot), ServiceID: a.service,
-			Start: start, End: start.Add(30 * time.Minute), IDNumber: a.id, Name: a.name,
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func randomToken() (string, error) {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("token: %w", err)
-	}
-	return "demo-" + hex.EncodeToString(b), nil
+	return func(name string) { fmt.Fprintf(os.Stderr, "kiosk: screen %s\n", name) }
 }
 
 // close stops everything startKiosk started, newest first.
@@ -456,6 +394,7 @@ func (k *kiosk) runUI(o runOptions) error {
 		},
 		Hall:        api.Text{Zh: k.cfg.UI.HallName, En: k.cfg.UI.HallName},
 		KioskNumber: k.cfg.KioskNumber,
+		OnScreen:    traceScreens(),
 	})
 	kw.Show(k.cfg.UI.FullScreen, fyne.NewSize(float32(k.cfg.UI.Width), float32(k.cfg.UI.Height)))
 	gate, err := diag.Open(diag.Options{
@@ -476,9 +415,6 @@ func (k *kiosk) runUI(o runOptions) error {
 		if o.diag {
 			tech.Show()
 		}
-	}
-	if k.demo {
-		k.showSimControl(a)
 	}
 	a.Lifecycle().SetOnStarted(func() {
 		// Runs on the first frame loop iteration after the window is shown.

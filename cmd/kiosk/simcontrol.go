@@ -11,20 +11,19 @@ import (
 	"hallkiosk/ui"
 )
 
-// showSimControl opens the demo's simulator control window, wired to the
-// simulators the device set started and to the network switch in front of
-// the embedded back office.
-func (k *kiosk) showSimControl(a fyne.App) {
-	sims := k.set.Sims()
-	c := ui.SimControl{Note: "打印的凭条 Printed tickets: " + filepath.Join(k.cfg.DataDir, "printed")}
-	if sims.IDCard != nil {
-		for _, p := range sims.IDCard.Profiles() {
+// showControl opens the demo's simulator control window, wired to the
+// simulators of this `kiosk sim` and to the network switch in front of its
+// back office.
+func (h *simHost) showControl(a fyne.App) {
+	c := ui.SimControl{Note: "打印的凭条 Printed tickets: " + filepath.Join(h.dataDir, "printed")}
+	if h.idcard != nil {
+		for _, p := range h.idcard.Profiles() {
 			c.Cards = append(c.Cards, ui.SimChoice{ID: p.ID, Label: fmt.Sprintf("%s (%s)", p.Card.Name, p.Card.Type)})
 		}
-		c.PlaceCard = sims.IDCard.Place
-		c.RemoveCard = sims.IDCard.Remove
+		c.PlaceCard = h.idcard.Place
+		c.RemoveCard = h.idcard.Remove
 	}
-	if sims.Printer != nil {
+	if h.printer != nil {
 		c.SetPrinter = func(state string) {
 			var st printersim.State
 			switch state {
@@ -37,11 +36,11 @@ func (k *kiosk) showSimControl(a fyne.App) {
 			case "off":
 				st.NoReply = true
 			}
-			sims.Printer.SetState(st)
+			h.printer.SetState(st)
 		}
 	}
-	if sims.Scanner != nil {
-		c.Scan = sims.Scanner.Scan
+	if h.scanner != nil {
+		c.Scan = h.scanner.Scan
 		// The embedded back office's demo appointments are numbered by
 		// today's date (hall time) and slot.
 		now := time.Now()
@@ -58,8 +57,8 @@ func (k *kiosk) showSimControl(a fyne.App) {
 			ui.SimChoice{ID: "SB2026112900012", Label: "办件回执 receipt SB2026112900012 (0866)"},
 			ui.SimChoice{ID: "HJ2026112500046", Label: "办件回执 receipt HJ2026112500046 (002X)"})
 	}
-	if k.net != nil {
-		c.SetNetwork = k.net.SetUp
+	if h.net != nil {
+		c.SetNetwork = h.net.SetUp
 	}
 	ui.ShowSimControl(a, c)
 }
