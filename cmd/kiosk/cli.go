@@ -17,6 +17,11 @@ Usage:
   kiosk [run] [--config FILE] [--data-dir DIR] [--window WxH] [--diag]
         start the citizen kiosk; without a config file every device runs on
         its simulator and an embedded back office serves the demo hall
+  kiosk sim --data-dir DIR [--devices printer,idcard,scanner] [--backoffice] [--control]
+        run the device simulators on pseudo-terminals (and the demo back
+        office, and the simulator control window) in a process of their own;
+        prints their ports as one JSON line. kiosk run starts it by itself
+        for whatever its configuration leaves out
   kiosk diag ports
         list serial ports with their USB identity
   kiosk diag printer --port P [--baud B] [--test-ticket]
