@@ -3,7 +3,10 @@
 // fonts, icons and the simulator's card profiles.
 package assets
 
-import "embed"
+import (
+	"embed"
+	"unsafe"
+)
 
 // Catalog holds catalog/seed.json: the reference hall's services, used by the
 // back office as seed data and by a kiosk that has never reached its back office.
@@ -16,10 +19,22 @@ var Catalog embed.FS
 //go:embed i18n
 var I18n embed.FS
 
-// Fonts holds the bundled single-face CJK fonts (see scripts/make-fonts.py).
-//
-//go:embed fonts/*.otf fonts/OFL.txt
-var Fonts embed.FS
+// The bundled single-face CJK fonts (see scripts/make-fonts.py), about 11 MB
+// each. They are embedded as strings, which the linker places in the
+// binary's read-only data: Font hands out views of those bytes, so a font is
+// never copied onto the Go heap (fonts/OFL.txt is their licence).
+var (
+	//go:embed fonts/HallKioskSansSC-Regular.otf
+	fontRegular string
+	//go:embed fonts/HallKioskSansSC-Bold.otf
+	fontBold string
+)
+
+// Font names of the bundled faces, for Font.
+const (
+	FontRegular = "HallKioskSansSC-Regular.otf"
+	FontBold    = "HallKioskSansSC-Bold.otf"
+)
 
 // Cards holds the simulator's card profiles: fictional people of all four
 // card types.
@@ -36,11 +51,18 @@ func SeedCatalog() []byte {
 	return b
 }
 
-// Font returns a bundled font file, e.g. "HallKioskSansSC-Regular.otf".
+// Font returns a bundled font file, FontRegular or FontBold, as a view of the
+// binary's read-only data: the caller must never write to it (a write
+// faults). Font parsers only read, and every caller shares the one copy.
 func Font(name string) []byte {
-	b, err := Fonts.ReadFile("fonts/" + name)
-	if err != nil {
-		panic("assets: font missing from the build: " + err.Error())
+	var s string
+	switch name {
+	case FontRegular:
+		s = fontRegular
+	case FontBold:
+		s = fontBold
+	default:
+		panic("assets: no bundled font " + name)
 	}
-	return b
+	return unsafe.Slice(unsafe.StringData(s), len(s))
 }

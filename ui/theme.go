@@ -2,7 +2,6 @@ package ui
 
 import (
 	"image/color"
-	"io/fs"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -192,39 +191,19 @@ func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	return theme.DefaultTheme().Size(n)
 }
 
-// The fonts are read once: each is about 11 MB and Fyne caches parsed faces
-// by resource name, so one resource per face is reused for every text.
+// The font resources are made once: Fyne caches parsed faces per text style
+// and theme scope, and the bytes behind both resources are the binary's own
+// read-only data (assets.Font), never a heap copy.
 var (
 	fontsOnce sync.Once
 	fontReg   fyne.Resource
 	fontBold  fyne.Resource
 )
 
-const (
-	fontRegularFile = "HallKioskSansSC-Regular.otf"
-	fontBoldFile    = "HallKioskSansSC-Bold.otf"
-)
-
 func loadFonts() {
 	fontsOnce.Do(func() {
-		reg, err := fs.ReadFile(assets.Fonts, "fonts/"+fontRegularFile)
-		if err != nil {
-			// Without the bundled face CJK text would depend on the host's
-			// fonts; Fyne's own face at least keeps Latin text readable.
-			fyne.LogError("ui: bundled regular font missing", err)
-			fontReg = theme.DefaultTextFont()
-		} else {
-			fontReg = fyne.NewStaticResource(fontRegularFile, reg)
-		}
-		bold, err := fs.ReadFile(assets.Fonts, "fonts/"+fontBoldFile)
-		if err != nil {
-			// A regular-weight CJK face beats bold Latin with regular CJK
-			// from the fallback chain (fyne-notes 1.4).
-			fyne.LogError("ui: bundled bold font missing, using regular", err)
-			fontBold = fontReg
-		} else {
-			fontBold = fyne.NewStaticResource(fontBoldFile, bold)
-		}
+		fontReg = fyne.NewStaticResource(assets.FontRegular, assets.Font(assets.FontRegular))
+		fontBold = fyne.NewStaticResource(assets.FontBold, assets.Font(assets.FontBold))
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
+	"hallkiosk/assets"
 	"hallkiosk/internal/layoutcheck"
 )
 
@@ -139,13 +140,13 @@ func TestThemeSizes(t *testing.T) {
 // rendering never depends on the host's fonts (fyne-notes 1.4).
 func TestThemeFonts(t *testing.T) {
 	th := NewTheme(false)
-	if got := th.Font(fyne.TextStyle{}).Name(); got != fontRegularFile {
+	if got := th.Font(fyne.TextStyle{}).Name(); got != assets.FontRegular {
 		t.Errorf("regular font = %s", got)
 	}
-	if got := th.Font(fyne.TextStyle{Bold: true}).Name(); got != fontBoldFile {
+	if got := th.Font(fyne.TextStyle{Bold: true}).Name(); got != assets.FontBold {
 		t.Errorf("bold font = %s", got)
 	}
-	if got := th.Font(fyne.TextStyle{Italic: true}).Name(); got != fontRegularFile {
+	if got := th.Font(fyne.TextStyle{Italic: true}).Name(); got != assets.FontRegular {
 		t.Errorf("italic font = %s", got)
 	}
 	if th.Font(fyne.TextStyle{Monospace: true}) != theme.DefaultTextMonospaceFont() {

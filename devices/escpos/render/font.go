@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"image"
-	"io/fs"
 	"sync"
 
 	"golang.org/x/image/font/sfnt"
@@ -11,13 +10,6 @@ import (
 	"golang.org/x/image/vector"
 
 	"hallkiosk/assets"
-)
-
-// Bundled faces (assets/fonts, a subset of Noto Sans CJK SC with CFF
-// outlines, which x/image/font/sfnt reads).
-const (
-	regularFont = "fonts/HallKioskSansSC-Regular.otf"
-	boldFont    = "fonts/HallKioskSansSC-Bold.otf"
 )
 
 // Cell geometry of a thermal printer's resident fonts, in dots at size 1:
@@ -46,20 +38,16 @@ type faces struct {
 	bold    *sfnt.Font // nil: emboldened by smearing the regular face
 }
 
+// loadFaces parses the bundled faces (assets.Font: a subset of Noto Sans CJK
+// SC with CFF outlines, which x/image/font/sfnt reads) once.
 var loadFaces = sync.OnceValues(func() (*faces, error) {
-	b, err := fs.ReadFile(assets.Fonts, regularFont)
+	reg, err := sfnt.Parse(assets.Font(assets.FontRegular))
 	if err != nil {
-		return nil, fmt.Errorf("render: bundled font: %w", err)
-	}
-	reg, err := sfnt.Parse(b)
-	if err != nil {
-		return nil, fmt.Errorf("render: parse %s: %w", regularFont, err)
+		return nil, fmt.Errorf("render: parse %s: %w", assets.FontRegular, err)
 	}
 	f := &faces{regular: reg}
-	if b, err := fs.ReadFile(assets.Fonts, boldFont); err == nil {
-		if bold, err := sfnt.Parse(b); err == nil {
-			f.bold = bold
-		}
+	if bold, err := sfnt.Parse(assets.Font(assets.FontBold)); err == nil {
+		f.bold = bold
 	}
 	return f, nil
 })
