@@ -110,12 +110,18 @@ func (m *Mode) Show() {
 		m.prev = m.win.Content()
 		m.shown = true
 		m.ctx, m.cancel = context.WithCancel(context.Background())
-		m.root = container.NewStack()
-		// The kiosk theme's citizen sizes (22 dp text) leave too little room
-		// for the technician's dense pages; the override keeps its fonts and
-		// colours and only makes text and padding smaller.
-		base := fyne.CurrentApp().Settings().Theme()
-		m.over = container.NewThemeOverride(m.root, techTheme{base: base})
+		if m.over == nil {
+			// The kiosk theme's citizen sizes (22 dp text) leave too little
+			// room for the technician's dense pages; the override keeps its
+			// fonts and colours and only makes text and padding smaller.
+			// It is made once: Fyne parses the fonts again for every new
+			// override scope and keeps them for good, so an override per
+			// visit would grow the kiosk by both CJK faces each time a
+			// technician comes.
+			m.root = container.NewStack()
+			m.over = container.NewThemeOverride(m.root, techTheme{})
+		}
+		m.root.Objects = nil
 		m.win.SetContent(m.over)
 	}
 	m.showPIN()

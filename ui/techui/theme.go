@@ -11,7 +11,16 @@ import (
 // dense pages need. Fonts (the bundled CJK faces) and colours come from the
 // theme the app runs with, so technician mode looks like the kiosk and
 // never renders tofu where the citizen screens do not.
+// base is the theme it shrinks; nil means the app's theme at the time of
+// drawing, so an override made once follows later switches (elder mode).
 type techTheme struct{ base fyne.Theme }
+
+func (t techTheme) app() fyne.Theme {
+	if t.base != nil {
+		return t.base
+	}
+	return fyne.CurrentApp().Settings().Theme()
+}
 
 var _ fyne.Theme = techTheme{}
 
@@ -34,21 +43,21 @@ const touchMin = 64
 
 // Color is the app theme's colour.
 func (t techTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	return t.base.Color(n, v)
+	return t.app().Color(n, v)
 }
 
 // Font is the app theme's font: the kiosk's bundled CJK faces.
-func (t techTheme) Font(s fyne.TextStyle) fyne.Resource { return t.base.Font(s) }
+func (t techTheme) Font(s fyne.TextStyle) fyne.Resource { return t.app().Font(s) }
 
 // Icon is the app theme's icon.
-func (t techTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base.Icon(n) }
+func (t techTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.app().Icon(n) }
 
 // Size is the technician size for n, else the app theme's.
 func (t techTheme) Size(n fyne.ThemeSizeName) float32 {
 	if s, ok := techSizes[n]; ok {
 		return s
 	}
-	return t.base.Size(n)
+	return t.app().Size(n)
 }
 
 // minSize is a layout that stretches its objects over its area and asks
