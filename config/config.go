@@ -29,6 +29,12 @@ type Config struct {
 	RetentionHours int `json:"retention_hours"`
 	// DiskBudgetMB is the database size that raises the 80 % alarm.
 	DiskBudgetMB int `json:"disk_budget_mb"`
+	// MemoryLimitMB is the Go runtime's soft memory limit
+	// (runtime/debug.SetMemoryLimit): the garbage collector works harder as
+	// the kiosk's Go memory nears it instead of letting the heap double its
+	// live size. 0 leaves the runtime's default (no limit). It is not a
+	// hard cap: the systemd unit's MemoryMax is.
+	MemoryLimitMB int `json:"memory_limit_mb"`
 
 	BackOffice BackOffice `json:"backoffice"`
 	Devices    Devices    `json:"devices"`
@@ -107,6 +113,12 @@ type Log struct {
 	MaxFiles  int `json:"max_files"`
 }
 
+// DefaultMemoryLimitMB is the Go runtime's soft limit on a kiosk: the live
+// heap at rest is about 55 MB (most of it the two parsed CJK faces), so
+// 96 MB leaves the collector room without the heap growing to twice its
+// live size (docs/footprint.md).
+const DefaultMemoryLimitMB = 96
+
 // Default returns the configuration used for every field the file leaves out.
 func Default() Config {
 	return Config{
@@ -115,6 +127,7 @@ func Default() Config {
 		DataDir:        defaultDataDir(),
 		RetentionHours: 24,
 		DiskBudgetMB:   512,
+		MemoryLimitMB:  DefaultMemoryLimitMB,
 		Devices: Devices{
 			Printer: Device{Baud: 9600},
 			IDCard:  Device{Baud: 115200},
@@ -245,6 +258,9 @@ func (c *Config) Validate() error {
 	}
 	if c.RetentionHours < 1 || c.RetentionHours > 24*30 {
 		return bad("retention_hours", "must be 1–720, got %d", c.RetentionHours)
+	}
+	if c.MemoryLimitMB != 0 && (c.MemoryLimitMB < 48 || c.MemoryLimitMB > 8192) {
+		return bad("memory_limit_mb", "must be 0 (no limit) or 48–8192, got %d", c.MemoryLimitMB)
 	}
 	if c.DiskBudgetMB < 16 {
 		return bad("disk_budget_mb", "must be at least 16, got %d", c.DiskBudgetMB)

@@ -48,6 +48,19 @@ func TestParse(t *testing.T) {
 		{name: "trailing garbage", in: `{"kiosk_id":"K01"} {}`, wantErr: "trailing"},
 		{name: "truncated", in: `{"kiosk_id":"K0`, wantErr: "config"},
 		{name: "bad language", in: `{"ui":{"language":"fr"}}`, wantErr: "ui.language"},
+		{name: "memory limit default", in: `{}`,
+			check: func(t *testing.T, c Config) {
+				if c.MemoryLimitMB != DefaultMemoryLimitMB {
+					t.Fatalf("memory_limit_mb %d, want %d", c.MemoryLimitMB, DefaultMemoryLimitMB)
+				}
+			}},
+		{name: "memory limit off", in: `{"memory_limit_mb":0}`,
+			check: func(t *testing.T, c Config) {
+				if c.MemoryLimitMB != 0 {
+					t.Fatalf("memory_limit_mb %d, want 0", c.MemoryLimitMB)
+				}
+			}},
+		{name: "memory limit too small", in: `{"memory_limit_mb":16}`, wantErr: "memory_limit_mb"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
