@@ -36,6 +36,11 @@ type Deps struct {
 	// the hall's name five times within three seconds: cmd/kiosk opens the
 	// technician PIN keypad.
 	Technician func()
+	// OnScreen, when set, is called on the UI goroutine with the name of
+	// the screen (and step) each time one is built, such as "home" or
+	// "ticket/card". The real-process benchmark follows the screens with it
+	// to tap as soon as a screen is there instead of after a fixed pause.
+	OnScreen func(name string)
 }
 
 func (d Deps) translations() *Translations {

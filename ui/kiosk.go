@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -330,6 +332,7 @@ func (k *Kiosk) render() {
 	k.frame.Layout = layout.NewBorderLayout(k.frame.Objects[1], nil, nil, nil)
 	k.host.Objects = []fyne.CanvasObject{k.current.buildUI()}
 	k.frame.Refresh()
+	k.traceScreen(k.current)
 	if k.overlay.Visible() {
 		k.overlay.Objects = []fyne.CanvasObject{k.idle.buildUI()}
 		k.overlay.Refresh()
@@ -351,6 +354,19 @@ func (k *Kiosk) refreshScreen(s screen) {
 	}
 	k.host.Objects = []fyne.CanvasObject{s.buildUI()}
 	k.host.Refresh()
+	k.traceScreen(s)
+}
+
+// traceScreen reports the screen just built to Deps.OnScreen.
+func (k *Kiosk) traceScreen(s screen) {
+	if k.deps.OnScreen == nil {
+		return
+	}
+	name := strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", s), "*ui."), "Screen")
+	if st, ok := s.(interface{ stepName() string }); ok {
+		name += "/" + st.stepName()
+	}
+	k.deps.OnScreen(name)
 }
 
 // setLanguage switches every text to l at once, on any screen.

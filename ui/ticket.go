@@ -20,6 +20,9 @@ type ticketScreen struct {
 func (s *ticketScreen) start()   { s.s = flow.TicketSnapshot{}; s.f.Start() }
 func (s *ticketScreen) refresh() { s.f.Refresh() }
 
+// stepName names the flow's step for Deps.OnScreen.
+func (s *ticketScreen) stepName() string { return s.s.State.String() }
+
 // update shows a new snapshot of the flow.
 func (s *ticketScreen) update(snap flow.TicketSnapshot) {
 	s.s = snap
