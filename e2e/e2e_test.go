@@ -26,6 +26,7 @@ var tap = map[string][2]int{
 	"home.checkin": {640, 330},
 	"dept.shebao":  {486, 350},
 	"svc.first":    {178, 350},
+	"svc.second":   {482, 350},
 	"card.skip":    {894, 466},
 	"done":         {1206, 156},
 	"checkin.card": {219, 494},
