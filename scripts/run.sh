@@ -7,6 +7,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 mkdir -p run/data run/screenshots
+# The kiosk runs with its systemd unit's environment (FYNE_CACHE: how long
+# Fyne keeps the images of screens no longer shown), as on a hall's terminal.
+eval "$(sed -n 's/^Environment=\(FYNE_[A-Z_]*=[^ ]*\)$/export \1/p' deploy/hallkiosk.service)"
 args="run --data-dir run/data"
 if [ -n "${KIOSK_CONFIG:-}" ]; then
 	args="run --config $KIOSK_CONFIG"
