@@ -71,6 +71,11 @@ func runKiosk(args []string, stdout, stderr io.Writer) error {
 	if cfg.MemoryLimitMB > 0 {
 		debug.SetMemoryLimit(int64(cfg.MemoryLimitMB) << 20)
 	}
+	// The app exists before the store and the devices are opened so that
+	// Fyne parses the two CJK faces on other cores meanwhile; the first
+	// screen would otherwise wait for it on the UI goroutine.
+	a := app.NewWithID("cn.gov.hallkiosk")
+	ui.WarmFonts(a)
 	k, err := startKiosk(cfg, demo, stderr)
 	if k != nil {
 		k.cfgPath = cfgPath
@@ -79,7 +84,7 @@ func runKiosk(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer k.close()
-	return k.runUI(o)
+	return k.runUI(a, o)
 }
 
 // loadConfig finds and reads the configuration. No file at all means the
@@ -376,8 +381,7 @@ func (k *kiosk) close() {
 
 // runUI shows the kiosk window (and in the demo the simulator control) and
 // blocks until the app quits.
-func (k *kiosk) runUI(o runOptions) error {
-	a := app.NewWithID("cn.gov.hallkiosk")
+func (k *kiosk) runUI(a fyne.App, o runOptions) error {
 	lg := k.log.Logger()
 	// Technician mode needs the kiosk's window, and the kiosk's hidden
 	// gesture needs technician mode: the gesture reads the variable when
