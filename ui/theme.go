@@ -216,7 +216,7 @@ func loadFonts() {
 func WarmFonts(a fyne.App) {
 	a.Settings().SetTheme(NewTheme(false))
 	for _, style := range []fyne.TextStyle{{}, {Bold: true}} {
-		go fyne.MeasureText("取号 Ticket", theme.TextSize(), style)
+		go fyne.MeasureText("0", theme.TextSize(), style)
 	}
 }
 
