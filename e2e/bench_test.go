@@ -3,14 +3,11 @@
 package e2e
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -21,72 +18,18 @@ import (
 // returns the kiosk's exit error.
 func startKiosk(tb testing.TB, bin, data string) (d *desk, took time.Duration, stop func() error) {
 	tb.Helper()
-	d = &desk{t: tb, display: freeDisplay(), dir: tb.TempDir()}
-	xvfb := exec.Command("Xvfb", d.display, "-screen", "0", "1760x800x24", "-nolisten", "tcp")
-	if err := xvfb.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	for i := 0; i < 100; i++ {
-		if _, err := os.Stat("/tmp/.X11-unix/X" + strings.TrimPrefix(d.display, ":")); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	x := startXvfb(tb)
+	d = &desk{t: tb, display: x.display, dir: tb.TempDir()}
 	kiosk := exec.Command(bin, "run", "--data-dir", data, "--window", "1280x800")
-	kiosk.Env = append(os.Environ(), "DISPLAY="+d.display, "KIOSK_READY_STDERR=1", "LANG=zh_CN.UTF-8")
-	stderr, _ := kiosk.StderrPipe()
-	began := time.Now()
-	if err := kiosk.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	ready := make(chan time.Duration, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		sent := false
-		for sc.Scan() {
-			if !sent && strings.HasPrefix(sc.Text(), "kiosk: ready") {
-				ready <- time.Since(began)
-				sent = true
-			}
-		}
-	}()
-	exited := make(chan error, 1)
-	go func() { exited <- kiosk.Wait() }()
+	kiosk.Env = x.env()
+	p, took := startProc(tb, kiosk)
 	stop = func() error {
-		kiosk.Process.Signal(syscall.SIGTERM)
-		var err error
-		select {
-		case err = <-exited:
-		case <-time.After(30 * time.Second):
-			kiosk.Process.Kill()
-			err = fmt.Errorf("kiosk did not stop within 30 s of SIGTERM")
-		}
-		xvfb.Process.Kill()
-		xvfb.Wait()
+		err := p.stop()
+		x.cmd.Process.Kill()
+		x.cmd.Wait()
 		return err
 	}
-	select {
-	case took = <-ready:
-	case err := <-exited:
-		tb.Fatalf("kiosk exited before its first frame: %v", err)
-	case <-time.After(60 * time.Second):
-		stop()
-		tb.Fatal("no first frame within 60 s")
-	}
-	// Xvfb has no window manager: put the simulator control beside the kiosk.
-	for i := 0; ; i++ {
-		out, _ := exec.Command("env", "DISPLAY="+d.display, "xdotool", "search", "--name", "Simulators").Output()
-		if w := strings.Fields(string(out)); len(w) > 0 {
-			d.xdo("windowmove", w[0], "1285", "0")
-			break
-		}
-		if i > 50 {
-			stop()
-			tb.Fatal("no simulator control window")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	x.moveAside(tb, "Simulators")
 	time.Sleep(500 * time.Millisecond)
 	return d, took, stop
 }

@@ -430,6 +430,9 @@ func (k *kiosk) runUI(a fyne.App, o runOptions) error {
 		// Runs on the first frame loop iteration after the window is shown.
 		fyne.Do(func() {
 			lg.Info("home screen shown", "startup_ms", time.Since(processStart).Milliseconds())
+			if k.sim != nil {
+				k.sim.kioskShown()
+			}
 			if os.Getenv("KIOSK_READY_STDERR") != "" {
 				fmt.Fprintf(os.Stderr, "kiosk: ready %d ms\n", time.Since(processStart).Milliseconds())
 			}

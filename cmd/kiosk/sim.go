@@ -104,14 +104,26 @@ func simCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 
 	// The simulators live as long as whoever started them: a signal, or
 	// the end of standard input (the kiosk that started this process is
-	// gone, even if it was killed), stops them.
+	// gone, even if it was killed), stops them. A line "shown" on standard
+	// input says the kiosk has drawn its first frame.
 	stop := make(chan struct{})
+	shown := make(chan struct{})
 	go func() {
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
 		defer signal.Stop(sig)
 		eof := make(chan struct{})
-		go func() { io.Copy(io.Discard, stdin); close(eof) }()
+		go func() {
+			sc := bufio.NewScanner(stdin)
+			told := false
+			for sc.Scan() {
+				if sc.Text() == simKioskShown && !told {
+					close(shown)
+					told = true
+				}
+			}
+			close(eof)
+		}()
 		select {
 		case <-sig:
 		case <-eof:
@@ -121,6 +133,15 @@ func simCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	if !o.control {
 		<-stop
 		return nil
+	}
+	// The control window waits for the kiosk's first frame (or 10 s): two
+	// Fyne windows starting at once on a two-core terminal slow the
+	// kiosk's start, and the kiosk comes first.
+	select {
+	case <-shown:
+	case <-stop:
+		return nil
+	case <-time.After(10 * time.Second):
 	}
 	a := app.NewWithID("cn.gov.hallkiosk.sim")
 	h.showControl(a)
@@ -254,10 +275,14 @@ func (h *simHost) close() {
 	h.done = nil
 }
 
+// simKioskShown is the line the kiosk writes to its `kiosk sim` once its
+// first frame is on screen.
+const simKioskShown = "shown"
+
 // simProcess is a `kiosk sim` the kiosk started for itself.
 type simProcess struct {
 	cmd    *exec.Cmd
-	stdin  io.Closer
+	stdin  io.WriteCloser
 	exited chan error
 	ready  simReady
 	once   sync.Once
@@ -312,6 +337,12 @@ func startSimProcess(o simOptions, stderr io.Writer) (*simProcess, error) {
 		return nil, errors.New("simulators: not ready within 30 s")
 	}
 	return p, nil
+}
+
+// kioskShown tells the simulators that the kiosk's first frame is on
+// screen, so the control window may open.
+func (p *simProcess) kioskShown() {
+	fmt.Fprintln(p.stdin, simKioskShown)
 }
 
 // stop ends the simulator process: SIGTERM, then SIGKILL after 5 s. It may
