@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -270,14 +269,14 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 // Nothing is started when every part is configured.
 func (k *kiosk) startSims(demo bool, stderr io.Writer) error {
 	o := simOptions{dataDir: k.cfg.DataDir, kioskID: k.cfg.KioskID, backOffice: k.cfg.BackOffice.URL == "", control: demo}
+	ports := map[devices.Kind]config.Device{devices.Printer: k.cfg.Devices.Printer,
+		devices.IDCard: k.cfg.Devices.IDCard, devices.Scanner: k.cfg.Devices.Scanner}
 	var kinds []string
-	for kind, d := range map[devices.Kind]config.Device{devices.Printer: k.cfg.Devices.Printer,
-		devices.IDCard: k.cfg.Devices.IDCard, devices.Scanner: k.cfg.Devices.Scanner} {
-		if d.Simulated() {
+	for _, kind := range devices.Kinds {
+		if ports[kind].Simulated() {
 			kinds = append(kinds, string(kind))
 		}
 	}
-	sort.Strings(kinds)
 	o.devices = strings.Join(kinds, ",")
 	if o.devices == "" && !o.backOffice {
 		return nil
@@ -431,7 +430,7 @@ func (k *kiosk) runUI(a fyne.App, o runOptions) error {
 		fyne.Do(func() {
 			lg.Info("home screen shown", "startup_ms", time.Since(processStart).Milliseconds())
 			if k.sim != nil {
-				k.sim.kioskShown()
+				go k.sim.kioskShown() // a pipe write: not on the UI goroutine
 			}
 			if os.Getenv("KIOSK_READY_STDERR") != "" {
 				fmt.Fprintf(os.Stderr, "kiosk: ready %d ms\n", time.Since(processStart).Milliseconds())
