@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"maps"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -42,6 +44,11 @@ var homeTiles = []struct {
 type homeView struct {
 	Unavailable map[string]problemView
 	Limited     map[string]string
+}
+
+// equal says whether v shows the same tiles as w.
+func (v homeView) equal(w homeView) bool {
+	return maps.Equal(v.Unavailable, w.Unavailable) && maps.Equal(v.Limited, w.Limited)
 }
 
 // homeScreen is the start screen: six large tiles. A tile that cannot work
@@ -95,8 +102,14 @@ func (s *homeScreen) onTile(id string) {
 	}
 }
 
-// update shows a new availability of the tiles.
+// update shows a new availability of the tiles. The home flow reports
+// after every check, mostly with nothing changed; the tiles are built anew
+// only when something did (each build measures every text and draws every
+// icon again).
 func (s *homeScreen) update(v homeView) {
+	if s.view.equal(v) {
+		return
+	}
 	s.view = v
 	s.k.refreshScreen(s)
 }
