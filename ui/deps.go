@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
+
 	"hallkiosk/backoffice/api"
 	"hallkiosk/flow"
 )
@@ -41,7 +43,17 @@ type Deps struct {
 	// "ticket/card". The real-process benchmark follows the screens with it
 	// to tap as soon as a screen is there instead of after a fixed pause.
 	OnScreen func(name string)
+	// Window, when set, is the window the kiosk shows itself in, made
+	// with NewWindow before the rest of the start-up work so that GLFW
+	// starts (about a tenth of a second) while the store and the devices
+	// open. Nil: New makes it.
+	Window fyne.Window
 }
+
+// NewWindow makes the kiosk's window on a's driver; on the desktop driver
+// the first window starts GLFW. Call it from the goroutine that will run
+// the app (the main one), and pass it to New in Deps.Window.
+func NewWindow(a fyne.App) fyne.Window { return a.NewWindow("Hall kiosk") }
 
 func (d Deps) translations() *Translations {
 	if d.Translations != nil {

@@ -110,7 +110,11 @@ func newKiosk(app fyne.App, deps Deps, do func(func())) *Kiosk {
 	}
 	k.sessLang, k.sessElder = k.lang, k.env.Session.Elder()
 	app.Settings().SetTheme(NewTheme(false))
-	k.win = app.NewWindow(k.t("app.title"))
+	k.win = deps.Window
+	if k.win == nil {
+		k.win = app.NewWindow(k.t("app.title"))
+	}
+	k.win.SetTitle(k.t("app.title"))
 	// A main menu would get a Quit item from the driver (fyne-notes 1.1), so
 	// the kiosk sets none; closing is intercepted and ignored: only the
 	// technician or the OS ends the kiosk.
@@ -128,6 +132,9 @@ func newKiosk(app fyne.App, deps Deps, do func(func())) *Kiosk {
 	k.root = container.NewStack(k.frame, k.overlay)
 	k.win.SetContent(k.root)
 
+	// The screens measure text from here on: wait for WarmFonts' parses
+	// rather than parse the faces again on this goroutine.
+	waitFonts()
 	k.makeScreens()
 	k.homeFlow = flow.NewHome(k.env, flow.HomeOptions{OnChange: func(st []flow.TileStatus) {
 		k.br.post(func() { k.onTiles(st) })

@@ -209,16 +209,31 @@ func loadFonts() {
 
 // WarmFonts makes the kiosk theme a's theme and has Fyne parse its regular
 // and bold faces on background goroutines. Parsing an 11 MB CJK face takes
-// tens of milliseconds, and Fyne does it on first use, on the UI goroutine,
-// while the first screen waits; call WarmFonts before the rest of the
-// start-up work so that it overlaps with it. Fyne's face cache is safe for
-// concurrent use.
+// around a hundred milliseconds at start (most of it faulting in the copy
+// go-text makes of its tables), and Fyne does it on first use, on the UI
+// goroutine, while the first screen waits; call WarmFonts before the rest
+// of the start-up work so that it overlaps with it. Fyne's face cache is
+// safe for concurrent use but does not merge concurrent loads: New waits
+// for these parses (waitFonts) before it measures any text, rather than
+// parse the same face a second time on a third thread of a two-core
+// terminal.
 func WarmFonts(a fyne.App) {
 	a.Settings().SetTheme(NewTheme(false))
 	for _, style := range []fyne.TextStyle{{}, {Bold: true}} {
-		go fyne.MeasureText("0", theme.TextSize(), style)
+		fontsWarming.Add(1)
+		go func() {
+			defer fontsWarming.Done()
+			fyne.MeasureText("0", theme.TextSize(), style)
+		}()
 	}
 }
+
+// fontsWarming counts WarmFonts' parses still running.
+var fontsWarming sync.WaitGroup
+
+// waitFonts returns once WarmFonts' parses are done (at once without
+// WarmFonts).
+func waitFonts() { fontsWarming.Wait() }
 
 func regularFont() fyne.Resource { loadFonts(); return fontReg }
 func boldFont() fyne.Resource    { loadFonts(); return fontBold }
