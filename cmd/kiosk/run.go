@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -70,21 +71,51 @@ func runKiosk(args []string, stdout, stderr io.Writer) error {
 	if cfg.MemoryLimitMB > 0 {
 		debug.SetMemoryLimit(int64(cfg.MemoryLimitMB) << 20)
 	}
-	// The app exists before the store and the devices are opened so that
-	// Fyne parses the two CJK faces on other cores meanwhile; the first
-	// screen would otherwise wait for it on the UI goroutine.
+	gcOn := collectorOffUntilShown()
+	// Three things overlap until the first screen is built: Fyne parses
+	// the two CJK faces (WarmFonts), the store and the devices open
+	// (startKiosk), and GLFW starts on the main thread (ui.NewWindow).
 	a := app.NewWithID("cn.gov.hallkiosk")
 	ui.WarmFonts(a)
-	k, err := startKiosk(cfg, demo, stderr)
-	if k != nil {
-		k.cfgPath = cfgPath
+	type started struct {
+		k   *kiosk
+		err error
 	}
-	if err != nil {
-		return err
+	done := make(chan started, 1)
+	go func() {
+		k, err := startKiosk(cfg, demo, stderr)
+		done <- started{k, err}
+	}()
+	win := ui.NewWindow(a)
+	s := <-done
+	if s.k != nil {
+		s.k.cfgPath = cfgPath
 	}
-	defer k.close()
-	return k.runUI(a, o)
+	if s.err != nil {
+		return s.err
+	}
+	defer s.k.close()
+	return s.k.runUI(a, win, o, gcOn)
 }
+
+// collectorOffUntilShown turns the garbage collector off and returns the
+// function that turns it back on, which the kiosk calls at its first frame
+// (and which runs by itself after gcOffAtMost). Start-up allocates the two
+// parsed CJK faces in a few blocks of about 10 MB; with the collector on,
+// each one starts a cycle whose worker spins on the second core until the
+// goroutine copying the block can be stopped, and the first screen waits
+// for the core. The memory limit, when set, still bounds the heap.
+func collectorOffUntilShown() func() {
+	percent := debug.SetGCPercent(-1)
+	var once sync.Once
+	on := func() { once.Do(func() { debug.SetGCPercent(percent) }) }
+	time.AfterFunc(gcOffAtMost, on)
+	return on
+}
+
+// gcOffAtMost bounds how long the collector stays off at start, for a
+// kiosk whose first frame never comes (no display).
+const gcOffAtMost = 10 * time.Second
 
 // loadConfig finds and reads the configuration. No file at all means the
 // demo: simulators and the embedded back office. A file that exists but is
@@ -378,9 +409,9 @@ func (k *kiosk) close() {
 	k.done = nil
 }
 
-// runUI shows the kiosk window (and in the demo the simulator control) and
-// blocks until the app quits.
-func (k *kiosk) runUI(a fyne.App, o runOptions) error {
+// runUI shows the kiosk in win and blocks until the app quits; shown runs
+// at the first frame.
+func (k *kiosk) runUI(a fyne.App, win fyne.Window, o runOptions, shown func()) error {
 	lg := k.log.Logger()
 	// Technician mode needs the kiosk's window, and the kiosk's hidden
 	// gesture needs technician mode: the gesture reads the variable when
@@ -404,6 +435,7 @@ func (k *kiosk) runUI(a fyne.App, o runOptions) error {
 		Hall:        api.Text{Zh: k.cfg.UI.HallName, En: k.cfg.UI.HallName},
 		KioskNumber: k.cfg.KioskNumber,
 		OnScreen:    k.onScreen(),
+		Window:      win,
 	})
 	kw.Show(k.cfg.UI.FullScreen, fyne.NewSize(float32(k.cfg.UI.Width), float32(k.cfg.UI.Height)))
 	gate, err := diag.Open(diag.Options{
@@ -428,6 +460,7 @@ func (k *kiosk) runUI(a fyne.App, o runOptions) error {
 	a.Lifecycle().SetOnStarted(func() {
 		// Runs on the first frame loop iteration after the window is shown.
 		fyne.Do(func() {
+			shown()
 			lg.Info("home screen shown", "startup_ms", time.Since(processStart).Milliseconds())
 			if k.sim != nil {
 				go k.sim.kioskShown() // a pipe write: not on the UI goroutine
