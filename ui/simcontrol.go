@@ -53,13 +53,11 @@ func ShowSimControl(a fyne.App, c SimControl) fyne.Window {
 	for i, ch := range c.Cards {
 		cardNames[i] = ch.Label
 	}
-	cardSel := widget.NewSelect(cardNames, nil)
-	if len(cardNames) > 0 {
-		cardSel.SetSelectedIndex(0)
-	}
+	cardSel := choiceSelect(cardNames, "无预置证件 No preset cards", nil)
+	cardSel.SetSelectedIndex(0)
 	place := widget.NewButton("放卡 Place card", func() {
 		i := cardSel.SelectedIndex()
-		if i < 0 || c.PlaceCard == nil {
+		if i < 0 || i >= len(c.Cards) || c.PlaceCard == nil {
 			return
 		}
 		report("placed "+c.Cards[i].Label, c.PlaceCard(c.Cards[i].ID))
@@ -96,7 +94,7 @@ func ShowSimControl(a fyne.App, c SimControl) fyne.Window {
 	for _, ch := range c.Codes {
 		codeLabels = append(codeLabels, ch.Label)
 	}
-	codeSel := widget.NewSelect(codeLabels, func(sel string) {
+	codeSel := choiceSelect(codeLabels, "无预置码 No preset codes", func(sel string) {
 		for _, ch := range c.Codes {
 			if ch.Label == sel {
 				codeEntry.SetText(ch.ID)
@@ -139,6 +137,19 @@ func ShowSimControl(a fyne.App, c SimControl) fyne.Window {
 	w.Resize(fyne.NewSize(460, 520))
 	w.Show()
 	return w
+}
+
+// choiceSelect is a menu of options. Fyne's menu
+// opens an empty pop-up when it has no options, which panics and ends the
+// process; without options the menu holds the single line none, disabled.
+func choiceSelect(options []string, none string, changed func(string)) *widget.Select {
+	if len(options) == 0 {
+		s := widget.NewSelect([]string{none}, nil)
+		s.SetSelectedIndex(0)
+		s.Disable()
+		return s
+	}
+	return widget.NewSelect(options, changed)
 }
 
 // compactTheme is the kiosk theme (with its bundled CJK font) at desk

@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// A simulator control without preset cards or codes still has nothing that
+// ends the process when tapped: its menus hold a line saying there is
+// nothing to choose, and are disabled.
+func TestSimControlEmptyMenusDoNotCrash(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := ShowSimControl(a, SimControl{})
+	defer w.Close()
+	sels := shown[*widget.Select](w.Content())
+	if len(sels) != 2 {
+		t.Fatalf("found %d menus, want 2 (cards, codes)", len(sels))
+	}
+	for _, s := range sels {
+		if len(s.Options) == 0 {
+			t.Errorf("a menu has no options")
+		}
+		if !s.Disabled() {
+			t.Errorf("the empty menu %q is enabled", s.Options)
+		}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("tapping the menu %q panicked: %v", s.Options, r)
+				}
+			}()
+			test.Tap(s)
+		}()
+	}
+	// With presets the menus work as before.
+	w2 := ShowSimControl(a, SimControl{Cards: []SimChoice{{"a", "Card A"}}, Codes: []SimChoice{{"c1", "Code 1"}}})
+	defer w2.Close()
+	for _, s := range shown[*widget.Select](w2.Content()) {
+		if s.Disabled() || len(s.Options) != 1 {
+			t.Errorf("menu with one preset: disabled %v, options %q", s.Disabled(), s.Options)
+		}
+	}
+}
