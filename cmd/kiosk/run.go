@@ -37,8 +37,9 @@ import (
 // kiosk logs when its first frame is on screen.
 var processStart = time.Now()
 
-// defaultConfigPath is where an installed kiosk keeps its configuration.
-const defaultConfigPath = "/etc/hallkiosk/kiosk.json"
+// defaultConfigPath is where an installed kiosk keeps its configuration
+// (a variable for the tests).
+var defaultConfigPath = "/etc/hallkiosk/kiosk.json"
 
 // runOptions are the command-line options of `kiosk run`.
 type runOptions struct {
@@ -132,9 +133,10 @@ func loadConfig(o runOptions) (cfg config.Config, path string, demo bool, err er
 	cfg, err = config.Load(path)
 	switch {
 	case errors.Is(err, config.ErrNotExist) && !explicit:
-		cfg = config.Default()
-		cfg.UI.FullScreen = false
-		demo, path = true, ""
+		if cfg, path, err = demoConfig(o); err != nil {
+			return cfg, "", false, err
+		}
+		demo = true
 	case err != nil:
 		return cfg, "", false, err
 	}
@@ -154,6 +156,31 @@ func loadConfig(o runOptions) (cfg config.Config, path string, demo bool, err er
 	return cfg, path, demo, nil
 }
 
+// demoConfigFile is where the demo keeps what a technician changed (the
+// PIN, settings, device ports), in its data directory, so that a restarted
+// demo is the kiosk the technician left and not the factory one.
+const demoConfigFile = "demo-kiosk.json"
+
+// demoConfig is the demo's configuration: the defaults in a window, or what
+// a technician saved in the data directory. A saved file that is broken is
+// an error, as any configuration file is.
+func demoConfig(o runOptions) (config.Config, string, error) {
+	cfg := config.Default()
+	cfg.UI.FullScreen = false
+	if o.dataDir != "" {
+		cfg.DataDir = o.dataDir
+	}
+	path := filepath.Join(cfg.DataDir, demoConfigFile)
+	saved, err := config.Load(path)
+	switch {
+	case errors.Is(err, config.ErrNotExist):
+		return cfg, path, nil
+	case err != nil:
+		return cfg, "", fmt.Errorf("the demo's saved settings: %w", err)
+	}
+	return saved, path, nil
+}
+
 func parseSize(s string) (int, int, error) {
 	ws, hs, ok := strings.Cut(strings.ToLower(s), "x")
 	w, err1 := strconv.Atoi(ws)
@@ -167,7 +194,7 @@ func parseSize(s string) (int, int, error) {
 // kiosk is everything the running kiosk owns besides its window.
 type kiosk struct {
 	cfg     config.Config
-	cfgPath string // the file the configuration came from ("" in the demo)
+	cfgPath string // the file the configuration came from (in the demo, demoConfigFile)
 	boURL   string // the back office the kiosk talks to (the embedded one's in the demo)
 	demo    bool
 	log     *logs.Log

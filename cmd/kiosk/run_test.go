@@ -1,17 +1,20 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"hallkiosk/backoffice"
 	"hallkiosk/backoffice/api"
+	"hallkiosk/diag"
 )
 
 // The demo's appointments around now stay on today's date even a few
@@ -73,5 +76,56 @@ func TestExportDirs(t *testing.T) {
 	}
 	if st, err := os.Stat(want[1]); err != nil || !st.IsDir() {
 		t.Fatalf("own export folder not created: %v", err)
+	}
+}
+
+// A technician's new PIN in the demo survives a restart: the demo keeps its
+// changed settings in its data directory, so the factory PIN no longer
+// opens the restarted kiosk and the new one does.
+func TestDemoKeepsTheNewPINAcrossRestarts(t *testing.T) {
+	t.Setenv("KIOSK_CONFIG", "")
+	dir := t.TempDir()
+	installed := defaultConfigPath
+	defaultConfigPath = filepath.Join(dir, "no-such-kiosk.json")
+	defer func() { defaultConfigPath = installed }()
+	ctx := context.Background()
+	gate := func() *diag.Gate {
+		t.Helper()
+		cfg, path, demo, err := loadConfig(runOptions{dataDir: dir})
+		if err != nil || !demo {
+			t.Fatalf("loadConfig: demo %v, err %v", demo, err)
+		}
+		g, err := diag.Open(diag.Options{ConfigPath: path, Config: cfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	g := gate()
+	s, err := g.Enter(ctx, diag.DefaultPIN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ChangePIN(ctx, "482915"); err != nil {
+		t.Fatal(err)
+	}
+	g.Close()
+
+	g = gate()
+	defer g.Close()
+	if _, err := g.Enter(ctx, diag.DefaultPIN); err == nil {
+		t.Fatal("the factory PIN opens the restarted demo")
+	}
+	if _, err := g.Enter(ctx, "482915"); err != nil {
+		t.Fatalf("the new PIN does not open the restarted demo: %v", err)
+	}
+
+	// A saved file that is broken stops the demo with a clear error
+	// instead of quietly bringing the factory PIN back.
+	if err := os.WriteFile(filepath.Join(dir, demoConfigFile), []byte("{broken"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := loadConfig(runOptions{dataDir: dir}); err == nil || !strings.Contains(err.Error(), "demo") {
+		t.Fatalf("a broken saved demo file: err %v", err)
 	}
 }

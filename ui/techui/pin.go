@@ -90,10 +90,9 @@ func (m *Mode) newPINScreen(stage pinStage) *pinScreen {
 	switch stage {
 	case stageEnter:
 		p.title.SetText(txtPINTitle)
+		// The same prompt whether or not the factory PIN is in force: the
+		// keypad tells nobody who finds it that 000000 still opens it.
 		p.prompt.SetText(txtPINPrompt)
-		if st := m.gate.Status(); st.DefaultPIN {
-			p.prompt.SetText(txtPINPrompt + "\n" + txtDefaultPINHint)
-		}
 	default:
 		p.title.SetText(txtChangeTitle)
 		p.prompt.SetText(txtChangeNew)

@@ -4,17 +4,16 @@ package techui
 // labels carry both; they are kept here, apart from the citizen
 // translations (assets/i18n), which a technician screen must not depend on.
 const (
-	txtPINTitle       = "技术员登录  Technician PIN"
-	txtPINPrompt      = "请输入技术员 PIN  Enter the technician PIN"
-	txtWrongPINFmt    = "PIN 错误，还可尝试 %d 次  Wrong PIN, %d attempts left"
-	txtLockedFmt      = "已锁定，请 %d 分 %d 秒后再试  Locked, try again in %dm %ds"
-	txtGateProblem    = "技术员入口不可用（PIN 配置有误）  Entry unavailable: "
-	txtChecking       = "正在验证…  Checking…"
-	txtKeyClear       = "清除 Clear"
-	txtKeyBackspace   = "退格 Del"
-	txtKeyOK          = "确定 OK"
-	txtKeyBack        = "返回 Back"
-	txtDefaultPINHint = "出厂 PIN 仍有效，登录后须先修改  Factory PIN in force: change it after entry"
+	txtPINTitle     = "技术员登录  Technician PIN"
+	txtPINPrompt    = "请输入技术员 PIN  Enter the technician PIN"
+	txtWrongPINFmt  = "PIN 错误，还可尝试 %d 次  Wrong PIN, %d attempts left"
+	txtLockedFmt    = "已锁定，请 %d 分 %d 秒后再试  Locked, try again in %dm %ds"
+	txtGateProblem  = "技术员入口不可用（PIN 配置有误）  Entry unavailable: "
+	txtChecking     = "正在验证…  Checking…"
+	txtKeyClear     = "清除 Clear"
+	txtKeyBackspace = "退格 Del"
+	txtKeyOK        = "确定 OK"
+	txtKeyBack      = "返回 Back"
 
 	// The on-screen keyboard and numeric keypad (keyboard.go).
 	// txtEmptyPIN and txtEmptyNumber stand for nothing typed yet. Dashes,

@@ -535,6 +535,14 @@ func TestPINKeypad(t *testing.T) {
 
 func TestFactoryPINForcesChange(t *testing.T) {
 	r := newRig(t, false)
+	r.waitIdle()
+	// The keypad is the same whether the factory PIN is in force or not:
+	// it tells nobody who finds it that 000000 still opens it.
+	for _, s := range r.texts() {
+		if strings.Contains(s, "出厂") || strings.Contains(strings.ToLower(s), "factory") {
+			t.Errorf("the PIN keypad says the factory PIN is in force: %q", s)
+		}
+	}
 	r.typePIN(diag.DefaultPIN)
 	r.waitText("修改出厂 PIN")
 	r.waitIdle()
