@@ -32,29 +32,28 @@ func (s *Set) ScannerFront() ScannerFront { return ScannerFront{s} }
 
 // PrintTicket prints a queue ticket.
 func (f PrinterFront) PrintTicket(ctx context.Context, t escpos.Ticket) error {
-	p, err := f.s.PrinterDriver()
-	if err != nil {
-		return err
-	}
-	return p.PrintTicket(ctx, t)
+	return f.do(ctx, func(p *escpos.Printer) error { return p.PrintTicket(ctx, t) })
 }
 
 // PrintChecklist prints a 一次性告知单.
 func (f PrinterFront) PrintChecklist(ctx context.Context, c escpos.Checklist) error {
-	p, err := f.s.PrinterDriver()
-	if err != nil {
-		return err
-	}
-	return p.PrintChecklist(ctx, c)
+	return f.do(ctx, func(p *escpos.Printer) error { return p.PrintChecklist(ctx, c) })
 }
 
 // Ready reports whether a ticket could be printed now.
 func (f PrinterFront) Ready(ctx context.Context) error {
+	return f.do(ctx, func(p *escpos.Printer) error { return p.Ready(ctx) })
+}
+
+// do runs call on the current printer and records what it found (a fault
+// starting or ending: Set.Incidents).
+func (f PrinterFront) do(ctx context.Context, call func(*escpos.Printer) error) error {
 	p, err := f.s.PrinterDriver()
-	if err != nil {
-		return err
+	if err == nil {
+		err = call(p)
 	}
-	return p.Ready(ctx)
+	f.s.notePrinter(ctx, err)
+	return err
 }
 
 // WaitCard returns the next card placed on the reader.

@@ -95,6 +95,9 @@ type Set struct {
 	mu   sync.Mutex
 	slot map[Kind]*slot
 
+	imu       sync.Mutex
+	incidents []Incident // oldest first, at most MaxIncidents
+
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup

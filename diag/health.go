@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	"hallkiosk/devices"
 	"hallkiosk/offline"
 )
 
@@ -36,6 +37,9 @@ type HealthView struct {
 	// Alarms are the store's alarms (offline.Alarm…) plus "disk_low" and
 	// "clock_wrong" from the checks here.
 	Alarms []string `json:"alarms,omitempty"`
+	// Incidents are the device faults seen since the kiosk started (paper
+	// out, cover open…), ended or not, oldest first.
+	Incidents []devices.Incident `json:"incidents,omitempty"`
 }
 
 // DatabaseView is the store's file and integrity.
@@ -133,6 +137,9 @@ func (g *Gate) healthWith(ctx context.Context, probe Reachability) HealthView {
 		h.Alarms = append(h.Alarms, sh.Alarms...)
 	} else {
 		h.Database.IntegrityCheck = "no store"
+	}
+	if d := g.o.Devices; d != nil {
+		h.Incidents = d.Incidents()
 	}
 	h.Disk = diskView(cfg.DataDir)
 	if h.Disk.Error == "" && h.Disk.TotalBytes > 0 && h.Disk.FreePercent < DiskLowPercent {

@@ -186,7 +186,34 @@ func healthText(h diag.HealthView) string {
 		txtHealthClock+clock,
 		txtHealthVersion+h.Version+"  "+h.KioskID+"    "+txtHealthUptime+age(h.Uptime),
 		txtHealthAlarms+alarms,
+		txtHealthFaults+faultsText(h.Incidents, h.Now),
 	)
+}
+
+// healthFaults is how many device faults the health summary lists, newest
+// first; the bundle's health.json has them all.
+const healthFaults = 2
+
+// faultsText lists the latest device faults with when they began and
+// ended (or how long they have lasted so far), e.g.
+// "打印机 Printer: paper end 09:12:05–09:21:40 (9m35s)".
+func faultsText(in []devices.Incident, now time.Time) string {
+	if len(in) == 0 {
+		return txtNone
+	}
+	var parts []string
+	for i := len(in) - 1; i >= 0 && len(parts) < healthFaults; i-- {
+		f := in[i]
+		span := fmt.Sprintf("%s–%s (%s)", when(f.Start), f.End.Local().Format("15:04:05"), age(f.End.Sub(f.Start)))
+		if f.End.IsZero() {
+			span = fmt.Sprintf(txtFaultOngoingFmt, when(f.Start), age(now.Sub(f.Start)))
+		}
+		parts = append(parts, kindName(f.Kind)+": "+f.Problem+" "+span)
+	}
+	if more := len(in) - len(parts); more > 0 {
+		parts = append(parts, fmt.Sprintf(txtFaultsMoreFmt, more, more))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // maxExportDirs is how many folders the export page offers: a kiosk has

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"fmt"
+	"image/png"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -1261,5 +1262,39 @@ func TestSettingsDraftSurvivesOtherPages(t *testing.T) {
 	r.waitIdle()
 	if r.hasText("未保存的更改") || r.hasText("90 秒 s") {
 		t.Fatalf("the last session's draft is back: %q", r.texts())
+	}
+}
+
+// A printer that ran out of paper and was refilled before the technician
+// came is still on the health page: the fault, when it began and ended.
+func TestHealthShowsAPaperOutThatWasFixed(t *testing.T) {
+	r := newRig(t, true)
+	r.enter()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	front := r.set.PrinterFront()
+	for front.Ready(ctx) != nil && ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond) // the printer's port is being opened
+	}
+	r.set.Sims().Printer.SetState(printersim.State{PaperOut: true})
+	if front.Ready(ctx) == nil {
+		t.Fatal("ready without paper")
+	}
+	r.set.Sims().Printer.SetState(printersim.State{})
+	if err := front.Ready(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.tap("健康 Health")
+	r.waitText("设备故障  Device faults: 打印机 Printer: paper end")
+	r.waitIdle()
+	for _, s := range r.texts() {
+		if strings.Contains(s, "paper end") && strings.Contains(s, "ongoing") {
+			t.Errorf("the refilled printer's fault reads as ongoing: %q", s)
+		}
+	}
+	if p := os.Getenv("TECHUI_SHOT"); p != "" {
+		f, _ := os.Create(p)
+		png.Encode(f, r.win.Canvas().Capture())
+		f.Close()
 	}
 }
