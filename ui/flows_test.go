@@ -523,3 +523,34 @@ func TestWindow(t *testing.T) {
 		t.Error("padded window")
 	}
 }
+
+// TestElderModeLastsTheVisit: an elderly citizen who turns elder mode on
+// for a ticket keeps it for her next task; 完成 wipes the ticket, not her
+// choice. Walking away ends the visit and brings the normal mode back.
+func TestElderModeLastsTheVisit(t *testing.T) {
+	p := newParts(t)
+	h := newHarness(t, p)
+	h.tap(h.tr("status.elder"))
+	h.walkIn("社会保障", "失业登记")
+	h.waitShows(h.tr("ticket.take_ticket"))
+	number := p.issued().Number
+	h.tap(h.tr("action.finish"))
+	h.waitShows(h.tr("home.welcome"))
+	if !h.k.elder || !isElder() || !h.k.Session().Elder() {
+		t.Fatalf("elder mode ended with the ticket: kiosk %v, theme %v, session %v", h.k.elder, isElder(), h.k.Session().Elder())
+	}
+	if h.shows(number) || h.k.ticket.f.Snapshot().Result != nil {
+		t.Errorf("the finished ticket %s is still held or shown", number)
+	}
+
+	// She walks away: the countdown runs out and the next citizen gets
+	// the normal mode.
+	for i := 0; i < 400 && (h.k.elder || h.k.overlay.Visible()); i++ {
+		if !h.clk.WaitPending(1, time.Second) {
+			t.Fatal("no idle timer")
+		}
+		h.clk.Advance(time.Second)
+		h.q.Drain()
+	}
+	h.settle("normal mode after the visit", func() bool { return !h.k.elder && !isElder() && h.k.current == h.k.home })
+}

@@ -471,22 +471,14 @@ func (k *Kiosk) onIdleHome() {
 	k.finish()
 }
 
-// finish ends the citizen's session at once (the 完成 button of a done
-// screen, 返回首页 on the countdown): their data is wiped and the next
-// citizen gets the default language and normal mode, at once rather than
-// when the session's snapshot arrives.
+// finish closes the citizen's task (the 完成 button of a done screen,
+// 返回首页 on the countdown): the task and its personal data are wiped and
+// the home screen comes back, in the citizen's language and mode. An
+// elderly citizen with a second thing to do does not turn elder mode on
+// again; the visit, with its language and mode, ends when the kiosk is
+// left idle (the session's timeout).
 func (k *Kiosk) finish() {
-	k.env.Session.End()
-	s := k.env.Session.Snapshot()
-	k.lang = Chinese
-	if Lang(s.Language) == English {
-		k.lang = English
-	}
-	if s.Elder != k.elder {
-		k.elder = s.Elder
-		k.app.Settings().SetTheme(NewTheme(s.Elder))
-	}
-	k.win.SetTitle(k.t("app.title"))
+	k.env.Session.Home()
 	k.goHome()
 }
 
