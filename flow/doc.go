@@ -43,8 +43,9 @@
 // When the countdown runs out, or on Home and End, the session calls the
 // transaction's Wipe, which cancels its work and zeroes what it held (card
 // fields and bytes, typed phone numbers, receipt, ID tail, codes). Home
-// (the kiosk's 完成 and 返回首页) keeps the language and elder mode for the
-// rest of the visit; the timeout and End bring the defaults back. Every
+// and Finish (the kiosk's 返回首页 and 完成) keep the language and elder
+// mode for the rest of the visit; the timeout and End bring the defaults
+// back. Every
 // timeout runs on the injected clock, so tests use clock.Fake and never
 // sleep.
 //

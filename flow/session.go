@@ -346,6 +346,25 @@ func (s *Session) Home() {
 	}
 }
 
+// Finish closes the citizen's task (the 完成 button): the transaction is
+// wiped. A visit with choices of its own (elder mode, another language)
+// stays open with them, so a second task starts as the first ended; it
+// ends when the kiosk is left idle. A visit without them ends at once, as
+// End does, so an empty kiosk shows no countdown.
+func (s *Session) Finish() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	own := s.elder || s.lang != s.opts.Language
+	s.mu.Unlock()
+	if own {
+		s.Home()
+		return
+	}
+	s.End()
+}
+
 // End finishes the citizen's session at once, as the timeout would (wipe,
 // default language, normal mode, idle), without marking it expired: the
 // "finish" button.

@@ -229,6 +229,36 @@ func TestSessionBeginHomeEnd(t *testing.T) {
 	}
 }
 
+// Finish wipes the task; the visit stays open while it has choices of its
+// own (elder mode, English) and ends at once without them.
+func TestSessionFinish(t *testing.T) {
+	s, _, _ := newTestSession(t, SessionOptions{})
+	a := &wipeCounter{}
+	s.SetElder(true)
+	s.Begin(a)
+	s.Finish()
+	if a.n.Load() != 1 {
+		t.Fatal("Finish did not wipe the task")
+	}
+	if snap := s.Snapshot(); snap.State != SessionActive || !snap.Elder {
+		t.Fatalf("Finish in elder mode ended the visit: %+v", snap)
+	}
+	s.SetElder(false)
+	s.Begin(a)
+	s.Finish()
+	if a.n.Load() != 2 {
+		t.Fatal("Finish did not wipe the second task")
+	}
+	if snap := s.Snapshot(); snap.State != SessionIdle {
+		t.Fatalf("Finish with nothing of the citizen's own left the visit open: %+v", snap)
+	}
+	s.SetLanguage(LangEn)
+	s.Finish()
+	if snap := s.Snapshot(); snap.State != SessionActive || snap.Language != LangEn {
+		t.Fatalf("Finish in English ended the visit: %+v", snap)
+	}
+}
+
 func TestNilSession(t *testing.T) {
 	var s *Session
 	s.Touch()
@@ -236,6 +266,7 @@ func TestNilSession(t *testing.T) {
 	s.Release()
 	s.Begin(&wipeCounter{})
 	s.Home()
+	s.Finish()
 	s.End()
 	s.SetReading(true)
 	if s.Language() != LangZh || s.Elder() {

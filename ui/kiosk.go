@@ -473,12 +473,12 @@ func (k *Kiosk) onIdleHome() {
 
 // finish closes the citizen's task (the 完成 button of a done screen,
 // 返回首页 on the countdown): the task and its personal data are wiped and
-// the home screen comes back, in the citizen's language and mode. An
-// elderly citizen with a second thing to do does not turn elder mode on
-// again; the visit, with its language and mode, ends when the kiosk is
-// left idle (the session's timeout).
+// the home screen comes back, in the citizen's language and mode
+// (Session.Finish). An elderly citizen with a second thing to do does not
+// turn elder mode on again; the visit, with its language and mode, ends
+// when the kiosk is left idle (the session's timeout).
 func (k *Kiosk) finish() {
-	k.env.Session.Home()
+	k.env.Session.Finish()
 	k.goHome()
 }
 
