@@ -2,17 +2,20 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
 	"hallkiosk/backoffice/api"
 	"hallkiosk/devices/idcard"
 	"hallkiosk/devices/sim/printersim"
 	"hallkiosk/flow"
+	"hallkiosk/internal/layoutcheck"
 	"hallkiosk/offline"
 )
 
@@ -553,4 +556,40 @@ func TestElderModeLastsTheVisit(t *testing.T) {
 		h.q.Drain()
 	}
 	h.settle("normal mode after the visit", func() bool { return !h.k.elder && !isElder() && h.k.current == h.k.home })
+}
+
+// TestNeedsIDStaysOnLongNames: "ID card needed" is a requirement, not a
+// nicety: a service tile keeps it when the English name takes two lines
+// (the basic pension's), in normal and elder mode; the name gives way.
+func TestNeedsIDStaysOnLongNames(t *testing.T) {
+	h := newHarness(t, newParts(t))
+	h.tap(h.tr("lang.en"))
+	h.tapTile(h.tr("home.ticket.title"))
+	h.settle("departments", h.ticketIn(flow.TicketDepartments))
+	h.tapTileOnPages("Social security")
+	h.settle("services", h.ticketIn(flow.TicketServices))
+	for _, elder := range []bool{false, true} {
+		if elder {
+			h.tap(h.tr("status.elder"))
+			h.settle("elder pages of 4", func() bool { return isElder() && len(tiles(h.content())) == 4 })
+		}
+		tile := h.tile("Pension transfer")
+		tile.Title = "Claiming the basic pension (retirement benefit assessment)"
+		tile.Refresh()
+		h.q.Drain()
+		layoutcheck.Relayout(h.content()) // as the driver lays out a frame
+		if got := texts(tile); !slices.Contains(got, h.tr("ticket.needs_id")) {
+			t.Errorf("elder %v: the tile %q shows %q, without %q", elder, tile.Title, got, h.tr("ticket.needs_id"))
+		}
+		// and none of its text sticks out of it
+		ts, at := tile.Size(), tile.Position() // walk's positions start from the tile's own
+		walk(tile, func(o fyne.CanvasObject, p fyne.Position, _ []fyne.CanvasObject) {
+			p = p.Subtract(at)
+			if x, ok := o.(*canvas.Text); ok && x.Text != "" {
+				if s := x.Size(); p.X < -2 || p.Y < -2 || p.X+s.Width > ts.Width+2 || p.Y+s.Height > ts.Height+2 {
+					t.Errorf("elder %v: %q at %v+%v sticks out of its tile %v", elder, x.Text, p, s, ts)
+				}
+			}
+		})
+	}
 }

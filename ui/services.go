@@ -33,6 +33,7 @@ func (k *Kiosk) serviceTiles(svcs []flow.ServiceItem, ticketing bool, choose fun
 			sub = k.t("ticket.needs_id")
 		}
 		t := NewTile(nil, k.text(sv.Name), sub, k.tap(func() { choose(id) }))
+		t.KeepSubtitle = sv.RequiresIDCard
 		if ticketing && !sv.Open {
 			p := problemView{Reason: flow.ReasonHallClosed.String(), Advice: flow.ReasonHallClosed.Advice().String(), At: sv.OpensAt}
 			t.Reason = k.t("reason." + p.Reason)

@@ -24,6 +24,10 @@ type Tile struct {
 	Title string
 	// Subtitle is the line under the title while enabled.
 	Subtitle string
+	// KeepSubtitle makes Subtitle a requirement ("ID card needed") rather
+	// than a nicety: on a tile too small for all its text, the title
+	// shrinks before the subtitle goes.
+	KeepSubtitle bool
 	// Reason replaces Subtitle while the tile is disabled.
 	Reason string
 	// Hint follows Reason while disabled: what to do instead. It is the
@@ -179,7 +183,7 @@ func (r *tileRenderer) Refresh() {
 		r.lay.icon = theme.Size(theme.SizeNameInlineIcon)
 	}
 	r.lay.hasIcon = t.Icon != nil
-	r.lay.subOptional = !t.disabled
+	r.lay.subOptional = !t.disabled && !t.KeepSubtitle
 	if t.Icon != nil {
 		r.icon.Resource = theme.NewColoredResource(t.Icon, iconColor)
 	} else {
