@@ -70,7 +70,7 @@ func (s *checkInScreen) buildUI() fyne.CanvasObject {
 		return k.page(title, "", container.NewVBox(k.appointmentPanel(snap.Appointment), container.NewCenter(busyPanel(k.t("checkin.issuing"), ""))), nil)
 
 	case flow.CheckInPrinting, flow.CheckInDone:
-		return k.resultPage(title, k.t("checkin.issuing"), snap.Result, snap.State == flow.CheckInPrinting, s.f.RetryPrint)
+		return k.resultPageFor(title, k.t("checkin.issuing"), snap.Result, snap.Appointment, snap.State == flow.CheckInPrinting, s.f.RetryPrint)
 
 	case flow.CheckInFailed:
 		var late []fyne.CanvasObject

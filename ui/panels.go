@@ -137,6 +137,8 @@ type ticketView struct {
 	Late           bool
 	// MaskedID is the card's number as flow masked it (110101********1234).
 	MaskedID string
+	// Slot is a check-in's booked time ("预约时间：10:30 - 11:00").
+	Slot string
 	// Printing is true while the ticket is being printed.
 	Printing bool
 	// PrintProblem is set when the printer failed after the ticket was
@@ -190,6 +192,7 @@ func (k *Kiosk) ticketInfo(v ticketView) fyne.CanvasObject {
 	parts := []fyne.CanvasObject{block(fyne.TextAlignLeading,
 		para{text: ahead, size: theme.SizeNameSubHeadingText, bold: true},
 		para{text: counters, size: theme.SizeNameSubHeadingText},
+		para{text: v.Slot},
 		para{text: id},
 	)}
 	if v.Offline {

@@ -80,10 +80,19 @@ func (s *ticketScreen) skipCard(snap flow.TicketSnapshot) []fyne.CanvasObject {
 // paper. Its buttons replace the navigation bar: 完成 is the way out. Until
 // the flow has the ticket (r nil) it says issuing.
 func (k *Kiosk) resultPage(title, issuing string, r *flow.TicketResult, printing bool, retryPrint func()) fyne.CanvasObject {
+	return k.resultPageFor(title, issuing, r, nil, printing, retryPrint)
+}
+
+// resultPageFor is resultPage for a check-in when appt is set: titled
+// checked in, with the booked time beside the number.
+func (k *Kiosk) resultPageFor(title, issuing string, r *flow.TicketResult, appt *flow.AppointmentInfo, printing bool, retryPrint func()) fyne.CanvasObject {
 	if r == nil {
 		return k.busyPage(title, issuing, "", nil)
 	}
 	v := k.ticketViewOf(r, printing)
+	if appt != nil {
+		v.Slot = k.t("checkin.slot", "Start", appt.Start.Format("15:04"), "End", appt.End.Format("15:04"))
+	}
 	var actions []fyne.CanvasObject
 	if !printing {
 		if v.PrintProblem != nil {
@@ -93,6 +102,9 @@ func (k *Kiosk) resultPage(title, issuing string, r *flow.TicketResult, printing
 	}
 	body := container.New(&flex{weights: []float32{1, 1}}, k.ticketNumber(v), k.ticketInfo(v))
 	title = k.t("ticket.done_title")
+	if appt != nil {
+		title = k.t("checkin.done_title")
+	}
 	if v.PrintProblem != nil {
 		title = k.t("ticket.keep_number_title")
 	}
