@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -220,12 +221,13 @@ func materialLines(ms []api.Material, lang string, w PrintWords) []string {
 	for _, m := range ms {
 		line := m.Name.In(lang)
 		var parts []string
-		if m.Original > 0 && w.Original != "" {
-			parts = append(parts, w.Original+" "+strconv.Itoa(m.Original))
+		if m.Original > 0 {
+			parts = append(parts, w.quantity(false, m.Original))
 		}
-		if m.Copies > 0 && w.Copies != "" {
-			parts = append(parts, w.Copies+" "+strconv.Itoa(m.Copies))
+		if m.Copies > 0 {
+			parts = append(parts, w.quantity(true, m.Copies))
 		}
+		parts = slices.DeleteFunc(parts, func(s string) bool { return s == "" })
 		if len(parts) > 0 {
 			line += " (" + strings.Join(parts, ", ") + ")"
 		}
@@ -247,6 +249,25 @@ type PrintWords struct {
 	Original string // 原件
 	Copies   string // 复印件
 	IfAny    string // (如有)
+	// Quantity, when set, words a number of originals or copies in the
+	// session language ("原件 1 份", "2 copies"); otherwise it is Original
+	// or Copies and the number.
+	Quantity func(copies bool, n int) string
+}
+
+// quantity words n originals or copies; "" when there are no words for it.
+func (w PrintWords) quantity(copies bool, n int) string {
+	if w.Quantity != nil {
+		return w.Quantity(copies, n)
+	}
+	word := w.Original
+	if copies {
+		word = w.Copies
+	}
+	if word == "" {
+		return ""
+	}
+	return word + " " + strconv.Itoa(n)
 }
 
 // matchService reports whether s matches the lower-cased keyword in either

@@ -18,6 +18,9 @@ type PrintText struct {
 	Checklist escpos.ChecklistLabels
 	Words     PrintWords
 	Footer    []string
+	// PeopleAhead words a count of people ahead ("3 人", "3"); nil: the
+	// number and Labels.PeopleUnit.
+	PeopleAhead func(n int) string
 }
 
 // PrintOptions configure the printouts of the ticket and check-in flows.
@@ -125,6 +128,9 @@ func ticketJob(ix *catalogIndex, svc *api.Service, r *TicketResult, lang string,
 		QR:             r.QR,
 		Footer:         txt.Footer,
 		Labels:         txt.Labels,
+	}
+	if txt.PeopleAhead != nil && r.PeopleAhead >= 0 {
+		job.PeopleAheadText = txt.PeopleAhead(r.PeopleAhead)
 	}
 	if svc != nil {
 		job.Counters = ix.counterText(svc, lang)

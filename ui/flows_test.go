@@ -260,6 +260,19 @@ func TestCheckInByCode(t *testing.T) {
 	if paper := p.printed(); !strings.Contains(paper, ins[0].Number) {
 		t.Errorf("printed ticket lacks %s:\n%s", ins[0].Number, paper)
 	}
+	// The done screen says she is checked in, not that she took a ticket,
+	// and shows the time she booked.
+	h.waitShows(h.tr("checkin.done_title"))
+	if h.shows(h.tr("ticket.done_title")) {
+		t.Errorf("the check-in's done screen is titled %q", h.tr("ticket.done_title"))
+	}
+	a := h.k.checkIn.f.Snapshot().Appointment
+	if a == nil {
+		t.Fatal("the done check-in has no appointment")
+	}
+	if slot := h.tr("checkin.slot", "Start", a.Start.Format("15:04"), "End", a.End.Format("15:04")); !h.shows(slot) {
+		t.Errorf("the done screen lacks the booked time %q: %q", slot, texts(h.content()))
+	}
 }
 
 // TestCheckInWrongCode: a code the day's appointments do not hold offers
@@ -591,5 +604,33 @@ func TestNeedsIDStaysOnLongNames(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEnglishPrintoutsWordCounts: an English ticket and checklist word
+// their counts as English does: "People ahead: 0", "1 copy", never
+// "0 people" after "People ahead" or "copies 1".
+func TestEnglishPrintoutsWordCounts(t *testing.T) {
+	p := newParts(t)
+	h := newHarness(t, p)
+	h.tap(h.tr("lang.en"))
+	h.walkIn("Social security", "Unemployment registration")
+	h.waitShows(h.tr("ticket.take_ticket"))
+	ticket := p.printed()
+	if !strings.Contains(ticket, h.tr("print.people_ahead")) || strings.Contains(ticket, " people") {
+		t.Errorf("the English ticket words the people ahead badly:\n%s", ticket)
+	}
+	h.tap(h.tr("action.finish"))
+	h.waitShows(h.tr("home.welcome"))
+
+	h.tapTile(h.tr("home.guide.title"))
+	h.tapTile("Social security")
+	h.tapTile("Social security card replacement")
+	h.waitShows("Free of charge")
+	h.tapWhen(h.tr("guide.print"))
+	h.waitShows(h.tr("guide.printed"))
+	list := p.printed()
+	if !strings.Contains(list, "1 copy") || !strings.Contains(list, "1 original") || strings.Contains(list, "copies 1") || strings.Contains(list, "original 1") {
+		t.Errorf("the English checklist words its counts badly:\n%s", list)
 	}
 }

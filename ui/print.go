@@ -43,6 +43,15 @@ func (k *Kiosk) printText(lang string) flow.PrintText {
 	p.Words.Original = t("print.original")
 	p.Words.Copies = t("print.copies")
 	p.Words.IfAny = t("print.if_any")
+	// Counts go through the same plural-aware texts as the screen's
+	// ("1 copy", "复印件 2 份"), never "copies 1".
+	p.Words.Quantity = func(copies bool, n int) string {
+		if copies {
+			return k.tr.T(l, "guide.copies", "N", n)
+		}
+		return k.tr.T(l, "guide.originals", "N", n)
+	}
+	p.PeopleAhead = func(n int) string { return k.tr.T(l, "print.people_count", "N", n) }
 	p.Footer = []string{t("print.footer")}
 	return p
 }

@@ -204,7 +204,11 @@ func (l Layout) Ticket(t Ticket) *Builder {
 	if t.PeopleAhead < 0 || t.Offline {
 		p.field(lb.PeopleAhead, lb.Unknown)
 	} else {
-		p.field(lb.PeopleAhead, withUnit(strconv.Itoa(t.PeopleAhead), lb.PeopleUnit))
+		ahead := t.PeopleAheadText
+		if ahead == "" {
+			ahead = withUnit(strconv.Itoa(t.PeopleAhead), lb.PeopleUnit)
+		}
+		p.field(lb.PeopleAhead, ahead)
 		if t.EstWaitMinutes >= 0 {
 			p.field(lb.EstWait, withUnit(strconv.Itoa(t.EstWaitMinutes), lb.Minutes))
 		}

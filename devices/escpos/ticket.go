@@ -11,14 +11,17 @@ type Ticket struct {
 	Offline  bool   // numbered by the kiosk while the back office was unreachable
 	Priority bool   // appointment / priority ticket
 	// PeopleAhead < 0 means unknown (offline).
-	PeopleAhead    int
-	EstWaitMinutes int
-	IssuedAt       time.Time
-	MaskedID       string   // e.g. 110101********1234, or empty
-	Counters       string   // e.g. "3-5号窗口"
-	Materials      []string // the checklist, one line per material
-	QR             string   // payload of the ticket QR (rating / progress link)
-	Footer         []string // closing lines (opening hours, hotline)
+	PeopleAhead int
+	// PeopleAheadText is PeopleAhead as the ticket's language words it
+	// ("3 人", "3"); empty: the number and Labels.PeopleUnit.
+	PeopleAheadText string
+	EstWaitMinutes  int
+	IssuedAt        time.Time
+	MaskedID        string   // e.g. 110101********1234, or empty
+	Counters        string   // e.g. "3-5号窗口"
+	Materials       []string // the checklist, one line per material
+	QR              string   // payload of the ticket QR (rating / progress link)
+	Footer          []string // closing lines (opening hours, hotline)
 	// Labels are the fixed words in the kiosk's language (people ahead, wait,
 	// time, materials …); Layout uses Chinese ones when empty.
 	Labels TicketLabels
