@@ -106,7 +106,7 @@ func (s *Session) TestPrint(ctx context.Context) (TestResult, error) {
 	r := TestResult{Device: devices.Printer}
 	p, err := s.printer()
 	if err != nil {
-		r.Summary, r.Raw = "printer not available", err.Error()
+		r.Summary, r.Raw = both("打印机不可用", "printer not available"), err.Error()
 		return s.finish(ctx, ActionTestPrint, r), nil
 	}
 	job := escpos.TestTicket(s.clk.Now())
@@ -115,15 +115,17 @@ func (s *Session) TestPrint(ctx context.Context) (TestResult, error) {
 	st, _, _ := p.LastStatus()
 	r.Raw = rawStatus(st)
 	if err != nil {
-		r.Summary = "test ticket not printed: " + printFailure(err)
+		r.Summary = both("测试页未打印："+printFailureZh(err), "test ticket not printed: "+printFailure(err))
 		r.Raw = err.Error()
 		return s.finish(ctx, ActionTestPrint, r), nil
 	}
 	r.Pass = true
-	r.Summary = fmt.Sprintf("test ticket sent (%d bytes): check the Chinese text, QR code, barcode and the cut", len(job))
+	zh, en := fmt.Sprintf("测试页已发送（%d 字节）：请检查中文、二维码、条码和切纸", len(job)),
+		fmt.Sprintf("test ticket sent (%d bytes): check the Chinese text, QR code, barcode and the cut", len(job))
 	if p.NearEnd() {
-		r.Summary += "; paper near end"
+		zh, en = zh+"；纸将用尽", en+"; paper near end"
 	}
+	r.Summary = both(zh, en)
 	return s.finish(ctx, ActionTestPrint, r), nil
 }
 
@@ -145,6 +147,38 @@ func printFailure(err error) string {
 		return strings.Join(words, ", ")
 	}
 	return err.Error()
+}
+
+// both is a result line in Chinese and English, as every technician text
+// is: the technician may read either.
+func both(zh, en string) string { return zh + "  " + en }
+
+// zhCauses are the printer's refusal causes in Chinese.
+var zhCauses = map[error]string{
+	escpos.ErrPaperEnd:      "缺纸",
+	escpos.ErrCoverOpen:     "上盖打开",
+	escpos.ErrOffline:       "脱机",
+	escpos.ErrCutter:        "切刀故障",
+	escpos.ErrUnrecoverable: "不可恢复的故障",
+	escpos.ErrNotResponding: "无应答",
+}
+
+// printFailureZh is printFailure in Chinese.
+func printFailureZh(err error) string {
+	var nre *escpos.NotReadyError
+	if !errors.As(err, &nre) {
+		return "打印失败"
+	}
+	var words []string
+	for _, c := range nre.Causes {
+		if w, ok := zhCauses[c]; ok {
+			words = append(words, w)
+		}
+	}
+	if len(words) == 0 {
+		return "打印失败"
+	}
+	return strings.Join(words, "、")
 }
 
 // ticketCodes returns what the QR codes and barcodes of an ESC/POS job
@@ -177,12 +211,12 @@ func (s *Session) TestCard(ctx context.Context, wait time.Duration) (TestResult,
 	}
 	r := TestResult{Device: devices.IDCard}
 	if s.g.o.Devices == nil {
-		r.Summary, r.Raw = "ID reader not available", errNoDevices.Error()
+		r.Summary, r.Raw = both("身份证阅读器不可用", "ID reader not available"), errNoDevices.Error()
 		return s.finish(ctx, ActionTestCard, r), nil
 	}
 	rd, err := s.g.o.Devices.Reader()
 	if err != nil {
-		r.Summary, r.Raw = "ID reader not available", err.Error()
+		r.Summary, r.Raw = both("身份证阅读器不可用", "ID reader not available"), err.Error()
 		return s.finish(ctx, ActionTestCard, r), nil
 	}
 	wctx, cancel := withClockTimeout(ctx, s.clk, wait)
@@ -193,20 +227,22 @@ func (s *Session) TestCard(ctx context.Context, wait time.Duration) (TestResult,
 	}
 	switch {
 	case card == nil && timedOut(wctx):
-		r.Summary = fmt.Sprintf("no card placed within %s", wait)
+		r.Summary = both(fmt.Sprintf("%s 内未放卡", wait), fmt.Sprintf("no card placed within %s", wait))
 		if st := rd.Status(); st.LastErr != nil {
 			r.Raw = "last reader error: " + st.LastErr.Error()
 		}
 	case card == nil:
-		r.Summary = "card not read: " + readFailure(err)
+		r.Summary = both("未读到卡", "card not read: "+readFailure(err))
 		r.Raw = err.Error()
 	default:
 		r.Card = maskCard(card)
 		r.Pass = true
-		r.Summary = fmt.Sprintf("%s card read, photo %d bytes (not shown)", card.Type, len(card.Photo))
+		zh, en := fmt.Sprintf("已读卡（%s），照片 %d 字节（不显示）", card.Type, len(card.Photo)),
+			fmt.Sprintf("%s card read, photo %d bytes (not shown)", card.Type, len(card.Photo))
+		r.Summary = both(zh, en)
 		if err != nil {
 			// A wrong check digit: the reader works, the card is odd.
-			r.Summary += "; the ID number fails its check digit"
+			r.Summary = both(zh+"；证件号码校验位不符", en+"; the ID number fails its check digit")
 			r.Raw = err.Error()
 		}
 	}
@@ -249,12 +285,12 @@ func (s *Session) TestScan(ctx context.Context, wait time.Duration) (TestResult,
 	}
 	r := TestResult{Device: devices.Scanner}
 	if s.g.o.Devices == nil {
-		r.Summary, r.Raw = "scanner not available", errNoDevices.Error()
+		r.Summary, r.Raw = both("扫码器不可用", "scanner not available"), errNoDevices.Error()
 		return s.finish(ctx, ActionTestScan, r), nil
 	}
 	sc, err := s.g.o.Devices.ScannerDriver()
 	if err != nil {
-		r.Summary, r.Raw = "scanner not available", err.Error()
+		r.Summary, r.Raw = both("扫码器不可用", "scanner not available"), err.Error()
 		return s.finish(ctx, ActionTestScan, r), nil
 	}
 	before := sc.Status()
@@ -263,19 +299,21 @@ func (s *Session) TestScan(ctx context.Context, wait time.Duration) (TestResult,
 	code, err := sc.WaitCode(wctx)
 	switch {
 	case err != nil && timedOut(wctx):
-		r.Summary = fmt.Sprintf("no code scanned within %s", wait)
+		zh, en := fmt.Sprintf("%s 内未扫到码", wait), fmt.Sprintf("no code scanned within %s", wait)
 		if st := sc.Status(); st.Errors > before.Errors {
-			r.Summary += fmt.Sprintf("; %d unreadable scan(s)", st.Errors-before.Errors)
+			n := st.Errors - before.Errors
+			zh, en = zh+fmt.Sprintf("；%d 次无法识别", n), en+fmt.Sprintf("; %d unreadable scan(s)", n)
 			r.Raw = st.LastError
 		}
+		r.Summary = both(zh, en)
 	case err != nil:
-		r.Summary, r.Raw = "scan failed", err.Error()
+		r.Summary, r.Raw = both("扫码失败", "scan failed"), err.Error()
 	default:
 		r.Pass = true
 		if s.g.tools.isTicketCode(code) {
-			r.Summary = fmt.Sprintf("scanned the test ticket's code %q", code)
+			r.Summary = both(fmt.Sprintf("已扫到测试页上的码 %q", code), fmt.Sprintf("scanned the test ticket's code %q", code))
 		} else {
-			r.Summary = "scanned a code of " + describeCode(code) + " (content hidden)"
+			r.Summary = both("已扫到码（内容不显示）", "scanned a code of "+describeCode(code)+" (content hidden)")
 		}
 	}
 	return s.finish(ctx, ActionTestScan, r), nil

@@ -55,7 +55,8 @@ func TestDeviceTests(t *testing.T) {
 
 	t.Run("print", func(t *testing.T) {
 		r := printTest(t, f)
-		if !r.Pass || !strings.Contains(r.Summary, "test ticket sent") || !strings.HasPrefix(r.Raw, "DLE EOT 1=") {
+		// The result reads in both languages, as every technician text.
+		if !r.Pass || !strings.Contains(r.Summary, "测试页已发送") || !strings.Contains(r.Summary, "test ticket sent") || !strings.HasPrefix(r.Raw, "DLE EOT 1=") {
 			t.Fatalf("result %+v", r)
 		}
 		tk, err := sims.Printer.WaitTicket(ctx)
@@ -79,7 +80,7 @@ func TestDeviceTests(t *testing.T) {
 
 	t.Run("scan another code", func(t *testing.T) {
 		r := scanWith(t, f, "11010519491231002X")
-		if !r.Pass || r.Summary != "scanned a code of 18 characters: digits, Latin letters or symbols (content hidden)" {
+		if !r.Pass || r.Summary != "已扫到码（内容不显示）  scanned a code of 18 characters: digits, Latin letters or symbols (content hidden)" {
 			t.Fatalf("result %+v", r)
 		}
 	})
@@ -93,7 +94,7 @@ func TestDeviceTests(t *testing.T) {
 		f.waitTimerArmed(t)
 		f.clk.Advance(20 * time.Second)
 		r := <-done
-		if r.Pass || r.Summary != "no code scanned within 20s" {
+		if r.Pass || r.Summary != "20s 内未扫到码  no code scanned within 20s" {
 			t.Fatalf("result %+v", r)
 		}
 	})
@@ -105,7 +106,7 @@ func TestDeviceTests(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Pass || !strings.Contains(r.Summary, "paper end") || !strings.Contains(r.Raw, "DLE EOT") {
+		if r.Pass || !strings.Contains(r.Summary, "缺纸") || !strings.Contains(r.Summary, "paper end") || !strings.Contains(r.Raw, "DLE EOT") {
 			t.Fatalf("result %+v", r)
 		}
 		v, err := f.s.Probe(ctx, devices.Printer)
@@ -156,7 +157,7 @@ func TestDeviceTests(t *testing.T) {
 		f.waitTimerArmed(t)
 		f.clk.Advance(10 * time.Second)
 		r := <-done
-		if r.Pass || r.Summary != "no card placed within 10s" {
+		if r.Pass || r.Summary != "10s 内未放卡  no card placed within 10s" {
 			t.Fatalf("result %+v", r)
 		}
 	})
