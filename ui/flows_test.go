@@ -634,3 +634,20 @@ func TestEnglishPrintoutsWordCounts(t *testing.T) {
 		t.Errorf("the English checklist words its counts badly:\n%s", list)
 	}
 }
+
+// TestHallNameFitsInLargeText: the hall's name in the status bar is read
+// whole in English large text, whose words are longest: the name gets
+// smaller before it is cut short.
+func TestHallNameFitsInLargeText(t *testing.T) {
+	h := newHarness(t, newParts(t))
+	for _, step := range []string{"lang.en", "status.elder"} {
+		h.tap(h.tr(step))
+		h.q.Drain()
+	}
+	h.settle("large text", isElder)
+	layoutcheck.Relayout(h.content())
+	name := h.k.hallName()
+	if !slices.Contains(texts(h.content()), name) {
+		t.Errorf("the status bar does not show the whole hall name %q: %q", name, texts(h.content()))
+	}
+}

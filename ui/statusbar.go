@@ -69,12 +69,13 @@ func (s *statusBar) buildUI() fyne.CanvasObject {
 	line.SetMinSize(fyne.NewSize(1, theme.Size(theme.SizeNamePadding)/2))
 	bg := canvas.NewRectangle(theme.Color(colorNameSurface))
 	pad := theme.Size(theme.SizeNamePadding)
-	var hallArea fyne.CanvasObject = hall
+	var hallArea fyne.CanvasObject = container.New(&shrinkToFit{label: hall,
+		sizes: []fyne.ThemeSizeName{theme.SizeNameSubHeadingText, theme.SizeNameText}}, hall)
 	if k.deps.Technician != nil {
 		if k.secret == nil {
 			k.secret = &secretTapper{now: k.now, fire: k.deps.Technician}
 		}
-		hallArea = container.NewStack(hall, newTapCatcher(k.secret.tap))
+		hallArea = container.NewStack(hallArea, newTapCatcher(k.secret.tap))
 	}
 	bar := container.NewBorder(nil, nil, nil, s.right, hallArea)
 	h := theme.Size(sizeNameStatusBar)
@@ -123,4 +124,40 @@ func colored(s string, c fyne.ThemeColorName, size fyne.ThemeSizeName, bold bool
 // vcenter centres o vertically in the height it is given.
 func vcenter(o fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(layout.NewSpacer(), o, layout.NewSpacer())
+}
+
+// shrinkToFit lays out a one-line label at the largest of its text sizes at
+// which the text fits the width it gets; at the smallest it is cut short
+// with an ellipsis (the label's Truncation). The hall's name in English
+// large text is the long case: smaller type that is read whole beats
+// large type that is cut.
+type shrinkToFit struct {
+	label *widget.Label
+	sizes []fyne.ThemeSizeName // largest first
+}
+
+func (l *shrinkToFit) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	pick := l.sizes[len(l.sizes)-1]
+	room := s.Width - 2*theme.Size(theme.SizeNameInnerPadding)
+	for _, n := range l.sizes {
+		if fyne.MeasureText(l.label.Text, theme.Size(n), l.label.TextStyle).Width <= room {
+			pick = n
+			break
+		}
+	}
+	if l.label.SizeName != pick {
+		l.label.SizeName = pick
+		l.label.Refresh()
+	}
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, (s.Height-o.MinSize().Height)/2))
+		o.Resize(fyne.NewSize(s.Width, o.MinSize().Height))
+	}
+}
+
+// MinSize is the label's at the largest size, so that the bar keeps its
+// height whichever size is picked; any width will do (it truncates).
+func (l *shrinkToFit) MinSize([]fyne.CanvasObject) fyne.Size {
+	h := fyne.MeasureText(l.label.Text, theme.Size(l.sizes[0]), l.label.TextStyle).Height
+	return fyne.NewSize(0, h+2*theme.Size(theme.SizeNameInnerPadding))
 }
