@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// readmeCommands returns the README's shell lines that run prog.
+func readmeCommands(t *testing.T, prog string) [][]string {
+	t.Helper()
+	f, err := os.Open("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out [][]string
+	inCode := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "```") {
+			inCode = !inCode
+			continue
+		}
+		if inCode && strings.HasPrefix(line, prog+" ") {
+			line, _, _ = strings.Cut(line, "#")
+			out = append(out, strings.Fields(line)[1:])
+		}
+	}
+	return out
+}
+
+// The back office command in the README runs as written: with the files
+// it names in place (a tokens file, a certificate and its key), it serves
+// HTTPS on its -listen address until stopped.
+func TestREADMEBackOfficeCommandRuns(t *testing.T) {
+	cmds := readmeCommands(t, "bin/backoffice")
+	if len(cmds) == 0 {
+		t.Fatal("the README shows no bin/backoffice command")
+	}
+	for _, args := range cmds {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			writeREADMEFiles(t, args)
+			addr := freeLoopback(t)
+			for i := range args {
+				if args[i] == "-listen" && i+1 < len(args) {
+					args[i+1] = addr // the README's port, on loopback and free
+				}
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var stderr syncBuffer
+			done := make(chan int, 1)
+			go func() { done <- run(ctx, args, &syncBuffer{}, &stderr) }()
+
+			client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{
+				TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} // the test's own certificate
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				select {
+				case code := <-done:
+					t.Fatalf("the README's command exited with %d: %s", code, stderr.String())
+				default:
+				}
+				resp, err := client.Get("https://" + addr + "/healthz")
+				if err == nil {
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						t.Fatalf("/healthz: %s", resp.Status)
+					}
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("nothing serves HTTPS on %s: %v; log: %s", addr, err, stderr.String())
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			cancel()
+			if code := <-done; code != 0 {
+				t.Fatalf("exit code %d after stop: %s", code, stderr.String())
+			}
+		})
+	}
+}
+
+// writeREADMEFiles creates the files a README command names: the tokens
+// file (-tokens) and a self-signed certificate and key (-tls-cert,
+// -tls-key).
+func writeREADMEFiles(t *testing.T, args []string) {
+	t.Helper()
+	val := func(flag string) string {
+		for i, a := range args {
+			if a == flag && i+1 < len(args) {
+				return args[i+1]
+			}
+		}
+		return ""
+	}
+	if p := val("-tokens"); p != "" {
+		if err := os.WriteFile(p, []byte(`{"readme-token-0123456789": "K01"}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cert, key := val("-tls-cert"), val("-tls-key")
+	if cert == "" && key == "" {
+		return
+	}
+	pk, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "hall back office"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &pk.PublicKey, pk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(pk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Clean(cert), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(filepath.Clean(key), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+}
+
+func freeLoopback(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// syncBuffer is a log sink the server's goroutines write while the test
+// reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
