@@ -37,8 +37,12 @@ type SimChoice struct {
 	Label string
 }
 
-// ShowSimControl opens the simulator control window.
+// ShowSimControl opens the simulator control window. It is the only window
+// of its process (kiosk sim), so the app's theme is the compact kiosk
+// theme: the window's background and its texts come from one theme, light
+// whatever the desktop's default.
 func ShowSimControl(a fyne.App, c SimControl) fyne.Window {
+	a.Settings().SetTheme(compactTheme{NewTheme(false)})
 	w := a.NewWindow("Simulators 模拟器")
 	status := widget.NewLabel("")
 	report := func(what string, err error) {
@@ -119,7 +123,7 @@ func ShowSimControl(a fyne.App, c SimControl) fyne.Window {
 	})
 	network.SetChecked(true)
 
-	w.SetContent(container.NewThemeOverride(container.NewVBox(
+	w.SetContent(container.NewVBox(
 		widget.NewLabelWithStyle("身份证阅读器 ID card reader", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		cardSel, container.NewGridWithColumns(2, place, remove),
 		widget.NewSeparator(),
@@ -133,7 +137,7 @@ func ShowSimControl(a fyne.App, c SimControl) fyne.Window {
 		widget.NewSeparator(),
 		widget.NewLabel(c.Note),
 		status,
-	), compactTheme{NewTheme(false)}))
+	))
 	w.Resize(fyne.NewSize(460, 520))
 	w.Show()
 	return w

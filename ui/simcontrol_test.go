@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -41,5 +42,20 @@ func TestSimControlEmptyMenusDoNotCrash(t *testing.T) {
 		if s.Disabled() || len(s.Options) != 1 {
 			t.Errorf("menu with one preset: disabled %v, options %q", s.Disabled(), s.Options)
 		}
+	}
+}
+
+// On a desktop whose default is dark, the simulator control is still
+// readable: its window takes the kiosk's light theme, background and text
+// alike.
+func TestSimControlReadableOnADarkDesktop(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(theme.DarkTheme())
+	w := ShowSimControl(a, SimControl{})
+	defer w.Close()
+	th, v := a.Settings().Theme(), a.Settings().ThemeVariant()
+	bg, fg := luminance(th.Color(theme.ColorNameBackground, v)), luminance(th.Color(theme.ColorNameForeground, v))
+	if bg < 0.8 || fg > 0.3 {
+		t.Errorf("window background luminance %.2f, text %.2f: want light background, dark text", bg, fg)
 	}
 }
