@@ -66,8 +66,10 @@ func (s *Set) note(k Kind, problem string) {
 	s.incidents = append(s.incidents, Incident{Kind: k, Problem: problem, Start: now})
 }
 
-// notePrinter records the outcome of a printer call. A call the caller
-// cancelled says nothing about the printer and is not recorded.
+// notePrinter records the outcome of a printer call through the front (the
+// driver's status queries are recorded by the driver's OnStatus, whoever
+// makes them). A call the caller cancelled says nothing about the printer
+// and is not recorded.
 func (s *Set) notePrinter(ctx context.Context, err error) {
 	if err != nil && ctx.Err() != nil {
 		return

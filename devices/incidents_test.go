@@ -61,8 +61,14 @@ func TestPaperOutLeavesAnIncident(t *testing.T) {
 		t.Fatalf("after paper out: %+v, want one open printer incident \"paper end\"", got)
 	}
 
+	// The refill is seen by whoever asks the printer next: here the
+	// technician's test, which talks to the driver, not the front.
 	s.Sims().Printer.SetState(printersim.State{})
-	if err := front.Ready(ctx); err != nil {
+	p, err := s.PrinterDriver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Status(ctx); err != nil {
 		t.Fatalf("refilled printer: %v", err)
 	}
 	got = s.Incidents()

@@ -273,7 +273,13 @@ func (s *Set) build(k Kind, dev config.Device) (*driver, error) {
 	d := &driver{port: p}
 	switch k {
 	case Printer:
-		d.printer = escpos.NewPrinter(p, escpos.Opts{Clock: s.opts.Clock, Counter: s.paper})
+		d.printer = escpos.NewPrinter(p, escpos.Opts{Clock: s.opts.Clock, Counter: s.paper,
+			OnStatus: func(st escpos.Status, err error) {
+				if err == nil {
+					err = st.Err() // the printer answered: what its status says
+				}
+				s.note(Printer, printerProblem(err))
+			}})
 	case IDCard:
 		d.reader = idcard.New(p, idcard.Opts{Clock: s.opts.Clock, OnEvent: s.opts.ReaderEvents})
 	case Scanner:

@@ -52,6 +52,11 @@ type Opts struct {
 	Counter *PaperCounter
 	// SkipRecheck turns off the status check after a job is sent.
 	SkipRecheck bool
+	// OnStatus, when set, is told the outcome of every status query
+	// (whoever asked: a ticket, a readiness check, a technician's test),
+	// except one its caller cancelled. It runs with the printer locked:
+	// it must not call the Printer.
+	OnStatus func(Status, error)
 }
 
 // Printer drives one ESC/POS printer over a Conn. Jobs are serialised: one
@@ -95,6 +100,9 @@ func (p *Printer) status(ctx context.Context) (Status, error) {
 	var s Status
 	err := p.query(ctx, &s)
 	p.last, p.lastAt, p.lastErr = s, p.clock.Now(), err
+	if p.opts.OnStatus != nil && ctx.Err() == nil {
+		p.opts.OnStatus(s, err)
+	}
 	return s, err
 }
 
