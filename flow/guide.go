@@ -354,6 +354,7 @@ func (f *GuideFlow) checklistLocked(lang string) escpos.Checklist {
 		PrintedAt:  f.clk.Now().In(f.ix.loc),
 		Footer:     txt.Footer,
 		Labels:     txt.Checklist,
+		Keep:       f.ix.keep,
 	}
 }
 

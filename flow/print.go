@@ -125,6 +125,7 @@ func ticketJob(ix *catalogIndex, svc *api.Service, r *TicketResult, lang string,
 		QR:             r.QR,
 		Footer:         txt.Footer,
 		Labels:         txt.Labels,
+		Keep:           ix.keep,
 	}
 	if svc != nil {
 		job.Counters = ix.counterText(svc, lang)
