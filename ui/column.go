@@ -69,7 +69,7 @@ func (r *pagedColumnRenderer) Objects() []fyne.CanvasObject {
 // rowHeight is the height of row o at width w (wrapped text measured at
 // its width).
 func rowHeight(o fyne.CanvasObject, w float32) float32 {
-	if rt, ok := o.(*widget.RichText); ok {
+	if rt, ok := o.(*lineText); ok {
 		return textHeight(rt, w)
 	}
 	o.Resize(fyne.NewSize(w, o.MinSize().Height))

@@ -92,7 +92,7 @@ func (s *guideScreen) detail(d flow.ServiceDetail) fyne.CanvasObject {
 			k.factPara("guide.fee", k.text(d.Fee)),
 			k.factPara("guide.time_limit", k.text(d.TimeLimit))),
 		block(fyne.TextAlignLeading,
-			k.factPara("guide.counters", k.joinTexts(d.Counters)),
+			k.factPara("guide.counters", k.lines(d.Counters)),
 			para{text: needsID, bold: true}),
 	}
 	if c := k.text(d.Conditions); c != "" {
@@ -138,7 +138,10 @@ func (k *Kiosk) factPara(labelKey, value string) para {
 	if value == "" {
 		return para{}
 	}
-	return para{text: k.t("guide.fact", "Label", k.t(labelKey), "Value", value)}
+	return para{
+		text: k.t("guide.fact", "Label", k.t(labelKey), "Value", value),
+		hang: k.t("guide.fact", "Label", k.t(labelKey), "Value", ""),
+	}
 }
 
 // printStatus says how the checklist print went.
