@@ -51,8 +51,18 @@ func TestGuideBrowseAndPrint(t *testing.T) {
 			t.Errorf("checklist lacks %q:\n%s", want, paper.Text)
 		}
 	}
+	if s.Printed != 1 {
+		t.Errorf("Printed = %d after one copy, want 1", s.Printed)
+	}
+	// A second copy is counted, so the screen can say it was printed.
+	f.PrintChecklist()
+	s = w.until("second copy", func(s GuideSnapshot) bool { return s.PrintStatus == PrintDone && s.Printed == 2 })
+	r.nextTicket()
 	f.Back()
 	s = w.until("services again", guideIn(GuideServices))
+	if s.Printed != 0 {
+		t.Errorf("Printed = %d after leaving the detail, want 0", s.Printed)
+	}
 	f.Back()
 	w.until("categories again", guideIn(GuideDepartments))
 }

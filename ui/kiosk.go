@@ -561,9 +561,15 @@ func (k *Kiosk) page(title, step string, body fyne.CanvasObject, back func()) fy
 // pageWith is page with its own bar (nil: none), for screens whose actions
 // replace the navigation, like a result's 完成.
 func (k *Kiosk) pageWith(title, step string, body, bar fyne.CanvasObject) fyne.CanvasObject {
+	return k.pageStep(title, para{text: step}, body, bar)
+}
+
+// pageStep is pageWith with a step line of its own style, such as a
+// status in the notice colour.
+func (k *Kiosk) pageStep(title string, step para, body, bar fyne.CanvasObject) fyne.CanvasObject {
 	head := block(fyne.TextAlignLeading, para{text: title, size: theme.SizeNameHeadingText, bold: true})
-	sub := block(fyne.TextAlignLeading, para{text: step})
-	if step == "" {
+	sub := block(fyne.TextAlignLeading, step)
+	if step.text == "" {
 		sub.Hide()
 	}
 	pad := theme.Size(theme.SizeNameInnerPadding)

@@ -119,9 +119,13 @@ func (t *lineText) rebreak(w float32) {
 	th := t.Theme()
 	avail := w - 2*th.Size(theme.SizeNameInnerPadding)
 	br := breaker()
+	// After an inline segment the next one goes on in the same row, in
+	// the room the previous one's last row leaves (as RichText lays it).
+	used, inline := float32(0), false
 	for i, seg := range t.Segments {
 		ts, ok := seg.(*widget.TextSegment)
 		if !ok {
+			used, inline = 0, false
 			continue
 		}
 		if avail <= 0 {
@@ -134,17 +138,33 @@ func (t *lineText) rebreak(w float32) {
 		}
 		style := ts.Style.TextStyle
 		m := func(s string) float32 { return fyne.MeasureText(s, size, style).Width }
-		ts.Text = fill(br, t.src[i], t.hang[i], avail, m)
+		if !inline {
+			used = 0
+		}
+		text := fill(br, t.src[i], t.hang[i], avail-used, avail, m)
+		if first, _, _ := strings.Cut(text, "\n"); used > 0 && m(first) > avail-used {
+			// Not even the first word fits beside the previous segment: the
+			// segment starts on a row of its own.
+			text = "\n" + fill(br, strings.TrimLeft(t.src[i], " \u3000"), t.hang[i], avail, avail, m)
+			used = 0
+		}
+		ts.Text = text
+		if k := strings.LastIndexByte(text, '\n'); k >= 0 {
+			used = m(text[k+1:])
+		} else {
+			used += m(text)
+		}
+		inline = ts.Style.Inline
 	}
 }
 
-// fill breaks s into lines of width w joined by '\n'; with a hanging lead
-// (s starting with it), the lines after the first are indented by spaces
-// as wide as the lead, when the lead takes at most a third of the line and
-// the indent costs no extra line (on a small panel in elder mode a line of
-// height matters more).
-func fill(br *linebreak.Breaker, s, hang string, w float32, m linebreak.Measure) string {
-	lines := br.Lines(s, w, m)
+// fill breaks s into lines joined by '\n', the first of width first and
+// the others of width w; with a hanging lead (s starting with it), the
+// lines after the first are indented by spaces as wide as the lead, when
+// the lead takes at most a third of the line and the indent costs no extra
+// line (on a small panel in elder mode a line of height matters more).
+func fill(br *linebreak.Breaker, s, hang string, first, w float32, m linebreak.Measure) string {
+	lines := br.Fill(s, first, w, m)
 	if hang == "" || len(lines) < 2 || !strings.HasPrefix(s, hang) {
 		return strings.Join(lines, "\n")
 	}
@@ -153,7 +173,7 @@ func fill(br *linebreak.Breaker, s, hang string, w float32, m linebreak.Measure)
 		return strings.Join(lines, "\n")
 	}
 	pad := strings.Repeat(" ", int(lw/sp))
-	hung := br.Fill(s, w, w-m(pad), m)
+	hung := br.Fill(s, first, w-m(pad), m)
 	if len(hung) > len(lines) {
 		return strings.Join(lines, "\n")
 	}

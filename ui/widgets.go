@@ -88,6 +88,8 @@ type para struct {
 	// hang is the lead of text ("办理窗口：") that its later lines are
 	// indented under; "" for none.
 	hang string
+	// inline continues the next paragraph on this one's last line.
+	inline bool
 }
 
 // block returns paragraphs as one wrapping rich text whose lines break by
@@ -110,7 +112,7 @@ func block(align fyne.TextAlign, ps ...para) *lineText {
 			c = theme.ColorNameForeground
 		}
 		segs = append(segs, &widget.TextSegment{Text: p.text, Style: widget.RichTextStyle{
-			Alignment: align, ColorName: c, SizeName: size, TextStyle: fyne.TextStyle{Bold: p.bold},
+			Alignment: align, ColorName: c, SizeName: size, TextStyle: fyne.TextStyle{Bold: p.bold}, Inline: p.inline,
 		}})
 		hangs = append(hangs, p.hang)
 	}
