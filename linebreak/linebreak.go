@@ -93,6 +93,13 @@ func (b *Breaker) levels(s string, rs []rune) []int {
 	if b == nil {
 		return lv
 	}
+	// runeAt maps a byte offset of s to the index of its rune in rs.
+	runeAt := make([]int, len(s)+1)
+	k := 0
+	for i := range s {
+		runeAt[i] = k
+		k++
+	}
 	for _, w := range b.keep {
 		n := len([]rune(w))
 		from := 0
@@ -101,10 +108,10 @@ func (b *Breaker) levels(s string, rs []rune) []int {
 			if j < 0 {
 				break
 			}
-			at := len([]rune(s[:from+j]))
-			for k := at + 1; k < at+n && k < len(lv); k++ {
-				if lv[k] != never {
-					lv[k]++
+			at := runeAt[from+j]
+			for r := at + 1; r < at+n && r < len(lv); r++ {
+				if lv[r] != never {
+					lv[r]++
 				}
 			}
 			from += j + len(w)
@@ -179,12 +186,25 @@ func (b *Breaker) fill(s string, first, rest float32, m Measure) []string {
 }
 
 // fit returns the end of the longest run rs[st:e] that m measures within
-// w, at least st+1.
+// w, at least st+1. It gallops from st and then halves, so a line costs a
+// few measures of about its own length however long the paragraph.
 func fit(rs []rune, st int, w float32, m Measure) int {
-	if m(string(rs[st:])) <= w {
-		return len(rs)
+	lo := st + 1 // rs[st:lo] is a line whatever its width
+	if lo >= len(rs) || m(string(rs[st:lo])) > w {
+		return lo
 	}
-	lo, hi := st+1, len(rs) // rs[st:lo] is a line whatever its width; rs[st:hi] does not fit
+	hi := len(rs) + 1 // rs[st:hi] does not fit (len(rs)+1: none tried yet)
+	for step := 1; ; step *= 2 {
+		next := min(lo+step, len(rs))
+		if m(string(rs[st:next])) > w {
+			hi = next
+			break
+		}
+		lo = next
+		if lo == len(rs) {
+			return lo
+		}
+	}
 	for hi-lo > 1 {
 		mid := (lo + hi) / 2
 		if m(string(rs[st:mid])) <= w {
