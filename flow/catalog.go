@@ -41,6 +41,7 @@ type catalogIndex struct {
 	depts    []api.Department
 	byDept   map[string][]*api.Service
 	counters map[string]*api.Counter
+	keep     []string // every word the catalog's texts keep whole (api.Text.Keep)
 }
 
 func newCatalogIndex(cat *api.Catalog) *catalogIndex {
@@ -65,7 +66,36 @@ func newCatalogIndex(cat *api.Catalog) *catalogIndex {
 	for i := range cat.Counters {
 		ix.counters[cat.Counters[i].ID] = &cat.Counters[i]
 	}
+	ix.keep = KeepWords(cat)
 	return ix
+}
+
+// KeepWords returns the words the catalog's texts mark as not to be broken
+// across lines (api.Text.Keep), for the screens and the printed slips.
+func KeepWords(cat *api.Catalog) []string {
+	if cat == nil {
+		return nil
+	}
+	var ws []string
+	add := func(t api.Text) { ws = append(ws, t.Keep...) }
+	add(cat.Hall.Name)
+	add(cat.Hall.Address)
+	for _, d := range cat.Departments {
+		add(d.Name)
+	}
+	for _, s := range cat.Services {
+		for _, t := range []api.Text{s.Name, s.Fee, s.TimeLimit, s.LegalBasis, s.Conditions} {
+			add(t)
+		}
+		for _, m := range s.Materials {
+			add(m.Name)
+			add(m.Note)
+		}
+	}
+	for _, c := range cat.Counters {
+		add(c.Name)
+	}
+	return ws
 }
 
 // hallLocation loads the hall's zone. Mainland China has had one offset
@@ -129,8 +159,10 @@ func (ix *catalogIndex) businessDate(t time.Time) string {
 	return t.In(ix.loc).Format(time.DateOnly)
 }
 
-// counterText names the counters that serve s, e.g. "3号窗口、4号窗口" —
-// the names come from the catalog in the language asked for.
+// counterText names the counters that serve s one a line, e.g.
+// "6号窗口 社保卡服务\n20号窗口 综合窗口·绿色通道": a list of long window
+// names run together on one line breaks in the middle of a name. The names
+// come from the catalog in the language asked for.
 func (ix *catalogIndex) counterText(s *api.Service, lang string) string {
 	var names []string
 	for _, id := range s.Counters {
@@ -140,11 +172,7 @@ func (ix *catalogIndex) counterText(s *api.Service, lang string) string {
 			names = append(names, id)
 		}
 	}
-	sep := "、"
-	if lang == LangEn {
-		sep = ", "
-	}
-	return strings.Join(names, sep)
+	return strings.Join(names, "\n")
 }
 
 // openAt reports whether t (already in the hall's zone) falls in one of

@@ -73,10 +73,10 @@ func TestCatalogIndex(t *testing.T) {
 	if !slices.Equal(ids, []string{"shebao", "gjj"}) {
 		t.Errorf("departments = %v; the empty one must not be a tile", ids)
 	}
-	if got := ix.counterText(ix.services["sb-01"], LangZh); got != "3号窗口、4号窗口" {
+	if got := ix.counterText(ix.services["sb-01"], LangZh); got != "3号窗口\n4号窗口" {
 		t.Errorf("counters zh = %q", got)
 	}
-	if got := ix.counterText(ix.services["sb-01"], LangEn); got != "Counter 3, Counter 4" {
+	if got := ix.counterText(ix.services["sb-01"], LangEn); got != "Counter 3\nCounter 4" {
 		t.Errorf("counters en = %q", got)
 	}
 	if got := ix.businessDate(time.Date(2026, 5, 13, 17, 0, 0, 0, time.UTC)); got != "2026-05-14" {

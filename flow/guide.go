@@ -83,8 +83,12 @@ type GuideSnapshot struct {
 	// PrintStatus and PrintProblem are the checklist printout's (GuideDetail).
 	PrintStatus  PrintStatus
 	PrintProblem *Problem
-	Problem      *Problem // GuideFailed
-	CanBack      bool
+	// Printed counts the copies of this service's checklist that came out
+	// of the printer since the citizen opened its guide: the screen says
+	// when a tap printed another copy.
+	Printed int
+	Problem *Problem // GuideFailed
+	CanBack bool
 }
 
 // GuideOptions configures the guide flow.
@@ -116,6 +120,7 @@ type GuideFlow struct {
 	from     GuideState // the list a detail was opened from
 	printSt  PrintStatus
 	printErr *Problem
+	printed  int // copies of the detail's checklist printed
 	problem  *Problem
 }
 
@@ -143,7 +148,7 @@ func (f *GuideFlow) Start() {
 	defer f.mu.Unlock()
 	f.invalidateLocked()
 	f.dept, f.keyword, f.results, f.svc, f.problem = "", "", nil, nil, nil
-	f.printSt, f.printErr = PrintIdle, nil
+	f.printSt, f.printErr, f.printed = PrintIdle, nil, 0
 	f.pager.Reset()
 	f.state = GuideLoading
 	f.notifyLocked()
@@ -202,7 +207,7 @@ func (f *GuideFlow) snapLocked() GuideSnapshot {
 	case GuideDetail:
 		d := f.detailLocked(now)
 		s.Detail = &d
-		s.PrintStatus, s.PrintProblem = f.printSt, f.printErr
+		s.PrintStatus, s.PrintProblem, s.Printed = f.printSt, f.printErr, f.printed
 		s.CanBack = true
 	}
 	for _, d := range f.ix.departmentItems() {
@@ -285,7 +290,7 @@ func (f *GuideFlow) SelectService(id string) {
 	}
 	f.invalidateLocked() // a checklist of the previous detail still printing keeps printing, unreported
 	f.svc = svc
-	f.printSt, f.printErr = PrintIdle, nil
+	f.printSt, f.printErr, f.printed = PrintIdle, nil, 0
 	f.state = GuideDetail
 	f.notifyLocked()
 }
@@ -314,6 +319,7 @@ func (f *GuideFlow) PrintChecklist() {
 				f.printErr = problem(printerReason(err), fmt.Errorf("print checklist %s: %w", c.Service, err))
 			} else {
 				f.printSt, f.printErr = PrintDone, nil
+				f.printed++
 			}
 			f.notifyLocked()
 		}
@@ -354,6 +360,7 @@ func (f *GuideFlow) checklistLocked(lang string) escpos.Checklist {
 		PrintedAt:  f.clk.Now().In(f.ix.loc),
 		Footer:     txt.Footer,
 		Labels:     txt.Checklist,
+		Keep:       f.ix.keep,
 	}
 }
 
@@ -366,7 +373,7 @@ func (f *GuideFlow) Back() {
 	switch f.state {
 	case GuideDetail:
 		f.invalidateLocked()
-		f.svc, f.printSt, f.printErr = nil, PrintIdle, nil
+		f.svc, f.printSt, f.printErr, f.printed = nil, PrintIdle, nil, 0
 		f.state = f.from
 		if f.state == GuideServices && f.dept == "" || f.state == GuideSearch && f.keyword == "" {
 			f.state = GuideDepartments
@@ -418,7 +425,7 @@ func (f *GuideFlow) Wipe() {
 	defer f.mu.Unlock()
 	f.invalidateLocked()
 	f.ix, f.dept, f.keyword, f.results, f.svc = nil, "", "", nil, nil
-	f.printSt, f.printErr, f.problem = PrintIdle, nil, nil
+	f.printSt, f.printErr, f.problem, f.printed = PrintIdle, nil, nil, 0
 	f.state = GuideLoading
 	f.notifyLocked()
 }

@@ -46,13 +46,23 @@ func TestGuideBrowseAndPrint(t *testing.T) {
 	w.until("printing", func(s GuideSnapshot) bool { return s.PrintStatus == PrintBusy })
 	s = w.until("printed", func(s GuideSnapshot) bool { return s.PrintStatus == PrintDone })
 	paper := r.nextTicket()
-	for _, want := range []string{"社保卡申领", "居民身份证 (原件 1, 复印件 1)", "v3 2026-03-01", "免费", "《社会保险法》", "3号窗口、4号窗口"} {
+	for _, want := range []string{"社保卡申领", "居民身份证 (原件 1, 复印件 1)", "v3 2026-03-01", "免费", "《社会保险法》", "办理窗口：3号窗口\n          4号窗口"} {
 		if !strings.Contains(paper.Text, want) {
 			t.Errorf("checklist lacks %q:\n%s", want, paper.Text)
 		}
 	}
+	if s.Printed != 1 {
+		t.Errorf("Printed = %d after one copy, want 1", s.Printed)
+	}
+	// A second copy is counted, so the screen can say it was printed.
+	f.PrintChecklist()
+	s = w.until("second copy", func(s GuideSnapshot) bool { return s.PrintStatus == PrintDone && s.Printed == 2 })
+	r.nextTicket()
 	f.Back()
 	s = w.until("services again", guideIn(GuideServices))
+	if s.Printed != 0 {
+		t.Errorf("Printed = %d after leaving the detail, want 0", s.Printed)
+	}
 	f.Back()
 	w.until("categories again", guideIn(GuideDepartments))
 }

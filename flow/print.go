@@ -128,6 +128,7 @@ func ticketJob(ix *catalogIndex, svc *api.Service, r *TicketResult, lang string,
 		QR:             r.QR,
 		Footer:         txt.Footer,
 		Labels:         txt.Labels,
+		Keep:           ix.keep,
 	}
 	if txt.PeopleAhead != nil && r.PeopleAhead >= 0 {
 		job.PeopleAheadText = txt.PeopleAhead(r.PeopleAhead)

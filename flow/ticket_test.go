@@ -51,7 +51,7 @@ func TestTicketHappyPaths(t *testing.T) {
 	}{
 		{
 			name: "walk-in without card, online", dept: "shebao", service: "sb-09",
-			number: "S001", onPaper: []string{"S001", "市民服务中心", "社保业务9", "3号窗口、4号窗口", "过号请重新取号"},
+			number: "S001", onPaper: []string{"S001", "市民服务中心", "社保业务9", "办理窗口：3号窗口\n          4号窗口", "过号请重新取号"},
 		},
 		{
 			name: "ID card required, in English", lang: LangEn, dept: "gjj", service: "gjj-01", card: "resident-wangzhe",

@@ -69,7 +69,7 @@ func (r *pagedColumnRenderer) Objects() []fyne.CanvasObject {
 // rowHeight is the height of row o at width w (wrapped text measured at
 // its width).
 func rowHeight(o fyne.CanvasObject, w float32) float32 {
-	if rt, ok := o.(*widget.RichText); ok {
+	if rt, ok := o.(*lineText); ok {
 		return textHeight(rt, w)
 	}
 	o.Resize(fyne.NewSize(w, o.MinSize().Height))
@@ -86,11 +86,24 @@ func (r *pagedColumnRenderer) Layout(s fyne.Size) {
 	for i, o := range c.rows {
 		heights[i] = rowHeight(o, s.Width)
 	}
+	// A text pads itself by InnerPadding on every side; two texts in a row
+	// overlap by one padding, so their lines are one padding apart, not
+	// two. In elder mode that is a line of text on every page.
+	ip := theme.Size(theme.SizeNameInnerPadding)
+	overlap := func(i int) float32 {
+		if _, ok := c.rows[i].(*lineText); !ok || i == 0 {
+			return 0
+		}
+		if _, ok := c.rows[i-1].(*lineText); !ok {
+			return 0
+		}
+		return min(ip, heights[i]/2)
+	}
 	pack := func(avail float32) []int {
 		starts := []int{0}
 		used := float32(0)
 		for i, h := range heights {
-			if used > 0 && used+h > avail {
+			if used > 0 && used+h-overlap(i) > avail {
 				// A heading that would end the page moves to the next one.
 				if prev := i - 1; c.heading[prev] && prev > starts[len(starts)-1] {
 					starts = append(starts, prev)
@@ -99,6 +112,9 @@ func (r *pagedColumnRenderer) Layout(s fyne.Size) {
 					starts = append(starts, i)
 					used = 0
 				}
+			}
+			if used > 0 {
+				h -= overlap(i)
 			}
 			used += h
 		}
@@ -120,6 +136,9 @@ func (r *pagedColumnRenderer) Layout(s fyne.Size) {
 		if i < lo || i >= hi {
 			o.Hide()
 			continue
+		}
+		if i > lo {
+			y -= overlap(i)
 		}
 		o.Show()
 		o.Move(fyne.NewPos(0, y))

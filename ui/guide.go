@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/skip2/go-qrcode"
@@ -67,7 +66,9 @@ func (s *guideScreen) buildUI() fyne.CanvasObject {
 
 	case flow.GuideDetail:
 		if snap.Detail != nil {
-			return k.page(k.text(snap.Detail.Name), "", s.detail(*snap.Detail), back)
+			// How the print went is said beside the title, so that no
+			// button moves under a finger when the print status changes.
+			return k.pageStep(k.text(snap.Detail.Name), s.printStatus(), s.detail(*snap.Detail), k.navBar(back))
 		}
 
 	case flow.GuideFailed:
@@ -92,7 +93,7 @@ func (s *guideScreen) detail(d flow.ServiceDetail) fyne.CanvasObject {
 			k.factPara("guide.fee", k.text(d.Fee)),
 			k.factPara("guide.time_limit", k.text(d.TimeLimit))),
 		block(fyne.TextAlignLeading,
-			k.factPara("guide.counters", k.joinTexts(d.Counters)),
+			k.factPara("guide.counters", k.lines(d.Counters)),
 			para{text: needsID, bold: true}),
 	}
 	if c := k.text(d.Conditions); c != "" {
@@ -117,20 +118,22 @@ func (s *guideScreen) detail(d flow.ServiceDetail) fyne.CanvasObject {
 	}
 	id := d.ID
 	take := k.button(k.t("guide.take_ticket"), iconTicket, widget.MediumImportance, func() { k.startTicketFor(id) })
-	print := k.button(k.t("guide.print"), theme.DocumentPrintIcon(), widget.HighImportance, s.f.PrintChecklist)
+	// After a copy has come out, the same place offers another one in so
+	// many words: a tap meant for something else must not print a second
+	// copy unannounced.
+	label := k.t("guide.print")
+	if s.s.Printed > 0 {
+		label = k.t("guide.print_again")
+	}
+	print := k.button(label, theme.DocumentPrintIcon(), widget.HighImportance, s.f.PrintChecklist)
 	if s.s.PrintStatus == flow.PrintBusy {
 		print.Disable()
 	}
-	// The print status goes beside the buttons, not above them: in elder
-	// mode on a landscape panel every line of height counts.
-	var bottom fyne.CanvasObject = actionRow(print, take)
-	if s.s.PrintStatus != flow.PrintIdle {
-		bottom = container.New(&flex{weights: []float32{1, 1}}, s.printStatus(),
-			container.NewVBox(touchMin(print), touchMin(take)))
-	}
+	// The buttons keep their places in every print state: the status is
+	// in the step line beside the title (printStatus).
 	col := k.newPagedColumn(rows, &s.detailPage)
 	col.heading = map[int]bool{heading: true}
-	return container.NewBorder(nil, bottom, nil, nil, col)
+	return container.NewBorder(nil, actionRow(print, take), nil, nil, col)
 }
 
 // factPara is "label: value" as one paragraph; empty when there is no value.
@@ -138,27 +141,30 @@ func (k *Kiosk) factPara(labelKey, value string) para {
 	if value == "" {
 		return para{}
 	}
-	return para{text: k.t("guide.fact", "Label", k.t(labelKey), "Value", value)}
+	return para{
+		text: k.t("guide.fact", "Label", k.t(labelKey), "Value", value),
+		hang: k.t("guide.fact", "Label", k.t(labelKey), "Value", ""),
+	}
 }
 
-// printStatus says how the checklist print went.
-func (s *guideScreen) printStatus() fyne.CanvasObject {
+// printStatus says how the checklist print went, for the step line: which
+// copy came out, or why none did.
+func (s *guideScreen) printStatus() para {
 	k := s.k
 	switch s.s.PrintStatus {
 	case flow.PrintBusy:
-		return busyPanel(k.t("guide.printing"), "")
+		return para{text: k.t("guide.printing"), bold: true}
 	case flow.PrintDone:
-		return hintPanel(k.t("guide.printed"))
-	case flow.PrintIdle:
-		return container.NewVBox()
+		if s.s.Printed > 1 {
+			return para{text: k.t("guide.printed_again", "N", s.s.Printed), bold: true, color: theme.ColorNamePrimary}
+		}
+		return para{text: k.t("guide.printed"), bold: true, color: theme.ColorNamePrimary}
 	case flow.PrintFailed:
 		p, _ := problemOf(s.s.PrintProblem)
-		return panel(colorNameNoticeBackground, block(fyne.TextAlignLeading,
-			para{text: k.t("reason." + p.Reason), bold: true, color: colorNameNoticeForeground},
-			para{text: k.t("guide.print_failed"), color: colorNameNoticeForeground},
-		))
+		return para{text: k.t("guide.print_failed_why", "Reason", k.t("reason."+p.Reason), "Advice", k.t("guide.print_failed")),
+			bold: true, color: colorNameNoticeForeground}
 	}
-	return layout.NewSpacer()
+	return para{}
 }
 
 // materialRow is one material: its name, originals and copies, whether it
@@ -177,9 +183,15 @@ func (k *Kiosk) materialRow(n int, m api.Material) fyne.CanvasObject {
 	if note := k.text(m.Note); note != "" {
 		parts = append(parts, note)
 	}
+	// The details go on beside the name when they fit: in elder mode a
+	// row saved per material is another material on the page.
+	detail := strings.Join(parts, k.t("list.sep"))
+	if detail != "" {
+		detail = "\u3000" + detail
+	}
 	return block(fyne.TextAlignLeading,
-		para{text: k.t("guide.material_name", "N", n, "Name", k.text(m.Name)), bold: true},
-		para{text: strings.Join(parts, k.t("list.sep"))},
+		para{text: k.t("guide.material_name", "N", n, "Name", k.text(m.Name)), bold: true, inline: detail != ""},
+		para{text: detail},
 	)
 }
 

@@ -82,8 +82,8 @@ func (s *homeScreen) buildUI() fyne.CanvasObject {
 	}
 	grid := container.New(&tileGrid{n: len(objs)}, objs...)
 	pad := theme.Size(theme.SizeNameInnerPadding)
-	head := newText(k.t("home.welcome"), theme.SizeNameHeadingText, true, true)
-	foot := newText(k.t("home.help"), theme.SizeNameText, false, true)
+	head := block(fyne.TextAlignLeading, para{text: k.t("home.welcome"), size: theme.SizeNameHeadingText, bold: true})
+	foot := block(fyne.TextAlignLeading, para{text: k.t("home.help")})
 	return container.New(layout.NewCustomPaddedLayout(pad, pad, 2*pad, 2*pad),
 		container.NewBorder(head, foot, nil, nil, grid))
 }

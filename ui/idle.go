@@ -34,9 +34,9 @@ func (o *idleOverlay) buildUI() fyne.CanvasObject {
 	o.home = newButton(k.t("idle.home"), theme.HomeIcon(), widget.MediumImportance, k.onIdleHome)
 
 	card := outlined(colorNameSurface, container.NewVBox(
-		centered(k.t("idle.title"), theme.SizeNameHeadingText, true),
+		block(fyne.TextAlignCenter, para{text: k.t("idle.title"), size: theme.SizeNameHeadingText, bold: true}),
 		o.seconds,
-		centered(k.t("idle.hint"), theme.SizeNameText, false),
+		block(fyne.TextAlignCenter, para{text: k.t("idle.hint")}),
 		vspace(2),
 		actionRow(o.cont, o.home),
 	))

@@ -271,8 +271,12 @@ func (k *Kiosk) t(key string, kv ...any) string {
 	return k.tr.T(k.lang, key, kv...)
 }
 
-// text picks the current language of a catalog text.
-func (k *Kiosk) text(t api.Text) string { return t.In(string(k.lang)) }
+// text picks the current language of a catalog text. The words the
+// catalog keeps whole go to the screens' line breaker.
+func (k *Kiosk) text(t api.Text) string {
+	learnKeep(t.Keep)
+	return t.In(string(k.lang))
+}
 
 func (k *Kiosk) now() time.Time { return k.clk.Now() }
 
@@ -549,9 +553,15 @@ func (k *Kiosk) page(title, step string, body fyne.CanvasObject, back func()) fy
 // pageWith is page with its own bar (nil: none), for screens whose actions
 // replace the navigation, like a result's 完成.
 func (k *Kiosk) pageWith(title, step string, body, bar fyne.CanvasObject) fyne.CanvasObject {
+	return k.pageStep(title, para{text: step}, body, bar)
+}
+
+// pageStep is pageWith with a step line of its own style, such as a
+// status in the notice colour.
+func (k *Kiosk) pageStep(title string, step para, body, bar fyne.CanvasObject) fyne.CanvasObject {
 	head := block(fyne.TextAlignLeading, para{text: title, size: theme.SizeNameHeadingText, bold: true})
-	sub := block(fyne.TextAlignLeading, para{text: step})
-	if step == "" {
+	sub := block(fyne.TextAlignLeading, step)
+	if step.text == "" {
 		sub.Hide()
 	}
 	pad := theme.Size(theme.SizeNameInnerPadding)
@@ -569,35 +579,24 @@ func (k *Kiosk) pageWith(title, step string, body, bar fyne.CanvasObject) fyne.C
 // the bottom, within reach of a seated citizen on a tall totem.
 type pageLayout struct{ portrait bool }
 
-func (l *pageLayout) parts(objs []fyne.CanvasObject) (title, step *widget.RichText, body, bar fyne.CanvasObject) {
-	title, step, body = objs[0].(*widget.RichText), objs[1].(*widget.RichText), objs[2]
+func (l *pageLayout) parts(objs []fyne.CanvasObject) (title, step *lineText, body, bar fyne.CanvasObject) {
+	title, step, body = objs[0].(*lineText), objs[1].(*lineText), objs[2]
 	if len(objs) > 3 {
 		bar = objs[3]
 	}
 	return title, step, body, bar
 }
 
-// oneLine is the width rt needs to stay on one line.
-func oneLine(rt *widget.RichText) float32 {
-	w := float32(0)
-	for _, seg := range rt.Segments {
-		if ts, ok := seg.(*widget.TextSegment); ok {
-			w += fyne.MeasureText(ts.Text, theme.Size(ts.Style.SizeName), ts.Style.TextStyle).Width
-		}
-	}
-	return w + 2*theme.Size(theme.SizeNameInnerPadding)
-}
-
 // head lays the title and step out in width w from y; it returns the height.
-func (l *pageLayout) head(title, step *widget.RichText, w float32, pos fyne.Position) float32 {
-	tw := oneLine(title)
+func (l *pageLayout) head(title, step *lineText, w float32, pos fyne.Position) float32 {
+	tw := title.oneLine()
 	if !step.Visible() {
 		th := textHeight(title, w)
 		title.Move(pos)
 		title.Resize(fyne.NewSize(w, th))
 		return th
 	}
-	if sw := oneLine(step); tw+sw <= w {
+	if sw := step.oneLine(); tw+sw <= w {
 		th, sh := textHeight(title, tw), textHeight(step, w-tw)
 		title.Move(pos)
 		title.Resize(fyne.NewSize(tw, th))

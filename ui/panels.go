@@ -186,12 +186,14 @@ func (k *Kiosk) ticketInfo(v ticketView) fyne.CanvasObject {
 	if v.Counters != "" {
 		counters = k.t("ticket.counters", "Counters", v.Counters)
 	}
+	// One window a line, the later ones under the first.
+	hang := k.t("ticket.counters", "Counters", "")
 	if v.MaskedID != "" {
 		id = k.t("ticket.id", "ID", v.MaskedID)
 	}
 	parts := []fyne.CanvasObject{block(fyne.TextAlignLeading,
 		para{text: ahead, size: theme.SizeNameSubHeadingText, bold: true},
-		para{text: counters, size: theme.SizeNameSubHeadingText},
+		para{text: counters, hang: hang},
 		para{text: v.Slot},
 		para{text: id},
 	)}

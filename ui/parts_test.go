@@ -92,8 +92,12 @@ func testCatalog() *api.Catalog {
 			{ID: "shichang", Name: api.Text{Zh: "市场监管", En: "Market regulation"}},
 		},
 		Counters: []api.Counter{
-			{ID: "c3", Name: api.Text{Zh: "3号窗口", En: "Counter 3"}},
-			{ID: "c4", Name: api.Text{Zh: "4号窗口", En: "Counter 4"}},
+			// The hall's windows are named as in the seed catalog, with the
+			// words no line may break inside marked.
+			{ID: "c3", Name: api.Text{Zh: "6号窗口 社保卡服务", En: "Window 6 · Social security cards",
+				Keep: []string{"6号窗口", "社保卡服务", "Window 6"}}},
+			{ID: "c4", Name: api.Text{Zh: "20号窗口 综合窗口·绿色通道", En: "Window 20 · General window · priority lane",
+				Keep: []string{"20号窗口", "综合窗口·绿色通道", "综合窗口", "绿色通道", "Window 20"}}},
 		},
 	}
 	add := func(dept, id, prefix, zh, en string, card bool) {
@@ -130,7 +134,16 @@ func testCatalog() *api.Catalog {
 	add("budongchan", "bdc-reg", "L", "不动产权证书申领", "Property certificate application", true)
 	add("hukou", "hk-move", "M", "户口迁移", "Household registration transfer", true)
 	add("shichang", capService, "N", capServiceName, "Business licence application", false)
+	// The words of the longer names that no line may break inside.
+	keep := map[string][]string{
+		"sb-card":    {"社会保障卡", "补换", "Social security card"},
+		"sb-pension": {"养老保险", "关系转移"},
+		"sb-flex":    {"灵活就业人员", "参保登记"},
+		laterService: {"医保", "异地就医", "备案"},
+		"bdc-reg":    {"不动产权证书", "申领"},
+	}
 	for i := range cat.Services {
+		cat.Services[i].Name.Keep = keep[cat.Services[i].ID]
 		switch cat.Services[i].ID {
 		case capService:
 			cat.Services[i].DailyCap = 1

@@ -123,8 +123,8 @@ func (s *ratingScreen) scores() fyne.CanvasObject {
 		tiles = append(tiles, t)
 	}
 	head := container.NewVBox(
-		newText(k.t("rating.question", "N", s.question+1, "Count", len(ratingQuestions)), theme.SizeNameText, false, true),
-		newText(k.t("rating.q."+q), theme.SizeNameSubHeadingText, true, true),
+		block(fyne.TextAlignLeading, para{text: k.t("rating.question", "N", s.question+1, "Count", len(ratingQuestions))}),
+		block(fyne.TextAlignLeading, para{text: k.t("rating.q." + q), size: theme.SizeNameSubHeadingText, bold: true}),
 	)
 	prev := k.button(k.t("rating.prev_question"), theme.NavigateBackIcon(), widget.MediumImportance, func() { s.question--; k.refreshScreen(s) })
 	if s.question == 0 {

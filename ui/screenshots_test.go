@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"hallkiosk/flow"
 	"hallkiosk/internal/layoutcheck"
 )
 
@@ -33,8 +34,9 @@ var shotSizes = []struct {
 // mode, at every size, and checks the layout: nothing wider than the window,
 // no text outside its container or clipped, no character the bundled font
 // lacks (it would be tofu on a kiosk without system CJK fonts), every button
-// and tile at least a touch target. With -args -screenshots=DIR it also
-// writes the PNGs.
+// and tile at least a touch target, and every text's lines broken by the
+// Chinese rules (lineBreakFaults: the window line, long service names).
+// With -args -screenshots=DIR it also writes the PNGs.
 func TestScreenshots(t *testing.T) {
 	if *screenshotDir != "" {
 		if err := os.MkdirAll(*screenshotDir, 0o755); err != nil {
@@ -51,6 +53,7 @@ func TestScreenshots(t *testing.T) {
 			mode = "elder"
 		}
 		p := newParts(t)
+		keep := flow.KeepWords(p.cat)
 		number := setUpScenes(p)
 		h := newHarnessOn(t, app, p)
 		for _, sc := range scenes(number) {
@@ -78,6 +81,9 @@ func TestScreenshots(t *testing.T) {
 							sc.each(h)
 						}
 						checkLayout(t, h.k.win.Canvas())
+						for _, f := range lineBreakFaults(h.content(), keep) {
+							t.Error(f)
+						}
 						if *screenshotDir == "" || !sz.png {
 							// Paint once per scene even without the flag: the
 							// software painter is where a bad canvas object

@@ -27,11 +27,11 @@ type statusBar struct {
 
 func (s *statusBar) buildUI() fyne.CanvasObject {
 	k := s.k
-	hall := newText(k.hallName(), theme.SizeNameSubHeadingText, true, false)
+	hall := newText(k.hallName(), theme.SizeNameSubHeadingText, true)
 	hall.Importance = widget.HighImportance
 	hall.Truncation = fyne.TextTruncateEllipsis
 
-	s.clock = newText("", theme.SizeNameText, true, false)
+	s.clock = newText("", theme.SizeNameText, true)
 	s.setTime(k.now())
 
 	d := theme.Size(theme.SizeNameText) * 0.5

@@ -100,7 +100,9 @@ func (k *Kiosk) resultPageFor(title, issuing string, r *flow.TicketResult, appt 
 		}
 		actions = append(actions, k.button(k.t("action.finish"), theme.ConfirmIcon(), widget.HighImportance, k.finish))
 	}
-	body := container.New(&flex{weights: []float32{1, 1}}, k.ticketNumber(v), k.ticketInfo(v))
+	// The information gets the wider side: it holds the service's windows,
+	// one a line, which in English are long.
+	body := container.New(&flex{weights: []float32{2, 3}}, k.ticketNumber(v), k.ticketInfo(v))
 	title = k.t("ticket.done_title")
 	if appt != nil {
 		title = k.t("checkin.done_title")

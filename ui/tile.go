@@ -117,18 +117,14 @@ func (t *Tile) CreateRenderer() fyne.WidgetRenderer {
 	return r
 }
 
-func wrapText() *widget.RichText {
-	rt := widget.NewRichText(&widget.TextSegment{})
-	rt.Wrapping = fyne.TextWrapWord
-	return rt
-}
+func wrapText() *lineText { return newLineText(&widget.TextSegment{}) }
 
 type tileRenderer struct {
 	t                *Tile
 	bg               *canvas.Rectangle
 	press            *canvas.Rectangle
 	icon             *canvas.Image
-	title, sub, hint *widget.RichText
+	title, sub, hint *lineText
 	lay              *tileLayout
 	box              *fyne.Container
 }
@@ -211,11 +207,10 @@ func (r *tileRenderer) Refresh() {
 func (r *tileRenderer) Destroy() {}
 
 // setText sets the one segment of a rich text.
-func setText(rt *widget.RichText, s string, size fyne.ThemeSizeName, c fyne.ThemeColorName, bold bool) {
+func setText(rt *lineText, s string, size fyne.ThemeSizeName, c fyne.ThemeColorName, bold bool) {
 	seg := rt.Segments[0].(*widget.TextSegment)
-	seg.Text = s
 	seg.Style = widget.RichTextStyle{Inline: true, SizeName: size, ColorName: c, TextStyle: fyne.TextStyle{Bold: bold}, Alignment: seg.Style.Alignment}
-	rt.Refresh()
+	rt.setSource(0, s, "")
 }
 
 // tileLayout places a tile's icon, title, line and hint. A wide tile
@@ -242,7 +237,7 @@ func (l *tileLayout) wide(s fyne.Size) bool { return s.Width > s.Height*1.6 }
 
 // textHeight resizes o to width w and returns the height its wrapped text
 // then needs; 0 for an empty text.
-func textHeight(o *widget.RichText, w float32) float32 {
+func textHeight(o *lineText, w float32) float32 {
 	if o.String() == "" {
 		return 0
 	}
@@ -252,7 +247,7 @@ func textHeight(o *widget.RichText, w float32) float32 {
 
 func (l *tileLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	icon := objs[0].(*canvas.Image)
-	title, sub, hint := objs[1].(*widget.RichText), objs[2].(*widget.RichText), objs[3].(*widget.RichText)
+	title, sub, hint := objs[1].(*lineText), objs[2].(*lineText), objs[3].(*lineText)
 	// Each text pads itself by ip on every side; consecutive texts overlap
 	// by one ip so lines are ip apart, not 2×ip.
 	ip := theme.Size(theme.SizeNameInnerPadding)
@@ -324,7 +319,7 @@ func (l *tileLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	icon.Resize(fyne.NewSquareSize(e))
 	first := true
 	for _, o := range []struct {
-		rt *widget.RichText
+		rt *lineText
 		h  float32
 	}{{title, th}, {sub, sh}, {hint, hh}} {
 		if o.h == 0 {
@@ -358,7 +353,7 @@ func (l *tileLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 // textSize sets the text size of a one-segment rich text.
-func textSize(rt *widget.RichText, size fyne.ThemeSizeName) {
+func textSize(rt *lineText, size fyne.ThemeSizeName) {
 	seg := rt.Segments[0].(*widget.TextSegment)
 	if size != "" && seg.Style.SizeName != size {
 		seg.Style.SizeName = size
@@ -368,7 +363,7 @@ func textSize(rt *widget.RichText, size fyne.ThemeSizeName) {
 
 // align sets the alignment of a one-segment rich text.
 func align(o fyne.CanvasObject, a fyne.TextAlign) {
-	rt, ok := o.(*widget.RichText)
+	rt, ok := o.(*lineText)
 	if !ok {
 		return
 	}

@@ -28,16 +28,17 @@ func pageOf(p flow.PageInfo) pageView {
 	return pageView{Index: p.Index, Count: p.Count, HasPrev: p.HasPrev, HasNext: p.HasNext}
 }
 
-// joinTexts joins catalog texts in the kiosk's language with its list
-// separator (、 or a comma).
-func (k *Kiosk) joinTexts(ts []api.Text) string {
+// lines puts catalog texts in the kiosk's language one a line: the
+// windows of a service, whose names run together on one line would break
+// in the middle of a name.
+func (k *Kiosk) lines(ts []api.Text) string {
 	parts := make([]string, 0, len(ts))
 	for _, t := range ts {
 		if s := k.text(t); s != "" {
 			parts = append(parts, s)
 		}
 	}
-	return strings.Join(parts, k.t("list.sep"))
+	return strings.Join(parts, "\n")
 }
 
 // ticketViewOf is the result panel's view of an issued ticket.
@@ -47,7 +48,7 @@ func (k *Kiosk) ticketViewOf(r *flow.TicketResult, printing bool) ticketView {
 		Service:        k.text(r.ServiceName),
 		PeopleAhead:    r.PeopleAhead,
 		EstWaitMinutes: r.EstWaitMinutes,
-		Counters:       k.joinTexts(r.Counters),
+		Counters:       k.lines(r.Counters),
 		Offline:        r.Offline,
 		Priority:       r.Priority,
 		Late:           r.Late,

@@ -37,19 +37,16 @@ func newButton(text string, icon fyne.Resource, imp widget.Importance, tap func(
 	return &widget.Button{Text: text, Icon: icon, Importance: imp, OnTapped: tap}
 }
 
-// newText returns a label. wrap makes it break at word boundaries (and
-// between CJK characters), so long English never overflows a tile.
-func newText(s string, size fyne.ThemeSizeName, bold, wrap bool) *widget.Label {
-	l := &widget.Label{Text: s, SizeName: size, TextStyle: fyne.TextStyle{Bold: bold}}
-	if wrap {
-		l.Wrapping = fyne.TextWrapWord
-	}
-	return l
+// newText returns a one-line label (the status bar's hall name and
+// clock). Text that may need more than one line is a block, which breaks
+// its lines by the Chinese rules.
+func newText(s string, size fyne.ThemeSizeName, bold bool) *widget.Label {
+	return &widget.Label{Text: s, SizeName: size, TextStyle: fyne.TextStyle{Bold: bold}}
 }
 
-// centered is newText, centred.
+// centered is newText, centred (a pager's "第 1/3 页").
 func centered(s string, size fyne.ThemeSizeName, bold bool) *widget.Label {
-	l := newText(s, size, bold, true)
+	l := newText(s, size, bold)
 	l.Alignment = fyne.TextAlignCenter
 	return l
 }
@@ -88,14 +85,21 @@ type para struct {
 	size  fyne.ThemeSizeName  // "" = body text
 	bold  bool                // bold face
 	color fyne.ThemeColorName // "" = foreground
+	// hang is the lead of text ("办理窗口：") that its later lines are
+	// indented under; "" for none.
+	hang string
+	// inline continues the next paragraph on this one's last line.
+	inline bool
 }
 
-// block returns paragraphs as one wrapping rich text. One widget pads once,
+// block returns paragraphs as one wrapping rich text whose lines break by
+// the Chinese rules (lineText). One widget pads once,
 // where a label per line would pad every line by 2×InnerPadding: on an
 // 800-pixel-high panel in elder mode that is the difference between fitting
 // and not. Empty paragraphs are left out.
-func block(align fyne.TextAlign, ps ...para) *widget.RichText {
-	var segs []widget.RichTextSegment
+func block(align fyne.TextAlign, ps ...para) *lineText {
+	var segs []*widget.TextSegment
+	var hangs []string
 	for _, p := range ps {
 		if p.text == "" {
 			continue
@@ -108,12 +112,13 @@ func block(align fyne.TextAlign, ps ...para) *widget.RichText {
 			c = theme.ColorNameForeground
 		}
 		segs = append(segs, &widget.TextSegment{Text: p.text, Style: widget.RichTextStyle{
-			Alignment: align, ColorName: c, SizeName: size, TextStyle: fyne.TextStyle{Bold: p.bold},
+			Alignment: align, ColorName: c, SizeName: size, TextStyle: fyne.TextStyle{Bold: p.bold}, Inline: p.inline,
 		}})
+		hangs = append(hangs, p.hang)
 	}
-	rt := widget.NewRichText(segs...)
-	rt.Wrapping = fyne.TextWrapWord
-	return rt
+	t := newLineText(segs...)
+	copy(t.hang, hangs)
+	return t
 }
 
 // fixedHeight gives its one child the full width and a fixed height: an

@@ -6,9 +6,20 @@ import (
 )
 
 // Text is a string in the kiosk's two languages.
+//
+// Keep marks the words of Zh and En that no line may break inside, on the
+// kiosk's screens and on its printed slips: names ("综合窗口·绿色通道",
+// "社会保障卡"), numbered windows ("20号窗口", "Window 20"), verbs that
+// belong together ("申领"). Each entry is a run of characters as it occurs in
+// Zh or En. The kiosk breaks lines by the Chinese rules anyway (no closing
+// punctuation at a line start, no opening punctuation at a line end, Latin
+// words and numbers whole); Keep adds what only the catalog knows. A word
+// wider than a whole line still breaks. Optional: kiosks that predate the
+// field ignore it.
 type Text struct {
-	Zh string `json:"zh"`
-	En string `json:"en"`
+	Zh   string   `json:"zh"`
+	En   string   `json:"en"`
+	Keep []string `json:"keep,omitempty"`
 }
 
 // In returns the text for lang ("zh" or "en"), falling back to Chinese.

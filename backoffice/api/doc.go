@@ -17,6 +17,18 @@
 //	GET  /v1/hall-key                   HallKey (the hall's ID-hash key, for fair use)
 //	GET  /healthz                       {"status":"ok"}
 //
+// The catalog (GET /v1/catalog, and assets/catalog/seed.json in the same
+// format) gives every citizen-facing string as a Text: {"zh": …, "en": …}
+// and, optionally, "keep": the words of either language that no line may
+// break inside, such as a window's "20号窗口" and "综合窗口·绿色通道" or a
+// service's "社会保障卡" and "申领":
+//
+//	"name": {"zh": "20号窗口 综合窗口·绿色通道", "en": "Window 20 · General window · priority lane",
+//	         "keep": ["20号窗口", "综合窗口·绿色通道", "Window 20", "General window", "priority lane"]}
+//
+// A kiosk shows the counters of a service one a line, so a window's name is
+// one unit; mark the parts of a longer name that must stay together.
+//
 // Errors are ErrorBody with an HTTP status: 400 bad_request, 401 unauthorized,
 // 403 forbidden, 404 not_found, 409 conflict, 413 too_large, 500 internal,
 // 503 unavailable (with Retry-After). POST /v1/tickets answers 409 with the

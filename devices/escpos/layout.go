@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"hallkiosk/linebreak"
 )
 
 // DefaultColumns is the line width of an 80 mm printer in font A: 48
@@ -82,18 +84,23 @@ func (l Layout) cols() int {
 type pageBuilder struct {
 	*Builder
 	cols int
+	br   *linebreak.Breaker // the slip's words kept whole
+}
+
+func newPage(cols int, keep []string) pageBuilder {
+	return pageBuilder{NewBuilder(), cols, linebreak.New(keep...)}
 }
 
 // wrapped prints s wrapped at the line width for magnification w.
 func (p pageBuilder) wrapped(s string, w int) {
-	for _, line := range Wrap(s, p.cols/w) {
+	for _, line := range wrap(p.br, s, p.cols/w) {
 		p.Line(line)
 	}
 }
 
 // centered prints s as balanced lines for magnification w (headings).
 func (p pageBuilder) centered(s string, w int) {
-	for _, line := range WrapBalanced(s, p.cols/w) {
+	for _, line := range wrapBalanced(p.br, s, p.cols/w) {
 		p.Line(line)
 	}
 }
@@ -116,7 +123,7 @@ func (p pageBuilder) hanging(head, text string) {
 		p.wrapped(head+text, 1)
 		return
 	}
-	lines := Wrap(text, p.cols-indent)
+	lines := wrap(p.br, text, p.cols-indent)
 	for i, line := range lines {
 		if i == 0 {
 			p.Line(head + line)
@@ -171,7 +178,7 @@ func (p pageBuilder) qr(data string) {
 // partial cut. Labels come from t.Labels, field by field, else Chinese.
 func (l Layout) Ticket(t Ticket) *Builder {
 	lb := mergeTicketLabels(t.Labels)
-	p := pageBuilder{NewBuilder(), l.cols()}
+	p := newPage(l.cols(), t.Keep)
 	p.Init().Align(Center)
 	if t.Hall != "" {
 		p.Bold(true).Size(1, 2)
@@ -306,7 +313,7 @@ func mergeChecklistLabels(l ChecklistLabels) ChecklistLabels {
 // and a partial cut.
 func (l Layout) Checklist(c Checklist) *Builder {
 	lb := mergeChecklistLabels(c.Labels)
-	p := pageBuilder{NewBuilder(), l.cols()}
+	p := newPage(l.cols(), c.Keep)
 	p.Init().Align(Center)
 	if c.Hall != "" {
 		p.Bold(true).Size(1, 2)
@@ -348,7 +355,7 @@ func (l Layout) Checklist(c Checklist) *Builder {
 // code and a CODE128 barcode with HRI digits, then a partial cut. at is
 // printed and encoded in the QR so two test pages can be told apart.
 func TestTicket(at time.Time) []byte {
-	p := pageBuilder{NewBuilder(), DefaultColumns}
+	p := newPage(DefaultColumns, nil)
 	stamp := at.Format("2006-01-02 15:04:05")
 	p.Init().Align(Center)
 	p.Bold(true).Size(2, 2).Line("打印测试").Size(1, 1).Bold(false)

@@ -291,3 +291,41 @@ func BenchmarkDecodeTicket(b *testing.B) {
 		Decode(data)
 	}
 }
+
+// TestLayoutTicketKeepsWords: on 58 mm paper (32 columns) the windows are
+// one a line, the later ones under the first, and no line breaks inside a
+// word the ticket keeps whole ("综合窗/口·绿色通道", "社会保障卡申/领").
+func TestLayoutTicketKeepsWords(t *testing.T) {
+	tk := Ticket{
+		Service:  "社会保障卡申领、补领、换领",
+		Number:   "A001",
+		Counters: "6号窗口 社保卡服务\n20号窗口 综合窗口·绿色通道",
+		Keep:     []string{"社会保障卡", "申领", "补领", "换领", "6号窗口", "社保卡服务", "20号窗口", "综合窗口·绿色通道"},
+	}
+	d, err := Decode(Layout{Columns: 32}.Ticket(tk).Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for l := range strings.SplitSeq(d.Text(), "\n") {
+		lines = append(lines, strings.TrimRight(l, " "))
+	}
+	want := [][]string{
+		{"社会保障卡申领、", "补领、换领"},
+		{"办理窗口：6号窗口 社保卡服务", "          20号窗口", "          综合窗口·绿色通道"},
+	}
+	for _, run := range want {
+		at := slices.IndexFunc(lines, func(l string) bool { return strings.TrimLeft(l, " ") == strings.TrimLeft(run[0], " ") })
+		if at < 0 || at+len(run) > len(lines) {
+			t.Errorf("no line %q:\n%s", run[0], d.Text())
+			continue
+		}
+		for i, w := range run[1:] {
+			got := lines[at+1+i]
+			if strings.HasPrefix(w, " ") && got != w || strings.TrimLeft(got, " ") != strings.TrimLeft(w, " ") {
+				t.Errorf("line after %q is %q, want %q:\n%s", run[i], got, w, d.Text())
+			}
+		}
+	}
+	checkLineWidths(t, d, 32)
+}

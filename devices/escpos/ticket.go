@@ -17,14 +17,19 @@ type Ticket struct {
 	PeopleAheadText string
 	EstWaitMinutes  int
 	IssuedAt        time.Time
-	MaskedID        string   // e.g. 110101********1234, or empty
-	Counters        string   // e.g. "3-5号窗口"
-	Materials       []string // the checklist, one line per material
-	QR              string   // payload of the ticket QR (rating / progress link)
-	Footer          []string // closing lines (opening hours, hotline)
+	MaskedID        string // e.g. 110101********1234, or empty
+	// Counters names the windows that serve the service, one a line
+	// ('\n' between them): "6号窗口 社保卡服务\n20号窗口 综合窗口·绿色通道".
+	Counters  string
+	Materials []string // the checklist, one line per material
+	QR        string   // payload of the ticket QR (rating / progress link)
+	Footer    []string // closing lines (opening hours, hotline)
 	// Labels are the fixed words in the kiosk's language (people ahead, wait,
 	// time, materials …); Layout uses Chinese ones when empty.
 	Labels TicketLabels
+	// Keep lists words no line may break inside (the catalog's marked
+	// names, api.Text.Keep): "综合窗口·绿色通道", "社会保障卡".
+	Keep []string
 }
 
 // TicketLabels are the fixed words printed on a ticket.
@@ -52,7 +57,7 @@ type Checklist struct {
 	Materials  []string
 	Fee        string
 	TimeLimit  string
-	Counters   string
+	Counters   string // one window a line, as Ticket.Counters
 	LegalBasis string
 	Version    string // guide version and date, printed so the citizen can quote it
 	QR         string // link to the full guide
@@ -61,4 +66,6 @@ type Checklist struct {
 	// Labels are the fixed words in the kiosk's language; Layout uses
 	// Chinese ones for the empty fields.
 	Labels ChecklistLabels
+	// Keep lists words no line may break inside, as Ticket.Keep.
+	Keep []string
 }
