@@ -53,6 +53,8 @@ func (o *idleOverlay) setRemaining(n int) {
 	if o.seconds != nil {
 		o.seconds.Text = strconv.Itoa(n)
 		o.seconds.Refresh()
+		// Straight to the window's canvas, as repaintOverlay explains.
+		o.k.win.Canvas().Refresh(o.seconds)
 	}
 }
 

@@ -342,7 +342,7 @@ func (k *Kiosk) render() {
 	k.traceScreen(k.current)
 	if k.overlay.Visible() {
 		k.overlay.Objects = []fyne.CanvasObject{k.idle.buildUI()}
-		k.overlay.Refresh()
+		k.repaintOverlay()
 	}
 }
 
@@ -442,13 +442,26 @@ func (k *Kiosk) setOnline(online bool) {
 	k.renderStatus()
 }
 
+// repaintOverlay lays out the idle overlay and asks the window's canvas to
+// draw it. Container.Refresh alone is not enough for the overlay: it finds
+// its canvas through Fyne's object-to-canvas cache, whose entries expire
+// a minute after the object was last drawn, and the overlay is hidden for
+// at least the idle time before every countdown. On the GLFW driver the
+// refresh then reached no canvas and the countdown showed only with the
+// next repaint of something else (the status bar's clock), often in its
+// last seconds, or not at all.
+func (k *Kiosk) repaintOverlay() {
+	k.overlay.Refresh()
+	k.win.Canvas().Refresh(k.overlay)
+}
+
 // showCountdown shows the idle overlay with n seconds left.
 func (k *Kiosk) showCountdown(n int) {
 	k.idle.setRemaining(n)
 	if !k.overlay.Visible() {
 		k.overlay.Objects = []fyne.CanvasObject{k.idle.buildUI()}
 		k.overlay.Show()
-		k.overlay.Refresh()
+		k.repaintOverlay()
 	}
 }
 
@@ -457,7 +470,7 @@ func (k *Kiosk) hideCountdown() {
 	if k.overlay.Visible() {
 		k.overlay.Hide()
 		k.overlay.Objects = nil
-		k.overlay.Refresh()
+		k.repaintOverlay()
 	}
 }
 
