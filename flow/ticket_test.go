@@ -422,8 +422,10 @@ func TestTicketWipeZeroesTheCard(t *testing.T) {
 		}
 	}
 	r.advance(60 * time.Second)
+	// The card still lies on the reader: the countdown is the longer
+	// CardCountdown, reminding the citizen of it.
 	r.sessW.until("warning", isState(SessionWarning))
-	r.advance(10 * time.Second)
+	r.advance(30 * time.Second)
 	if snap := r.sessW.until("expiry", isState(SessionIdle)); !snap.Expired {
 		t.Fatal("not expired")
 	}

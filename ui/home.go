@@ -84,8 +84,13 @@ func (s *homeScreen) buildUI() fyne.CanvasObject {
 	pad := theme.Size(theme.SizeNameInnerPadding)
 	head := newText(k.t("home.welcome"), theme.SizeNameHeadingText, true, true)
 	foot := newText(k.t("home.help"), theme.SizeNameText, false, true)
+	var top fyne.CanvasObject = head
+	if r := k.cardReminder(); r != nil {
+		// A citizen who finished with her card on the reader.
+		top = container.NewVBox(r, head)
+	}
 	return container.New(layout.NewCustomPaddedLayout(pad, pad, 2*pad, 2*pad),
-		container.NewBorder(head, foot, nil, nil, grid))
+		container.NewBorder(top, foot, nil, nil, grid))
 }
 
 // limitedText says what a limited tile can still do, e.g. "网络中断，仍可取号".

@@ -33,13 +33,20 @@ func (o *idleOverlay) buildUI() fyne.CanvasObject {
 	o.cont = newButton(k.t("idle.continue"), theme.ConfirmIcon(), widget.HighImportance, k.onIdleContinue)
 	o.home = newButton(k.t("idle.home"), theme.HomeIcon(), widget.MediumImportance, k.onIdleHome)
 
-	card := outlined(colorNameSurface, container.NewVBox(
+	box := container.NewVBox(
 		centered(k.t("idle.title"), theme.SizeNameHeadingText, true),
 		o.seconds,
-		centered(k.t("idle.hint"), theme.SizeNameText, false),
-		vspace(2),
-		actionRow(o.cont, o.home),
-	))
+	)
+	if k.cardOn {
+		// Said plainly, before the visit ends: the card is what a citizen
+		// walking away leaves behind.
+		box.Add(panel(colorNameNoticeBackground, block(fyne.TextAlignCenter,
+			para{text: k.t("idle.card"), size: theme.SizeNameSubHeadingText, bold: true, color: colorNameNoticeForeground})))
+	}
+	box.Add(centered(k.t("idle.hint"), theme.SizeNameText, false))
+	box.Add(vspace(2))
+	box.Add(actionRow(o.cont, o.home))
+	card := outlined(colorNameSurface, box)
 	w := theme.Size(sizeNameTouchTarget) * 9
 	return container.NewStack(
 		newScrim(k.onIdleContinue),

@@ -52,10 +52,13 @@ type Kiosk struct {
 	// snapshot (see onSession).
 	sessLang  Lang
 	sessElder bool
-	hall      api.Text
-	current   screen
-	status    *statusBar
-	idle      *idleOverlay
+	// cardOn is the session's CardOnReader: the card read in this visit
+	// still lies on the reader, and the screens remind the citizen.
+	cardOn  bool
+	hall    api.Text
+	current screen
+	status  *statusBar
+	idle    *idleOverlay
 
 	secret *secretTapper // counts taps on the hall's name (technician entry)
 
@@ -101,6 +104,9 @@ func newKiosk(app fyne.App, deps Deps, do func(func())) *Kiosk {
 		opts := deps.Session
 		if opts.Clock == nil {
 			opts.Clock = deps.Env.Clock
+		}
+		if opts.Cards == nil {
+			opts.Cards = deps.Env.Cards
 		}
 		opts.OnChange = k.SessionChanged
 		k.env.Session = flow.NewSession(opts)
@@ -251,6 +257,10 @@ func (k *Kiosk) onSession(s flow.SessionSnapshot) {
 		if s.Elder != k.elder {
 			k.applyElder(s.Elder)
 		}
+	}
+	if s.CardOnReader != k.cardOn {
+		k.cardOn = s.CardOnReader
+		k.onCardChanged()
 	}
 	switch {
 	case s.State == flow.SessionWarning:
@@ -442,6 +452,19 @@ func (k *Kiosk) setOnline(online bool) {
 	k.renderStatus()
 }
 
+// onCardChanged redraws what reminds the citizen of her ID card: the
+// screens that show a transaction's outcome, and the countdown.
+func (k *Kiosk) onCardChanged() {
+	switch k.current {
+	case k.home, k.ticket, k.checkIn, k.progress:
+		k.refreshScreen(k.current)
+	}
+	if k.overlay.Visible() {
+		k.overlay.Objects = []fyne.CanvasObject{k.idle.buildUI()}
+		k.repaintOverlay()
+	}
+}
+
 // repaintOverlay lays out the idle overlay and asks the window's canvas to
 // draw it. Container.Refresh alone is not enough for the overlay: it finds
 // its canvas through Fyne's object-to-canvas cache, whose entries expire
@@ -488,8 +511,15 @@ func (k *Kiosk) onIdleHome() {
 // screen, 返回首页 on the countdown): their data is wiped and the next
 // citizen gets the default language and normal mode, at once rather than
 // when the session's snapshot arrives.
+//
+// While her ID card still lies on the reader the visit is not ended at
+// once: the home screen reminds her of the card, and the session ends the
+// visit when the card is taken away (flow.Session.Finish).
 func (k *Kiosk) finish() {
-	k.env.Session.End()
+	if !k.env.Session.Finish() {
+		k.goHome()
+		return
+	}
 	s := k.env.Session.Snapshot()
 	k.lang = Chinese
 	if Lang(s.Language) == English {

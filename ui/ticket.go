@@ -48,7 +48,7 @@ func (s *ticketScreen) buildUI() fyne.CanvasObject {
 		if snap.CardRequired {
 			note = k.t("ticket.card_required")
 		}
-		return k.page(k.t("card.title"), k.text(snap.Service.Name), k.cardGuide(note, s.skipCard(snap)...), back)
+		return k.page(k.t("card.title"), k.text(snap.Service.Name), k.cardGuide(note, snap.CardLying, s.skipCard(snap)...), back)
 
 	case flow.TicketIssuing:
 		hint := ""
@@ -96,16 +96,29 @@ func (k *Kiosk) resultPage(title, issuing string, r *flow.TicketResult, printing
 	if v.PrintProblem != nil {
 		title = k.t("ticket.keep_number_title")
 	}
-	var bottom fyne.CanvasObject
+	var bar []fyne.CanvasObject
+	if chip := k.cardChip(); chip != nil {
+		// Beside 完成: the card is what a citizen leaves behind.
+		bar = append(bar, chip)
+	}
 	if len(actions) > 0 {
-		bottom = actionRow(actions...)
+		bar = append(bar, actionRow(actions...))
+	}
+	var bottom fyne.CanvasObject
+	switch len(bar) {
+	case 1:
+		bottom = bar[0]
+	case 2:
+		bottom = container.NewBorder(nil, nil, bar[0], nil, bar[1])
 	}
 	return k.pageWith(title, "", body, bottom)
 }
 
 // cardGuide is the "place your ID card" panel: the drawing, what to do, a
-// note, a working indicator and any alternatives.
-func (k *Kiosk) cardGuide(note string, actions ...fyne.CanvasObject) fyne.CanvasObject {
+// note, a working indicator and any alternatives. lying says that a card
+// the visit has not read lies on the reader already: it is used only once
+// placed again, and the panel says so.
+func (k *Kiosk) cardGuide(note string, lying bool, actions ...fyne.CanvasObject) fyne.CanvasObject {
 	text := container.NewVBox(
 		block(fyne.TextAlignLeading,
 			para{text: k.t("card.place"), size: theme.SizeNameSubHeadingText, bold: true},
@@ -115,6 +128,10 @@ func (k *Kiosk) cardGuide(note string, actions ...fyne.CanvasObject) fyne.Canvas
 		),
 		activity(),
 	)
+	if lying {
+		text.Add(panel(colorNameNoticeBackground, block(fyne.TextAlignLeading,
+			para{text: k.t("card.lying"), color: colorNameNoticeForeground})))
+	}
 	for _, a := range actions {
 		text.Add(vspace(1))
 		text.Add(touchMin(a))
