@@ -102,6 +102,36 @@ func TestCardPlacedWhileIdleNotUsed(t *testing.T) {
 	}
 }
 
+// TestWalkAwayWithoutCard: a service that needs the card says, when none
+// came, that none was placed (not that reading failed), and offers a way
+// on without one: where to go instead.
+func TestWalkAwayWithoutCard(t *testing.T) {
+	r := newRig(t, rigOpts{})
+	f, w := r.ticketFlow(TicketOptions{})
+	f.Start()
+	chooseService(t, f, w, "gjj", "gjj-01")
+	if s := w.until("card step", ticketIn(TicketCard)); !s.CanGoWithoutCard || s.CanSkipCard {
+		t.Fatalf("card step %+v", s)
+	}
+	r.advance(30 * time.Second)
+	s := w.until("failure", ticketIn(TicketFailed))
+	if s.Problem.Reason != ReasonNoCard || s.Problem.Advice != AdvicePlaceCard || !s.CanRetry || !s.CanGoWithoutCard {
+		t.Fatalf("after the wait: %+v, %+v", s, s.Problem)
+	}
+	f.NoCard()
+	s = w.until("no card with her", func(s TicketSnapshot) bool {
+		return s.State == TicketFailed && s.Problem.Reason == ReasonIDCardRequired
+	})
+	if s.Problem.Advice != AdviceCounter || s.CanRetry || !s.CanBack || s.CanGoWithoutCard {
+		t.Fatalf("without a card: %+v, %+v", s, s.Problem)
+	}
+	f.Back()
+	w.until("back at the services", ticketIn(TicketServices))
+	if r.hook.calls() != 0 {
+		t.Fatal("a ticket was issued without the card")
+	}
+}
+
 // TestCardReminderAndFinish: while the visit's card lies on the reader the
 // session says so, the countdown gives the longer CardCountdown, and
 // "finish" keeps the visit until the card is taken away.

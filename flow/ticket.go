@@ -48,6 +48,10 @@ type TicketSnapshot struct {
 	// CardRequired: the service needs an ID card; otherwise CanSkipCard.
 	CardRequired bool
 	CanSkipCard  bool
+	// CanGoWithoutCard: the service needs an ID card and the citizen may
+	// say she has none with her (NoCard), at the card step or after it
+	// failed: she is told where to go instead.
+	CanGoWithoutCard bool
 	// CardLying: at the card step, a card this visit has not read lies on
 	// the reader; it is read only once placed again (a former citizen's
 	// card is never used silently).
@@ -244,6 +248,8 @@ func (f *TicketFlow) snapLocked() TicketSnapshot {
 	}
 	s.CanSkipCard = f.svc != nil && !f.svc.RequiresIDCard && f.state == TicketCard ||
 		f.state == TicketFailed && f.svc != nil && !f.svc.RequiresIDCard && isCardReason(f.problem)
+	s.CanGoWithoutCard = f.svc != nil && f.svc.RequiresIDCard &&
+		(f.state == TicketCard || f.state == TicketFailed && isCardReason(f.problem))
 	s.CardLying = f.state == TicketCard && f.lying
 	if f.card != nil {
 		s.CardName = idcard.MaskName(cardName(f.card))
@@ -381,6 +387,20 @@ func (f *TicketFlow) SkipCard() {
 	}
 	f.skipped = true
 	f.issueLocked()
+}
+
+// NoCard is "I have no ID card with me" for a service that needs one: the
+// card wait ends and the citizen is told what to do instead (a counter, or
+// another service), with ReasonIDCardRequired.
+func (f *TicketFlow) NoCard() {
+	f.env.Session.Touch()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.snapLocked().CanGoWithoutCard {
+		return
+	}
+	f.invalidateLocked()
+	f.failLocked(problem(ReasonIDCardRequired, fmt.Errorf("service %s needs an ID card; the citizen has none", f.svc.ID)), nil)
 }
 
 // issueLocked checks the rules and the printer, commits the ticket, then

@@ -182,7 +182,7 @@ func TestTicketFailures(t *testing.T) {
 				w.until("card step", ticketIn(TicketCard))
 				r.advance(30 * time.Second)
 			},
-			want: ReasonNoCard, advice: AdviceTryAgain, retry: true,
+			want: ReasonNoCard, advice: AdvicePlaceCard, retry: true,
 		},
 		{
 			name: "card pulled mid-read", dept: "gjj", service: "gjj-01",

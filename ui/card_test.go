@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -126,5 +127,38 @@ func TestCardOfFormerCitizenNotUsed(t *testing.T) {
 	h.waitShows(h.tr("reason.no_card"))
 	if ins := payloads[api.CheckIn](p, api.KindCheckIn); len(ins) != 0 {
 		t.Fatalf("checked in with a former citizen's card: %+v", ins)
+	}
+}
+
+// TestNoCardWayOut: with no card placed the screen says none was placed
+// (not that reading failed) and what to do; "I have no ID card with me"
+// says where to go instead, and the way back to the services is there.
+func TestNoCardWayOut(t *testing.T) {
+	p := newParts(t)
+	h := newHarness(t, p)
+	h.cardStep("社会保障", "社会保障卡补换")
+	if !h.hasButton(h.tr("ticket.no_card")) {
+		t.Fatalf("no way out at the card step: %q", texts(h.content()))
+	}
+	if !h.clk.WaitPending(2, time.Second) {
+		t.Fatal("no card timeout armed")
+	}
+	h.clk.Advance(30 * time.Second)
+	h.waitShows(h.tr("reason.no_card"))
+	h.waitShows(lead(h.tr("advice.place_card")))
+	// Nothing was read, nothing failed: the words say that no card came.
+	if strings.Contains(h.tr("reason.no_card"), "读") || h.shows(h.tr("reason.card_read_failed")) {
+		t.Errorf("a wait without a card is told as a failed read: %q", h.tr("reason.no_card"))
+	}
+	h.tapWhen(h.tr("ticket.no_card"))
+	h.waitShows(h.tr("reason.id_card_required"))
+	h.waitShows(lead(h.tr("advice.counter")))
+	if h.hasButton(h.tr("action.retry")) {
+		t.Error("without a card, \"try again\" is offered")
+	}
+	h.tapWhen(h.tr("nav.back"))
+	h.settle("services", h.ticketIn(flow.TicketServices))
+	if n := len(p.records(api.KindTicketIssued)); n != 0 {
+		t.Fatalf("%d tickets issued without the card", n)
 	}
 }

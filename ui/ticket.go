@@ -66,12 +66,16 @@ func (s *ticketScreen) buildUI() fyne.CanvasObject {
 	return k.busyPage(title, k.t("common.loading"), "", nil)
 }
 
-// skipCard is "no ID card, take a number", when the service allows it.
+// skipCard is "no ID card, take a number" when the service allows it, and
+// "I have no ID card with me" when it needs one.
 func (s *ticketScreen) skipCard(snap flow.TicketSnapshot) []fyne.CanvasObject {
-	if !snap.CanSkipCard {
-		return nil
+	switch {
+	case snap.CanSkipCard:
+		return []fyne.CanvasObject{s.k.button(s.k.t("ticket.skip_card"), nil, widget.MediumImportance, s.f.SkipCard)}
+	case snap.CanGoWithoutCard:
+		return []fyne.CanvasObject{s.k.button(s.k.t("ticket.no_card"), nil, widget.MediumImportance, s.f.NoCard)}
 	}
-	return []fyne.CanvasObject{s.k.button(s.k.t("ticket.skip_card"), nil, widget.MediumImportance, s.f.SkipCard)}
+	return nil
 }
 
 // resultPage shows an issued ticket: the number beside (or above) what
