@@ -56,10 +56,12 @@ func TestCardReminder(t *testing.T) {
 			h.waitShows(h.tr("card.take_back"))
 			h.waitShows(h.tr("ticket.take_ticket"))
 			h.noRawID(p.card(cardWang))
+			checkLayout(t, h.k.win.Canvas())
 
 			// Walking away: the countdown says it plainly, and gives time.
 			h.idleUntilCountdown()
 			h.waitShows(lead(h.tr("idle.card")))
+			checkLayout(t, h.k.win.Canvas())
 			if s := h.k.Session().Snapshot(); s.Remaining != 30 {
 				t.Errorf("countdown with the card on the reader: %d s", s.Remaining)
 			}
@@ -71,6 +73,7 @@ func TestCardReminder(t *testing.T) {
 			h.tap(h.tr("action.finish"))
 			h.settle("home", func() bool { return h.k.current == h.k.home })
 			h.waitShows(h.tr("card.take_back"))
+			checkLayout(t, h.k.win.Canvas())
 			if h.k.lang != map[bool]Lang{true: English, false: Chinese}[tc.en] || h.k.elder != tc.elder {
 				t.Error("finish with the card on the reader dropped the citizen's language or mode")
 			}

@@ -85,9 +85,10 @@ func (s *homeScreen) buildUI() fyne.CanvasObject {
 	head := newText(k.t("home.welcome"), theme.SizeNameHeadingText, true, true)
 	foot := newText(k.t("home.help"), theme.SizeNameText, false, true)
 	var top fyne.CanvasObject = head
-	if r := k.cardReminder(); r != nil {
-		// A citizen who finished with her card on the reader.
-		top = container.NewVBox(r, head)
+	if chip := k.cardChip(); chip != nil {
+		// A citizen who finished with her card on the reader: the
+		// reminder takes the greeting's line, so the tiles keep their room.
+		top = chip
 	}
 	return container.New(layout.NewCustomPaddedLayout(pad, pad, 2*pad, 2*pad),
 		container.NewBorder(top, foot, nil, nil, grid))

@@ -71,8 +71,9 @@ func (k *Kiosk) cardReminder() fyne.CanvasObject {
 		)))
 }
 
-// cardChip is cardReminder in one line, for the bar of a result page: the
-// ticket's number and what goes with it keep all the page's height.
+// cardChip is cardReminder in one line, for the bar of a result page and
+// the greeting's line on the home screen: they keep all their height for
+// the ticket's number and the tiles.
 func (k *Kiosk) cardChip() fyne.CanvasObject {
 	if !k.cardOn {
 		return nil
