@@ -18,11 +18,7 @@ import (
 // 王喆's card, which stays on the reader.
 func (h *harness) ticketWithCard() {
 	h.t.Helper()
-	if h.k.lang == English {
-		h.cardStep("Social security", "Social security card replacement")
-	} else {
-		h.cardStep("社会保障", "社会保障卡补换")
-	}
+	h.ticketWithCardStep()
 	h.parts.place(cardWang)
 	h.settle("the ticket", h.ticketIn(flow.TicketDone))
 }
@@ -31,6 +27,17 @@ func (h *harness) ticketWithCard() {
 func lead(s string) string {
 	r := []rune(s)
 	return string(r[:min(len(r), 10)])
+}
+
+// ticketWithCardStep chooses a service that needs the card and waits for
+// the card step.
+func (h *harness) ticketWithCardStep() {
+	h.t.Helper()
+	if h.k.lang == English {
+		h.cardStep("Social security", "Social security card replacement")
+	} else {
+		h.cardStep("社会保障", "社会保障卡补换")
+	}
 }
 
 // TestCardReminder: while her card lies on the reader the done screen,
@@ -163,5 +170,45 @@ func TestNoCardWayOut(t *testing.T) {
 	h.settle("services", h.ticketIn(flow.TicketServices))
 	if n := len(p.records(api.KindTicketIssued)); n != 0 {
 		t.Fatalf("%d tickets issued without the card", n)
+	}
+}
+
+// TestCardLyingBeforeVisit: a card read while nobody was at the kiosk is
+// not taken for the citizen who comes next: the card step says that a
+// card lies on the reader, beside "I have no ID card with me", and fits
+// the panel in both languages and in elder mode.
+func TestCardLyingBeforeVisit(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		en    bool
+		elder bool
+	}{{"zh", false, false}, {"en elder", true, true}, {"zh elder", false, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newParts(t)
+			p.place(cardWang)
+			deadline := time.Now().Add(settleLimit)
+			for !p.reader.hasCard() {
+				if time.Now().After(deadline) {
+					t.Fatal("the reader never saw the card")
+				}
+				time.Sleep(time.Millisecond)
+			}
+			h := newHarness(t, p)
+			if tc.en {
+				h.tap(h.tr("lang.en"))
+			}
+			if tc.elder {
+				h.tap(h.tr("status.elder"))
+			}
+			h.ticketWithCardStep()
+			h.waitShows(lead(h.tr("card.lying")))
+			if !h.hasButton(h.tr("ticket.no_card")) {
+				t.Errorf("no way on without a card: %q", texts(h.content()))
+			}
+			checkLayout(t, h.k.win.Canvas())
+			if h.k.ticket.s.State != flow.TicketCard {
+				t.Fatalf("the card lying on the reader was used: %s", h.k.ticket.s.State)
+			}
+		})
 	}
 }

@@ -123,10 +123,16 @@ func (k *Kiosk) resultPage(title, issuing string, r *flow.TicketResult, printing
 // the visit has not read lies on the reader already: it is used only once
 // placed again, and the panel says so.
 func (k *Kiosk) cardGuide(note string, lying bool, actions ...fyne.CanvasObject) fyne.CanvasObject {
+	keep := k.t("card.keep_still")
+	if lying {
+		// The notice says what matters now; in elder mode the panel has
+		// no room for both.
+		keep, note = "", ""
+	}
 	text := container.NewVBox(
 		block(fyne.TextAlignLeading,
 			para{text: k.t("card.place"), size: theme.SizeNameSubHeadingText, bold: true},
-			para{text: k.t("card.keep_still")},
+			para{text: keep},
 			para{text: note},
 			para{text: k.t("card.waiting"), bold: true},
 		),
