@@ -65,6 +65,38 @@ func (f CardFront) WaitCard(ctx context.Context) (*idcard.Card, error) {
 	return r.WaitCard(ctx)
 }
 
+// ReadCard reads the card lying on the reader now (idcard.Reader.ReadCard).
+func (f CardFront) ReadCard(ctx context.Context) (*idcard.Card, error) {
+	r, err := f.s.Reader()
+	if err != nil {
+		return nil, err
+	}
+	return r.ReadCard(ctx)
+}
+
+// CardPresent reports whether a card lies on the reader; false when the
+// set has no reader.
+func (f CardFront) CardPresent() bool {
+	r, err := f.s.Reader()
+	return err == nil && r.CardPresent()
+}
+
+// WaitRemoved returns once no card lies on the reader.
+func (f CardFront) WaitRemoved(ctx context.Context) error {
+	r, err := f.s.Reader()
+	if err != nil {
+		return err
+	}
+	return r.WaitRemoved(ctx)
+}
+
+// Forget drops a card read but not handed out yet.
+func (f CardFront) Forget() {
+	if r, err := f.s.Reader(); err == nil {
+		r.Forget()
+	}
+}
+
 // WaitCode returns the next code scanned.
 func (f ScannerFront) WaitCode(ctx context.Context) (string, error) {
 	sc, err := f.s.ScannerDriver()

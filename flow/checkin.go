@@ -70,6 +70,9 @@ type CheckInSnapshot struct {
 	Appointment *AppointmentInfo
 	Problem     *Problem
 	CanRetry    bool // Retry repeats the same method
+	// CardLying: at the card step, a card this visit has not read lies on
+	// the reader; it is read only once placed again.
+	CardLying bool
 	// CanTakeLate: ReasonTooLate — AcceptLate takes a normal ticket instead.
 	CanTakeLate bool
 	Result      *TicketResult
@@ -107,6 +110,7 @@ type CheckInFlow struct {
 	late    bool
 	ticket  *offline.Ticket
 	result  *TicketResult
+	lying   bool // another card lay on the reader when the card step began
 }
 
 // NewCheckInFlow returns a check-in flow; Start begins it.
@@ -188,6 +192,7 @@ func (f *CheckInFlow) snapLocked() CheckInSnapshot {
 		s.Appointment = &info
 	}
 	s.CanTakeLate = f.state == CheckInFailed && f.problem != nil && f.problem.Reason == ReasonTooLate
+	s.CardLying = f.state == CheckInCard && f.lying
 	return s
 }
 
@@ -261,8 +266,9 @@ func (f *CheckInFlow) useCardLocked() {
 		f.failLocked(problem(ReasonCardReaderFault, errors.New("no card reader configured")), nil)
 		return
 	}
+	f.lying = otherCardLying(f.env)
 	f.runLocked(f.opts.CardTimeout, true, func(ctx context.Context, _ func(func()) bool) func() {
-		card, err := cardErr(f.env.Cards.WaitCard(ctx))
+		card, err := takeCard(ctx, f.env)
 		err = causeErr(ctx, err)
 		if err != nil {
 			return func() { f.failLocked(problem(cardReason(err), fmt.Errorf("wait for card: %w", err)), f.useCardLocked) }

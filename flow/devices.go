@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"context"
 	"errors"
 
 	"hallkiosk/devices/escpos"
@@ -98,4 +99,40 @@ func cardErr(c *idcard.Card, err error) (*idcard.Card, error) {
 	}
 	wipeCard(c)
 	return nil, err
+}
+
+// takeCard waits for the citizen's ID card for a card step. The reader
+// hands out each placement once, so a card this visit read before that
+// still lies on the reader is read again and used when its number is the
+// visit's card's (protocols.md A.13: the same card is told by its ID
+// number, not by find card): a citizen who took a ticket with her card
+// need not lift it for the check-in. Any other card lying there, such as
+// one a former citizen left, is not used until it is placed again. The
+// card read is recorded as the visit's card.
+func takeCard(ctx context.Context, env Env) (*idcard.Card, error) {
+	if env.Session.hasVisitCard() && env.Cards.CardPresent() {
+		c, err := cardErr(env.Cards.ReadCard(ctx))
+		if err == nil && env.Session.isVisitCard(c.IDNumber) {
+			env.Session.noteCard(c.IDNumber)
+			return c, nil
+		}
+		wipeCard(c)
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		// Another card, or the read failed (the card moved, or a reader
+		// that stops finding a card once read): wait for a placement.
+	}
+	c, err := cardErr(env.Cards.WaitCard(ctx))
+	if err == nil {
+		env.Session.noteCard(c.IDNumber)
+	}
+	return c, err
+}
+
+// otherCardLying reports whether a card lies on the reader that this
+// visit has not read: the card step says it will not be used until it is
+// placed again.
+func otherCardLying(env Env) bool {
+	return env.Cards != nil && !env.Session.hasVisitCard() && env.Cards.CardPresent()
 }

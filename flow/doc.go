@@ -49,6 +49,13 @@
 // timeout runs on the injected clock, so tests use clock.Fake and never
 // sleep.
 //
+// The session also keeps the visit's ID card, as a salted hash of its
+// number: a later card step of the same visit reads the card still lying
+// on the reader again and uses it when the number matches; a card the
+// visit did not read is never used until placed again. While the visit's
+// card lies on the reader, snapshots say so (CardOnReader), the countdown
+// lasts CardCountdown, and Finish keeps the visit until the card is taken.
+//
 // # Ports
 //
 // The flows reach devices and storage only through the small interfaces of

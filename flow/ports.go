@@ -27,8 +27,19 @@ type Printer interface {
 // CardReader hands out identity cards placed on the reader.
 type CardReader interface {
 	// WaitCard returns the next card placed after the call, or a card lying
-	// on the reader that has not been handed out yet.
+	// on the reader that has not been handed out yet. Each placement is
+	// handed out once.
 	WaitCard(ctx context.Context) (*idcard.Card, error)
+	// ReadCard reads the card lying on the reader now, whether handed out
+	// before or not; with none there the error matches idcard.ErrNoCard.
+	ReadCard(ctx context.Context) (*idcard.Card, error)
+	// CardPresent reports whether a card lies on the reader.
+	CardPresent() bool
+	// WaitRemoved returns once no card lies on the reader.
+	WaitRemoved(ctx context.Context) error
+	// Forget drops a card read but not handed out yet, so that the next
+	// WaitCard waits for a card placed after the call.
+	Forget()
 }
 
 // Scanner hands out scanned QR and bar codes.

@@ -243,7 +243,7 @@ func (f *ProgressFlow) useCardLocked() {
 	f.problem, f.retry = nil, nil
 	f.input.wipe()
 	f.runLocked(f.opts.CardTimeout, true, func(ctx context.Context, _ func(func()) bool) func() {
-		card, err := cardErr(f.env.Cards.WaitCard(ctx))
+		card, err := takeCard(ctx, f.env)
 		err = causeErr(ctx, err)
 		if err != nil {
 			return func() {

@@ -21,7 +21,7 @@ const (
 	ReasonNone Reason = iota
 
 	// Identity card.
-	ReasonNoCard          // no card was placed before the wait ended
+	ReasonNoCard          // no card was placed before the wait ended (nothing failed to read)
 	ReasonCardReadFailed  // the card was pulled or moved mid-read: re-place it
 	ReasonCardReaderFault // the reader does not answer or is unplugged
 	ReasonIDCardRequired  // this service needs an ID card; it cannot be skipped
@@ -125,9 +125,15 @@ const (
 	AdviceTakeTicket          // take a normal ticket instead
 	AdviceAskStaff            // go to the information desk (咨询台)
 	AdviceComeTomorrow        // nothing more can be done today
+	// AdvicePlaceCard: place the card and try again; without one, another
+	// way (a counter, another service or method) is named.
+	AdvicePlaceCard
+	// AdviceCounter: the step cannot be done here without what is missing;
+	// a service counter (人工窗口) can help, or choose another service.
+	AdviceCounter
 )
 
-var adviceCodes = [...]string{"none", "try_again", "replace_card", "check_input", "other_method", "wait", "take_ticket", "ask_staff", "come_tomorrow"}
+var adviceCodes = [...]string{"none", "try_again", "replace_card", "check_input", "other_method", "wait", "take_ticket", "ask_staff", "come_tomorrow", "place_card", "counter"}
 
 // String returns the advice's code.
 func (a Advice) String() string {
@@ -142,11 +148,17 @@ func (r Reason) Advice() Advice {
 	switch r {
 	case ReasonNone:
 		return AdviceNone
-	case ReasonNoCard, ReasonNoCode, ReasonTimeout:
+	case ReasonNoCard:
+		// Nobody placed a card: perhaps she has none with her, which a
+		// "try again" alone would not help.
+		return AdvicePlaceCard
+	case ReasonIDCardRequired:
+		return AdviceCounter
+	case ReasonNoCode, ReasonTimeout:
 		return AdviceTryAgain
 	case ReasonCardReadFailed:
 		return AdviceReplaceCard
-	case ReasonCardReaderFault, ReasonScannerFault, ReasonIDCardRequired:
+	case ReasonCardReaderFault, ReasonScannerFault:
 		// A dead reader or scanner is not the citizen's doing; the keypad
 		// or the desk are the way on.
 		return AdviceOtherMethod

@@ -237,11 +237,7 @@ func newRig(t testing.TB, o rigOpts) *rig {
 	}
 	r.hook = &storeHook{Store: r.store}
 
-	r.sessW = newWatcher[SessionSnapshot](t)
-	r.session = NewSession(SessionOptions{Clock: r.clk, OnChange: r.sessW.fn})
-	t.Cleanup(r.session.Close)
-
-	r.env = Env{Store: r.hook, Clock: r.clk, Session: r.session}
+	r.env = Env{Store: r.hook, Clock: r.clk}
 	if r.client != nil {
 		r.env.BackOffice = r.client
 	}
@@ -250,6 +246,11 @@ func newRig(t testing.TB, o rigOpts) *rig {
 		r.startReader()
 		r.startScanner()
 	}
+	// The session follows the reader as cmd/kiosk wires it.
+	r.sessW = newWatcher[SessionSnapshot](t)
+	r.session = NewSession(SessionOptions{Clock: r.clk, OnChange: r.sessW.fn, Cards: r.env.Cards})
+	t.Cleanup(r.session.Close)
+	r.env.Session = r.session
 	return r
 }
 

@@ -1,6 +1,9 @@
 package flow
 
 import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
 	"sync"
 	"time"
@@ -66,6 +69,10 @@ type SessionSnapshot struct {
 	// IdleLimit is the idle time that starts the countdown now (longer on
 	// reading pages and in elder mode).
 	IdleLimit time.Duration
+	// CardOnReader is true while the ID card read in this visit still lies
+	// on the reader: the screens remind the citizen to take it back. It
+	// says nothing about whose card it is.
+	CardOnReader bool
 }
 
 // SessionOptions configures a Session. Zero fields take the defaults.
@@ -82,6 +89,16 @@ type SessionOptions struct {
 	// elderly citizens read and type more slowly (工信部 适老化: "enough time
 	// for timed steps").
 	ElderFactor int
+	// CardCountdown replaces Countdown while the card read in this visit
+	// still lies on the reader (default 30 s): the countdown then asks the
+	// citizen to take the card, and gives the time to do it, before the
+	// visit ends.
+	CardCountdown time.Duration
+	// Cards, when set, is the ID card reader: the session follows whether
+	// the visit's card still lies on it (SessionSnapshot.CardOnReader), and
+	// when a visit ends it forgets a card read but never used, so that it
+	// is not handed to the next citizen's transaction.
+	Cards CardReader
 	// Language is the default language a new citizen gets (default "zh").
 	Language string
 	// OnChange receives every snapshot, on a goroutine of its own; the UI
@@ -112,6 +129,19 @@ type Session struct {
 	kick      chan struct{}
 	stop      chan struct{}
 	closed    bool
+
+	// The visit's ID card: a salted hash of its number (the number itself
+	// is not kept), whether it still lies on the reader, and the watch
+	// that notices it being taken away.
+	salt      [16]byte
+	cardKey   [32]byte
+	hasCard   bool
+	cardOn    bool
+	cardWatch context.CancelFunc
+	// finishing: the citizen finished while her card lay on the reader;
+	// the visit ends when the card is taken away (or at the countdown's
+	// end), unless she touches the screen again first.
+	finishing bool
 }
 
 // NewSession returns an idle session.
@@ -125,6 +155,9 @@ func NewSession(opts SessionOptions) *Session {
 	if opts.Countdown <= 0 {
 		opts.Countdown = 10 * time.Second
 	}
+	if opts.CardCountdown <= 0 {
+		opts.CardCountdown = 30 * time.Second
+	}
 	if opts.ElderFactor <= 0 {
 		opts.ElderFactor = 2
 	}
@@ -132,6 +165,7 @@ func NewSession(opts SessionOptions) *Session {
 		opts.Language = LangZh
 	}
 	s := &Session{opts: opts, clk: clock.Or(opts.Clock), lang: opts.Language}
+	rand.Read(s.salt[:])
 	s.out.fn = opts.OnChange
 	return s
 }
@@ -151,6 +185,8 @@ func (s *Session) snapLocked(expired bool) SessionSnapshot {
 		Held:      s.holds > 0,
 		Expired:   expired,
 		IdleLimit: s.idleLocked(),
+
+		CardOnReader: s.cardOn,
 	}
 	if s.state == SessionWarning {
 		snap.Remaining = s.remaining
@@ -190,11 +226,17 @@ func (s *Session) touchLocked() {
 		return
 	}
 	s.last = s.clk.Now()
+	s.finishing = false
 	switch s.state {
 	case SessionIdle:
 		s.state = SessionActive
 		s.startLocked()
 		s.notifyLocked(false)
+		if s.opts.Cards != nil {
+			// A card read while nobody was at the kiosk may be a former
+			// citizen's: it is not handed to this visit unless placed again.
+			s.opts.Cards.Forget()
+		}
 	case SessionWarning:
 		s.state = SessionActive
 		s.kickLocked()
@@ -346,25 +388,6 @@ func (s *Session) Home() {
 	}
 }
 
-// Finish closes the citizen's task (the 完成 button): the transaction is
-// wiped. A visit with choices of its own (elder mode, another language)
-// stays open with them, so a second task starts as the first ended; it
-// ends when the kiosk is left idle. A visit without them ends at once, as
-// End does, so an empty kiosk shows no countdown.
-func (s *Session) Finish() {
-	if s == nil {
-		return
-	}
-	s.mu.Lock()
-	own := s.elder || s.lang != s.opts.Language
-	s.mu.Unlock()
-	if own {
-		s.Home()
-		return
-	}
-	s.End()
-}
-
 // End finishes the citizen's session at once, as the timeout would (wipe,
 // default language, normal mode, idle), without marking it expired: the
 // "finish" button.
@@ -378,6 +401,43 @@ func (s *Session) End() {
 	s.wipeAndAnnounce(prev, false)
 }
 
+// Finish is the "finish" button of a done screen: the transaction is
+// wiped. It ends the visit as End does and reports true, unless the visit
+// has something to keep:
+//   - choices of its own (elder mode, another language): the visit stays
+//     open with them, so a second task starts as the first ended, until
+//     the kiosk is left idle;
+//   - the card read in this visit still lying on the reader: the home
+//     screen goes on reminding her of the card, a card step of another
+//     transaction may read it again, and the visit ends as soon as the
+//     card is taken away (unless it has choices of its own).
+//
+// Then it reports false. A touch keeps the visit going; the countdown ends
+// it too. A visit with neither ends at once, so an empty kiosk shows no
+// countdown.
+func (s *Session) Finish() (ended bool) {
+	if s == nil {
+		return true
+	}
+	s.mu.Lock()
+	own := s.elder || s.lang != s.opts.Language
+	if !s.cardOn && !own {
+		s.mu.Unlock()
+		s.End()
+		return true
+	}
+	prev := s.current
+	s.current = nil
+	s.reading = false
+	s.touchLocked()
+	s.finishing = s.cardOn && !own
+	s.mu.Unlock()
+	if prev != nil {
+		prev.Wipe()
+	}
+	return false
+}
+
 // endLocked returns the session to idle and hands back the transaction to
 // wipe outside the lock.
 func (s *Session) endLocked() Transaction {
@@ -388,7 +448,9 @@ func (s *Session) endLocked() Transaction {
 	s.lang = s.opts.Language
 	s.elder = false
 	s.remaining = 0
+	s.finishing = false
 	s.stopLocked()
+	s.dropCardLocked()
 	return prev
 }
 
@@ -399,6 +461,9 @@ func (s *Session) endLocked() Transaction {
 func (s *Session) wipeAndAnnounce(prev Transaction, expired bool) {
 	if prev != nil {
 		prev.Wipe()
+	}
+	if s.opts.Cards != nil {
+		s.opts.Cards.Forget()
 	}
 	s.mu.Lock()
 	s.notifyLocked(expired)
@@ -414,6 +479,7 @@ func (s *Session) Close() {
 	defer s.mu.Unlock()
 	s.closed = true
 	s.stopLocked()
+	s.dropCardLocked()
 }
 
 func (s *Session) kickLocked() {
@@ -490,9 +556,13 @@ func (s *Session) step(t clock.Timer, stop chan struct{}) bool {
 			break
 		}
 		s.state = SessionWarning
-		s.warnEnd = now.Add(s.opts.Countdown)
-		s.remaining = ceilSeconds(s.opts.Countdown)
-		t.ResetAt(now.Add(untilNextSecond(s.opts.Countdown)))
+		d := s.opts.Countdown
+		if s.cardOn {
+			d = s.opts.CardCountdown
+		}
+		s.warnEnd = now.Add(d)
+		s.remaining = ceilSeconds(d)
+		t.ResetAt(now.Add(untilNextSecond(d)))
 		s.notifyLocked(false)
 	case SessionWarning:
 		if s.holds > 0 {
@@ -522,6 +592,104 @@ func (s *Session) step(t clock.Timer, stop chan struct{}) bool {
 	}
 	s.mu.Unlock()
 	return false
+}
+
+// cardKeyOf is the session's salted hash of an ID number.
+func (s *Session) cardKeyOf(id string) [32]byte {
+	h := sha256.New()
+	h.Write(s.salt[:])
+	h.Write([]byte(id))
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// noteCard records the card a transaction of this visit read: a later
+// card step of the same visit may read it again while it lies on the
+// reader (isVisitCard), and the screens remind the citizen to take it.
+func (s *Session) noteCard(id string) {
+	if s == nil || id == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.state == SessionIdle {
+		return
+	}
+	s.cardKey, s.hasCard = s.cardKeyOf(id), true
+	if s.opts.Cards == nil || !s.opts.Cards.CardPresent() {
+		return
+	}
+	if !s.cardOn {
+		s.cardOn = true
+		s.notifyLocked(false)
+	}
+	s.watchCardLocked()
+}
+
+// hasVisitCard reports whether a card was read in this visit.
+func (s *Session) hasVisitCard() bool {
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hasCard
+}
+
+// isVisitCard reports whether id is the number of the card read in this
+// visit (protocols.md A.13: the same card is told by its ID number).
+func (s *Session) isVisitCard(id string) bool {
+	if s == nil || id == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hasCard && s.cardKey == s.cardKeyOf(id)
+}
+
+// watchCardLocked waits, on a goroutine of its own, for the visit's card
+// to be taken off the reader, and then clears CardOnReader.
+func (s *Session) watchCardLocked() {
+	if s.cardWatch != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cardWatch = cancel
+	cards := s.opts.Cards
+	go func() {
+		// An error means the reader went away: nobody can tell then
+		// whether the card lies there, so the reminder stops too.
+		cards.WaitRemoved(ctx)
+		s.mu.Lock()
+		if ctx.Err() != nil { // the visit ended meanwhile
+			s.mu.Unlock()
+			return
+		}
+		cancel()
+		s.cardWatch = nil
+		if s.finishing {
+			// She finished and has now taken her card: the visit is over.
+			prev := s.endLocked()
+			s.mu.Unlock()
+			s.wipeAndAnnounce(prev, false)
+			return
+		}
+		if s.cardOn {
+			s.cardOn = false
+			s.notifyLocked(false)
+		}
+		s.mu.Unlock()
+	}()
+}
+
+// dropCardLocked forgets the visit's card at the end of the visit.
+func (s *Session) dropCardLocked() {
+	if s.cardWatch != nil {
+		s.cardWatch()
+		s.cardWatch = nil
+	}
+	s.cardKey, s.hasCard, s.cardOn = [32]byte{}, false, false
 }
 
 func ceilSeconds(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }

@@ -48,6 +48,14 @@ type TicketSnapshot struct {
 	// CardRequired: the service needs an ID card; otherwise CanSkipCard.
 	CardRequired bool
 	CanSkipCard  bool
+	// CanGoWithoutCard: the service needs an ID card and the citizen may
+	// say she has none with her (NoCard), at the card step or after it
+	// failed: she is told where to go instead.
+	CanGoWithoutCard bool
+	// CardLying: at the card step, a card this visit has not read lies on
+	// the reader; it is read only once placed again (a former citizen's
+	// card is never used silently).
+	CardLying bool
 	// CardName and CardID show the card read, masked (张*, 110101********1234).
 	CardName string
 	CardID   string
@@ -93,6 +101,7 @@ type TicketFlow struct {
 	ticket   *offline.Ticket
 	result   *TicketResult
 	printing bool
+	lying    bool // another card lay on the reader when the card step began
 }
 
 // NewTicketFlow returns a ticket flow; Start begins it.
@@ -239,6 +248,9 @@ func (f *TicketFlow) snapLocked() TicketSnapshot {
 	}
 	s.CanSkipCard = f.svc != nil && !f.svc.RequiresIDCard && f.state == TicketCard ||
 		f.state == TicketFailed && f.svc != nil && !f.svc.RequiresIDCard && isCardReason(f.problem)
+	s.CanGoWithoutCard = f.svc != nil && f.svc.RequiresIDCard &&
+		(f.state == TicketCard || f.state == TicketFailed && isCardReason(f.problem))
+	s.CardLying = f.state == TicketCard && f.lying
 	if f.card != nil {
 		s.CardName = idcard.MaskName(cardName(f.card))
 		s.CardID = idcard.MaskID(f.card.IDNumber)
@@ -345,8 +357,9 @@ func (f *TicketFlow) waitCardLocked() {
 		f.failLocked(problem(ReasonCardReaderFault, fmt.Errorf("no card reader configured")), nil)
 		return
 	}
+	f.lying = otherCardLying(f.env)
 	f.runLocked(f.opts.CardTimeout, true, func(ctx context.Context, _ func(func()) bool) func() {
-		card, err := cardErr(f.env.Cards.WaitCard(ctx))
+		card, err := takeCard(ctx, f.env)
 		err = causeErr(ctx, err)
 		return func() {
 			if err != nil {
@@ -374,6 +387,20 @@ func (f *TicketFlow) SkipCard() {
 	}
 	f.skipped = true
 	f.issueLocked()
+}
+
+// NoCard is "I have no ID card with me" for a service that needs one: the
+// card wait ends and the citizen is told what to do instead (a counter, or
+// another service), with ReasonIDCardRequired.
+func (f *TicketFlow) NoCard() {
+	f.env.Session.Touch()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.snapLocked().CanGoWithoutCard {
+		return
+	}
+	f.invalidateLocked()
+	f.failLocked(problem(ReasonIDCardRequired, fmt.Errorf("service %s needs an ID card; the citizen has none", f.svc.ID)), nil)
 }
 
 // issueLocked checks the rules and the printer, commits the ticket, then

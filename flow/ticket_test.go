@@ -182,7 +182,7 @@ func TestTicketFailures(t *testing.T) {
 				w.until("card step", ticketIn(TicketCard))
 				r.advance(30 * time.Second)
 			},
-			want: ReasonNoCard, advice: AdviceTryAgain, retry: true,
+			want: ReasonNoCard, advice: AdvicePlaceCard, retry: true,
 		},
 		{
 			name: "card pulled mid-read", dept: "gjj", service: "gjj-01",
@@ -422,8 +422,10 @@ func TestTicketWipeZeroesTheCard(t *testing.T) {
 		}
 	}
 	r.advance(60 * time.Second)
+	// The card still lies on the reader: the countdown is the longer
+	// CardCountdown, reminding the citizen of it.
 	r.sessW.until("warning", isState(SessionWarning))
-	r.advance(10 * time.Second)
+	r.advance(30 * time.Second)
 	if snap := r.sessW.until("expiry", isState(SessionIdle)); !snap.Expired {
 		t.Fatal("not expired")
 	}

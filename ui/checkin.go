@@ -53,7 +53,7 @@ func (s *checkInScreen) buildUI() fyne.CanvasObject {
 		return k.page(title, k.t("checkin.choose"), k.methodTiles(snap.Methods, ""), nil)
 
 	case flow.CheckInCard:
-		return k.page(k.t("card.title"), title, k.cardGuide(k.t("checkin.card_note")), s.f.Back)
+		return k.page(k.t("card.title"), title, k.cardGuide(k.t("checkin.card_note"), snap.CardLying), s.f.Back)
 
 	case flow.CheckInScan:
 		return k.page(title, k.t("checkin.scan_step"), k.scanGuide(k.t("checkin.scan_what")), s.f.Back)

@@ -44,7 +44,7 @@ func newHarness(t testing.TB, p *parts) *harness {
 // newHarnessOn is newHarness on an existing test app: the screenshot test
 // shares one, since a new app drops Fyne's font cache and parsing the 11 MB
 // CJK faces again for every screen would take most of the test's time.
-func newHarnessOn(t testing.TB, app fyne.App, p *parts) *harness {
+func newHarnessOn(t testing.TB, app fyne.App, p *parts, opts ...func(*Deps)) *harness {
 	t.Helper()
 	h := &harness{t: t, app: app, q: &uiqueue.Queue{}, parts: p}
 	deps := Deps{KioskNumber: testKioskNumber}
@@ -55,6 +55,9 @@ func newHarnessOn(t testing.TB, app fyne.App, p *parts) *harness {
 		h.clk = clock.NewFake(testStart)
 		deps.Env.Clock = h.clk
 		deps.Hall = testCatalog().Hall.Name
+	}
+	for _, o := range opts {
+		o(&deps)
 	}
 	h.k = newKiosk(app, deps, h.q.Do)
 	h.k.win.Resize(fyne.NewSize(1280, 800))

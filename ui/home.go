@@ -84,8 +84,14 @@ func (s *homeScreen) buildUI() fyne.CanvasObject {
 	pad := theme.Size(theme.SizeNameInnerPadding)
 	head := block(fyne.TextAlignLeading, para{text: k.t("home.welcome"), size: theme.SizeNameHeadingText, bold: true})
 	foot := block(fyne.TextAlignLeading, para{text: k.t("home.help")})
+	var top fyne.CanvasObject = head
+	if chip := k.cardChip(); chip != nil {
+		// A citizen who finished with her card on the reader: the
+		// reminder takes the greeting's line, so the tiles keep their room.
+		top = chip
+	}
 	return container.New(layout.NewCustomPaddedLayout(pad, pad, 2*pad, 2*pad),
-		container.NewBorder(head, foot, nil, nil, grid))
+		container.NewBorder(top, foot, nil, nil, grid))
 }
 
 // limitedText says what a limited tile can still do, e.g. "网络中断，仍可取号".

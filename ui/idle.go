@@ -33,13 +33,20 @@ func (o *idleOverlay) buildUI() fyne.CanvasObject {
 	o.cont = newButton(k.t("idle.continue"), theme.ConfirmIcon(), widget.HighImportance, k.onIdleContinue)
 	o.home = newButton(k.t("idle.home"), theme.HomeIcon(), widget.MediumImportance, k.onIdleHome)
 
-	card := outlined(colorNameSurface, container.NewVBox(
+	box := container.NewVBox(
 		block(fyne.TextAlignCenter, para{text: k.t("idle.title"), size: theme.SizeNameHeadingText, bold: true}),
 		o.seconds,
-		block(fyne.TextAlignCenter, para{text: k.t("idle.hint")}),
-		vspace(2),
-		actionRow(o.cont, o.home),
-	))
+	)
+	if k.cardOn {
+		// Said plainly, before the visit ends: the card is what a citizen
+		// walking away leaves behind.
+		box.Add(panel(colorNameNoticeBackground, block(fyne.TextAlignCenter,
+			para{text: k.t("idle.card"), size: theme.SizeNameSubHeadingText, bold: true, color: colorNameNoticeForeground})))
+	}
+	box.Add(block(fyne.TextAlignCenter, para{text: k.t("idle.hint")}))
+	box.Add(vspace(2))
+	box.Add(actionRow(o.cont, o.home))
+	card := outlined(colorNameSurface, box)
 	w := theme.Size(sizeNameTouchTarget) * 9
 	return container.NewStack(
 		newScrim(k.onIdleContinue),
@@ -53,6 +60,8 @@ func (o *idleOverlay) setRemaining(n int) {
 	if o.seconds != nil {
 		o.seconds.Text = strconv.Itoa(n)
 		o.seconds.Refresh()
+		// Straight to the window's canvas, as repaintOverlay explains.
+		o.k.win.Canvas().Refresh(o.seconds)
 	}
 }
 

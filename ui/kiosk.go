@@ -52,10 +52,13 @@ type Kiosk struct {
 	// snapshot (see onSession).
 	sessLang  Lang
 	sessElder bool
-	hall      api.Text
-	current   screen
-	status    *statusBar
-	idle      *idleOverlay
+	// cardOn is the session's CardOnReader: the card read in this visit
+	// still lies on the reader, and the screens remind the citizen.
+	cardOn  bool
+	hall    api.Text
+	current screen
+	status  *statusBar
+	idle    *idleOverlay
 
 	secret *secretTapper // counts taps on the hall's name (technician entry)
 
@@ -101,6 +104,9 @@ func newKiosk(app fyne.App, deps Deps, do func(func())) *Kiosk {
 		opts := deps.Session
 		if opts.Clock == nil {
 			opts.Clock = deps.Env.Clock
+		}
+		if opts.Cards == nil {
+			opts.Cards = deps.Env.Cards
 		}
 		opts.OnChange = k.SessionChanged
 		k.env.Session = flow.NewSession(opts)
@@ -252,6 +258,10 @@ func (k *Kiosk) onSession(s flow.SessionSnapshot) {
 			k.applyElder(s.Elder)
 		}
 	}
+	if s.CardOnReader != k.cardOn {
+		k.cardOn = s.CardOnReader
+		k.onCardChanged()
+	}
 	switch {
 	case s.State == flow.SessionWarning:
 		k.showCountdown(s.Remaining)
@@ -346,7 +356,7 @@ func (k *Kiosk) render() {
 	k.traceScreen(k.current)
 	if k.overlay.Visible() {
 		k.overlay.Objects = []fyne.CanvasObject{k.idle.buildUI()}
-		k.overlay.Refresh()
+		k.repaintOverlay()
 	}
 }
 
@@ -446,13 +456,39 @@ func (k *Kiosk) setOnline(online bool) {
 	k.renderStatus()
 }
 
+// onCardChanged redraws what reminds the citizen of her ID card: the
+// screens that show a transaction's outcome, and the countdown.
+func (k *Kiosk) onCardChanged() {
+	switch k.current {
+	case k.home, k.ticket, k.checkIn, k.progress:
+		k.refreshScreen(k.current)
+	}
+	if k.overlay.Visible() {
+		k.overlay.Objects = []fyne.CanvasObject{k.idle.buildUI()}
+		k.repaintOverlay()
+	}
+}
+
+// repaintOverlay lays out the idle overlay and asks the window's canvas to
+// draw it. Container.Refresh alone is not enough for the overlay: it finds
+// its canvas through Fyne's object-to-canvas cache, whose entries expire
+// a minute after the object was last drawn, and the overlay is hidden for
+// at least the idle time before every countdown. On the GLFW driver the
+// refresh then reached no canvas and the countdown showed only with the
+// next repaint of something else (the status bar's clock), often in its
+// last seconds, or not at all.
+func (k *Kiosk) repaintOverlay() {
+	k.overlay.Refresh()
+	k.win.Canvas().Refresh(k.overlay)
+}
+
 // showCountdown shows the idle overlay with n seconds left.
 func (k *Kiosk) showCountdown(n int) {
 	k.idle.setRemaining(n)
 	if !k.overlay.Visible() {
 		k.overlay.Objects = []fyne.CanvasObject{k.idle.buildUI()}
 		k.overlay.Show()
-		k.overlay.Refresh()
+		k.repaintOverlay()
 	}
 }
 
@@ -461,7 +497,7 @@ func (k *Kiosk) hideCountdown() {
 	if k.overlay.Visible() {
 		k.overlay.Hide()
 		k.overlay.Objects = nil
-		k.overlay.Refresh()
+		k.repaintOverlay()
 	}
 }
 
@@ -477,12 +513,26 @@ func (k *Kiosk) onIdleHome() {
 
 // finish closes the citizen's task (the 完成 button of a done screen,
 // 返回首页 on the countdown): the task and its personal data are wiped and
-// the home screen comes back, in the citizen's language and mode
-// (Session.Finish). An elderly citizen with a second thing to do does not
-// turn elder mode on again; the visit, with its language and mode, ends
-// when the kiosk is left idle (the session's timeout).
+// the home screen comes back (flow.Session.Finish). An elderly citizen with
+// a second thing to do keeps her language and mode; while her ID card still
+// lies on the reader the home screen reminds her of it. A visit with
+// neither ends at once, and the next citizen gets the default language and
+// normal mode at once rather than when the session's snapshot arrives.
 func (k *Kiosk) finish() {
-	k.env.Session.Finish()
+	if !k.env.Session.Finish() {
+		k.goHome()
+		return
+	}
+	s := k.env.Session.Snapshot()
+	k.lang = Chinese
+	if Lang(s.Language) == English {
+		k.lang = English
+	}
+	if s.Elder != k.elder {
+		k.elder = s.Elder
+		k.app.Settings().SetTheme(NewTheme(s.Elder))
+	}
+	k.win.SetTitle(k.t("app.title"))
 	k.goHome()
 }
 

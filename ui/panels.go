@@ -49,7 +49,40 @@ func (k *Kiosk) failurePanel(p *flow.Problem, retry func(), more ...fyne.CanvasO
 		actions = append(actions, k.retryButton(p, retry))
 	}
 	pv, _ := problemOf(p)
-	return k.problemPanel(pv, append(actions, more...)...)
+	panel := k.problemPanel(pv, append(actions, more...)...)
+	if r := k.cardReminder(); r != nil {
+		return container.NewVBox(r, panel)
+	}
+	return panel
+}
+
+// cardReminder asks the citizen to take her ID card back while the card
+// read in this visit lies on the reader (nil otherwise). It names no one:
+// the card's data never appear in it.
+func (k *Kiosk) cardReminder() fyne.CanvasObject {
+	if !k.cardOn {
+		return nil
+	}
+	icon := coloredIcon(iconIDCard, colorNameNoticeForeground, theme.Size(sizeNameTileIcon))
+	return panel(colorNameNoticeBackground, container.NewBorder(nil, nil, container.NewVBox(icon), nil,
+		block(fyne.TextAlignLeading,
+			para{text: k.t("card.take_back"), size: theme.SizeNameSubHeadingText, bold: true, color: colorNameNoticeForeground},
+			para{text: k.t("card.take_back_hint"), color: colorNameNoticeForeground},
+		)))
+}
+
+// cardChip is cardReminder in one line, for the bar of a result page and
+// the greeting's line on the home screen: they keep all their height for
+// the ticket's number and the tiles.
+func (k *Kiosk) cardChip() fyne.CanvasObject {
+	if !k.cardOn {
+		return nil
+	}
+	icon := coloredIcon(iconIDCard, colorNameNoticeForeground, theme.Size(theme.SizeNameInlineIcon)*1.5)
+	return panelTight(colorNameNoticeBackground, container.NewHBox(
+		container.NewCenter(icon),
+		container.NewCenter(colored(k.t("card.take_back"), colorNameNoticeForeground, theme.SizeNameSubHeadingText, true)),
+	))
 }
 
 // failedPage is the page of a transaction's failed step: the failure panel

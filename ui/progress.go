@@ -64,7 +64,7 @@ func (s *progressScreen) buildUI() fyne.CanvasObject {
 		return k.pageWith(title, k.t("progress.last4_step"), s.kp.buildUI(info...), k.navBar(s.f.Back, extra...))
 
 	case flow.ProgressCard:
-		return k.page(k.t("card.title"), title, k.cardGuide(k.t("progress.card_note")), s.f.Back)
+		return k.page(k.t("card.title"), title, k.cardGuide(k.t("progress.card_note"), false), s.f.Back)
 
 	case flow.ProgressLooking:
 		return k.busyPage(title, k.t("progress.looking"), "", nil)

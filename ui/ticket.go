@@ -48,7 +48,7 @@ func (s *ticketScreen) buildUI() fyne.CanvasObject {
 		if snap.CardRequired {
 			note = k.t("ticket.card_required")
 		}
-		return k.page(k.t("card.title"), k.text(snap.Service.Name), k.cardGuide(note, s.skipCard(snap)...), back)
+		return k.page(k.t("card.title"), k.text(snap.Service.Name), k.cardGuide(note, snap.CardLying, s.skipCard(snap)...), back)
 
 	case flow.TicketIssuing:
 		hint := ""
@@ -66,12 +66,16 @@ func (s *ticketScreen) buildUI() fyne.CanvasObject {
 	return k.busyPage(title, k.t("common.loading"), "", nil)
 }
 
-// skipCard is "no ID card, take a number", when the service allows it.
+// skipCard is "no ID card, take a number" when the service allows it, and
+// "I have no ID card with me" when it needs one.
 func (s *ticketScreen) skipCard(snap flow.TicketSnapshot) []fyne.CanvasObject {
-	if !snap.CanSkipCard {
-		return nil
+	switch {
+	case snap.CanSkipCard:
+		return []fyne.CanvasObject{s.k.button(s.k.t("ticket.skip_card"), nil, widget.MediumImportance, s.f.SkipCard)}
+	case snap.CanGoWithoutCard:
+		return []fyne.CanvasObject{s.k.button(s.k.t("ticket.no_card"), nil, widget.MediumImportance, s.f.NoCard)}
 	}
-	return []fyne.CanvasObject{s.k.button(s.k.t("ticket.skip_card"), nil, widget.MediumImportance, s.f.SkipCard)}
+	return nil
 }
 
 // resultPage shows an issued ticket: the number beside (or above) what
@@ -110,25 +114,48 @@ func (k *Kiosk) resultPageFor(title, issuing string, r *flow.TicketResult, appt 
 	if v.PrintProblem != nil {
 		title = k.t("ticket.keep_number_title")
 	}
-	var bottom fyne.CanvasObject
+	var bar []fyne.CanvasObject
+	if chip := k.cardChip(); chip != nil {
+		// Beside 完成: the card is what a citizen leaves behind.
+		bar = append(bar, chip)
+	}
 	if len(actions) > 0 {
-		bottom = actionRow(actions...)
+		bar = append(bar, actionRow(actions...))
+	}
+	var bottom fyne.CanvasObject
+	switch len(bar) {
+	case 1:
+		bottom = bar[0]
+	case 2:
+		bottom = container.NewBorder(nil, nil, bar[0], nil, bar[1])
 	}
 	return k.pageWith(title, "", body, bottom)
 }
 
 // cardGuide is the "place your ID card" panel: the drawing, what to do, a
-// note, a working indicator and any alternatives.
-func (k *Kiosk) cardGuide(note string, actions ...fyne.CanvasObject) fyne.CanvasObject {
+// note, a working indicator and any alternatives. lying says that a card
+// the visit has not read lies on the reader already: it is used only once
+// placed again, and the panel says so.
+func (k *Kiosk) cardGuide(note string, lying bool, actions ...fyne.CanvasObject) fyne.CanvasObject {
+	keep := k.t("card.keep_still")
+	if lying {
+		// The notice says what matters now; in elder mode the panel has
+		// no room for both.
+		keep, note = "", ""
+	}
 	text := container.NewVBox(
 		block(fyne.TextAlignLeading,
 			para{text: k.t("card.place"), size: theme.SizeNameSubHeadingText, bold: true},
-			para{text: k.t("card.keep_still")},
+			para{text: keep},
 			para{text: note},
 			para{text: k.t("card.waiting"), bold: true},
 		),
 		activity(),
 	)
+	if lying {
+		text.Add(panel(colorNameNoticeBackground, block(fyne.TextAlignLeading,
+			para{text: k.t("card.lying"), color: colorNameNoticeForeground})))
+	}
 	for _, a := range actions {
 		text.Add(vspace(1))
 		text.Add(touchMin(a))

@@ -19,7 +19,10 @@
 //   - The driver (A.6): Reader, over any Conn with the serial package's
 //     error contract. ReadCard reads the card on the reader now; Run polls
 //     and hands each placed card once to WaitCard, which is what the flows
-//     call; Status and Opts.OnEvent feed the diagnostics screen.
+//     call; CardPresent and WaitRemoved say whether a card still lies
+//     there (the kiosk reminds the citizen to take it), and Forget drops a
+//     card read while nobody waited; Status and Opts.OnEvent feed the
+//     diagnostics screen.
 //   - DecodeCapture turns a hex capture into one JSON object per frame for
 //     `kiosk diag decode-idcard`.
 //

@@ -787,3 +787,92 @@ func TestRunFailedCardCoolsDown(t *testing.T) {
 		t.Fatalf("re-placed: %+v, %v", res.c, res.err)
 	}
 }
+
+// A card handed out and left on the reader: CardPresent says it lies
+// there, a second WaitCard does not get it (one hand-out a placement), but
+// ReadCard reads it again for a caller that knows it is the same card
+// (the flows compare ID numbers, A.13). Taken away, WaitRemoved returns.
+func TestCardLeftOnReader(t *testing.T) {
+	g := newRig(t, idcardsim.Opts{}, idcard.Opts{})
+	g.run()
+	if g.r.CardPresent() {
+		t.Fatal("a card present on an empty reader")
+	}
+	wait, _ := g.waitCard()
+	g.place("resident-wangzhe")
+	g.poll()
+	if res := g.got(wait); res.err != nil || res.c.IDNumber != "11010119880314001X" {
+		t.Fatalf("WaitCard = %+v, %v", res.c, res.err)
+	}
+	if !g.r.CardPresent() {
+		t.Fatal("the card read is not present")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	removed := make(chan error, 1)
+	go func() { removed <- g.r.WaitRemoved(ctx) }()
+
+	wait, stop := g.waitCard()
+	g.poll()
+	g.poll()
+	g.nothing(wait, stop)
+	c, err := g.r.ReadCard(context.Background())
+	if err != nil || c.IDNumber != "11010119880314001X" || c.Name != "王喆" {
+		t.Fatalf("ReadCard of the card lying there = %+v, %v", c, err)
+	}
+	select {
+	case err := <-removed:
+		t.Fatalf("WaitRemoved returned %v with the card on the reader", err)
+	default:
+	}
+
+	g.sim.Remove()
+	g.poll()
+	g.poll()
+	select {
+	case err := <-removed:
+		if err != nil {
+			t.Fatalf("WaitRemoved = %v", err)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("WaitRemoved did not return once the card was taken")
+	}
+	cancel()
+	if g.r.CardPresent() {
+		t.Fatal("a card present after it was taken")
+	}
+	if err := g.r.WaitRemoved(context.Background()); err != nil {
+		t.Fatalf("WaitRemoved on an empty reader = %v", err)
+	}
+	if _, err := g.r.ReadCard(context.Background()); !errors.Is(err, idcard.ErrNoCard) {
+		t.Fatalf("ReadCard on an empty reader = %v", err)
+	}
+}
+
+// Forget drops a card read while nobody waited: the next WaitCard waits
+// for a new placement, while the card still counts as present.
+func TestForgetUnclaimedCard(t *testing.T) {
+	g := newRig(t, idcardsim.Opts{}, idcard.Opts{})
+	g.run()
+	g.place("resident-wangzhe")
+	g.poll() // read, nobody waiting
+	if st := g.r.Status(); st.CardsRead != 1 || !g.r.CardPresent() {
+		t.Fatalf("status %+v, present %v", st, g.r.CardPresent())
+	}
+	g.r.Forget()
+	wait, cancel := g.waitCard()
+	g.poll()
+	g.nothing(wait, cancel)
+	if !g.r.CardPresent() {
+		t.Fatal("forgetting the card made it absent")
+	}
+	// Placed again, it is handed out.
+	g.sim.Remove()
+	g.poll()
+	g.poll()
+	g.place("resident-wangzhe")
+	wait, _ = g.waitCard()
+	g.poll()
+	if res := g.got(wait); res.err != nil || res.c.Name != "王喆" {
+		t.Fatalf("placed again: %+v, %v", res.c, res.err)
+	}
+}

@@ -232,6 +232,8 @@ type Reader struct {
 	notify       chan struct{} // closed and replaced on a delivery or failure
 	waiters      int           // WaitCard calls waiting (tests)
 	disconnected bool
+	onReader     bool          // Run's placed, for CardPresent
+	gone         chan struct{} // closed and replaced when a card is taken away
 
 	// Run's own state, touched only by the Run goroutine.
 	placed    bool     // a card was found and not taken away since
@@ -262,6 +264,7 @@ func New(conn Conn, opts Opts) *Reader {
 		kick:   make(chan struct{}, 1),
 		done:   make(chan struct{}),
 		notify: make(chan struct{}),
+		gone:   make(chan struct{}),
 		resync: true,
 	}
 	r.st.Connected = true
@@ -721,6 +724,9 @@ func (r *Reader) poll(ctx context.Context) {
 				r.pending.Clear()
 			}
 			r.pending, r.pendingErr = nil, nil
+			r.onReader = false
+			close(r.gone)
+			r.gone = make(chan struct{})
 			r.mu.Unlock()
 			r.emit(Event{Kind: EventCardRemoved, At: r.clk.Now()})
 		}
@@ -732,7 +738,12 @@ func (r *Reader) poll(ctx context.Context) {
 		return
 	}
 	r.absent = 0
-	r.placed = true
+	if !r.placed {
+		r.placed = true
+		r.mu.Lock()
+		r.onReader = true
+		r.mu.Unlock()
+	}
 	if r.present && r.prevFound {
 		return // the card delivered last is still lying there
 	}
@@ -846,4 +857,48 @@ func (r *Reader) WaitCard(ctx context.Context) (*Card, error) {
 			return nil, err
 		}
 	}
+}
+
+// CardPresent reports whether a card lies on the reader as far as Run's
+// polls know: from the poll that found it until RemovedAfter polls found
+// none. A reader whose find card answers 80 after a successful read (A.13)
+// makes a card lying there look taken away.
+func (r *Reader) CardPresent() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.onReader
+}
+
+// WaitRemoved returns nil once no card lies on the reader (CardPresent is
+// false), at once when there is none. Run must be running.
+func (r *Reader) WaitRemoved(ctx context.Context) error {
+	for {
+		r.mu.Lock()
+		on, ch := r.onReader, r.gone
+		r.mu.Unlock()
+		if !on {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-r.done:
+			return ErrClosed
+		}
+	}
+}
+
+// Forget drops a card that was read but not handed out yet, as if it had
+// been handed out: the next WaitCard waits for a card placed after the
+// call. The kiosk calls it when a citizen's visit ends, so that a card
+// placed during that visit and never used is not handed to the next
+// citizen's transaction.
+func (r *Reader) Forget() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pending != nil {
+		r.pending.Clear()
+	}
+	r.pending, r.pendingErr = nil, nil
 }
