@@ -277,10 +277,10 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, kiosk string
 			dup++
 		default:
 			rejected++
-			s.log.Warn("record rejected", "kiosk", kiosk, "seq", res.Seq, "id", res.ID, "reason", res.Reason)
+			s.log.Warn("record rejected", "kiosk", kiosk, "seq", res.Seq, "id", clientText(res.ID), "reason", clientText(res.Reason))
 		}
 	}
-	s.log.Info("sync", "kiosk", kiosk, "boot", req.BootID, "created", created, "duplicate", dup,
+	s.log.Info("sync", "kiosk", kiosk, "boot", clientText(req.BootID), "created", created, "duplicate", dup,
 		"rejected", rejected, "acked_through", resp.AckedThroughSeq, "gaps", len(resp.Gaps))
 	writeJSON(w, http.StatusOK, resp)
 	return nil
@@ -447,7 +447,7 @@ func (s *Server) handleCallNext(w http.ResponseWriter, r *http.Request, _ string
 	if err != nil {
 		return err
 	}
-	s.log.Info("called", "counter", counter, "number", resp.Number, "service", resp.ServiceID)
+	s.log.Info("called", "counter", clientText(counter), "number", resp.Number, "service", resp.ServiceID)
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }

@@ -57,7 +57,7 @@ func validateRecord(r *api.Record) (payload any, reject string) {
 		return nil, "seq must be 1 or more"
 	}
 	if !knownKinds[r.Kind] {
-		return nil, fmt.Sprintf("unknown kind %q", truncate(r.Kind, 40))
+		return nil, "kind is not a record kind this back office knows"
 	}
 	// The payload is valid JSON: the request it came in parsed. Whether
 	// it is an object is the first byte's question.
@@ -80,14 +80,14 @@ func validateRecord(r *api.Record) (payload any, reject string) {
 // decodePayload decodes a payload once, for the checks here and the side
 // effects in apply, and checks the fields those side effects rely on.
 func decodePayload(kind string, payload []byte) (any, string) {
-	bad := func(err error) (any, string) {
-		return nil, "payload does not fit " + kind + ": " + truncate(err.Error(), 80)
+	bad := func(v any, err error) (any, string) {
+		return nil, payloadFault(kind, payload, v, err)
 	}
 	switch kind {
 	case api.KindTicketIssued:
 		var p api.TicketIssued
 		if err := json.Unmarshal(payload, &p); err != nil {
-			return bad(err)
+			return bad(&p, err)
 		}
 		if p.Number == "" || p.ServiceID == "" || !validDate(p.BusinessDate) {
 			return nil, "ticket.issued needs number, service_id and business_date (YYYY-MM-DD)"
@@ -96,7 +96,7 @@ func decodePayload(kind string, payload []byte) (any, string) {
 	case api.KindTicketPrintFail:
 		var p api.TicketPrintFailed
 		if err := json.Unmarshal(payload, &p); err != nil {
-			return bad(err)
+			return bad(&p, err)
 		}
 		if p.Number == "" || !validDate(p.BusinessDate) {
 			return nil, "ticket.print_failed needs number and business_date (YYYY-MM-DD)"
@@ -105,7 +105,7 @@ func decodePayload(kind string, payload []byte) (any, string) {
 	case api.KindCheckIn:
 		var p api.CheckIn
 		if err := json.Unmarshal(payload, &p); err != nil {
-			return bad(err)
+			return bad(&p, err)
 		}
 		if p.AppointmentCode == "" {
 			return nil, "appointment.checked_in needs appointment_code"
@@ -117,7 +117,7 @@ func decodePayload(kind string, payload []byte) (any, string) {
 	case api.KindRating:
 		var p api.Rating
 		if err := json.Unmarshal(payload, &p); err != nil {
-			return bad(err)
+			return bad(&p, err)
 		}
 		if p.Overall < 1 || p.Overall > 5 {
 			return nil, "rating overall must be 1–5"
@@ -131,20 +131,20 @@ func decodePayload(kind string, payload []byte) (any, string) {
 	case api.KindSuggestion:
 		var p api.Suggestion
 		if err := json.Unmarshal(payload, &p); err != nil {
-			return bad(err)
+			return bad(&p, err)
 		}
 		return &p, ""
 	case api.KindTechnicianAction:
 		var p api.TechnicianAction
 		if err := json.Unmarshal(payload, &p); err != nil {
-			return bad(err)
+			return bad(&p, err)
 		}
 		if p.Action == "" {
 			return nil, "technician.action needs action"
 		}
 		return &p, ""
 	}
-	return nil, fmt.Sprintf("unknown kind %q", truncate(kind, 40))
+	return nil, "kind is not a record kind this back office knows"
 }
 
 // validUUID accepts only the canonical lowercase form, because the id is
@@ -160,13 +160,6 @@ func validUUID(s string) bool {
 func validDate(s string) bool {
 	_, err := time.Parse(time.DateOnly, s)
 	return err == nil && len(s) == 10
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // syncBatch stores a validated batch in one transaction and answers it.
@@ -306,8 +299,7 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 		if p.Offline && t.Source == SourceReserved && t.BusinessDate == p.BusinessDate && t.ServiceID == p.ServiceID {
 			return s.replaceReservation(tx, t, r, p)
 		}
-		return fmt.Sprintf("ticket %s of %s differs from %s of %s reserved for this record",
-			p.Number, p.BusinessDate, t.Number, t.BusinessDate), nil
+		return "number: differs from the ticket reserved for this record", nil
 	}
 	if t, err = tx.TicketByNumber(p.BusinessDate, p.Number); err != nil {
 		return "", err
@@ -321,7 +313,7 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 		if sameKiosk || sameAppt {
 			return "", nil
 		}
-		return fmt.Sprintf("ticket number %s of %s belongs to another ticket", p.Number, p.BusinessDate), nil
+		return "number: belongs to another ticket of that business_date", nil
 	}
 	issued := p.IssuedAt
 	if issued.IsZero() {
@@ -369,7 +361,7 @@ func (s *Server) replaceReservation(tx Tx, t *Ticket, r api.Record, p api.Ticket
 	}
 	if other != nil {
 		if p.AppointmentCode == "" || other.AppointmentCode != p.AppointmentCode {
-			return fmt.Sprintf("ticket number %s of %s belongs to another ticket", p.Number, p.BusinessDate), nil
+			return "number: belongs to another ticket of that business_date", nil
 		}
 		// The appointment's check-in record got there first and queued the
 		// printed number; the reservation only has to leave the queue.
@@ -377,7 +369,7 @@ func (s *Server) replaceReservation(tx Tx, t *Ticket, r api.Record, p api.Ticket
 		return "", tx.UpdateTicket(t)
 	}
 	s.log.Info("kiosk-numbered ticket replaces an unanswered reservation",
-		"record", r.ID, "reserved", t.Number, "number", p.Number)
+		"record", r.ID, "reserved", t.Number, "number", clientText(p.Number))
 	t.Number, t.Source, t.Offline = p.Number, SourceRecord, true
 	if p.IDHash != "" {
 		t.IDHash = p.IDHash
