@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -88,4 +89,50 @@ func TestHostileRejectionReasonsNameTheFieldNotTheValue(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestHostileInvalidUTF8IsRejectedNotStored(t *testing.T) {
+	e := newEnv(t, nil)
+	good := rec(t, 1, api.KindSuggestion, api.Suggestion{Category: "环境", Reasons: []string{"座椅不足"}, At: monday10})
+	bad := recRaw(t, newID(t), 2, api.KindSuggestion, []byte("{\"category\":\"\xe7\x8e\",\"reasons\":[\"\xff\xfe\"]}"))
+	// Written by hand: encoding/json would replace the bad bytes.
+	body := `{"kiosk_id":"K01","records":[` + recJSON(t, good) + `,` + recJSON(t, bad) + `]}`
+	code, _, out := e.do("POST", "/v1/sync", tokK1, body)
+	if code != http.StatusOK {
+		t.Fatalf("status %d: %s", code, out)
+	}
+	var resp api.SyncResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if got := statuses(resp); len(got) != 2 || got[0] != "created" || got[1] != "rejected" {
+		t.Fatalf("statuses %v (%+v)", got, resp.Results)
+	}
+	if !strings.Contains(resp.Results[1].Reason, "UTF-8") {
+		t.Fatalf("reason %q, want one about UTF-8", resp.Results[1].Reason)
+	}
+	stored, err := e.srv.Records("K01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != 1 || stored[0].ID != good.ID {
+		t.Fatalf("stored %d records, want only the valid one", len(stored))
+	}
+}
+
+// recJSON writes a record as the kiosk's JSON with the payload's bytes
+// exactly as they are, valid UTF-8 or not.
+func recJSON(t *testing.T, r api.Record) string {
+	t.Helper()
+	occurred, err := r.OccurredAt.MarshalText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return `{"id":"` + r.ID + `","seq":` + itoa(r.Seq) + `,"kind":"` + r.Kind + `","occurred_at":"` + string(occurred) +
+		`","payload":` + string(r.Payload) + `,"payload_sha256":"` + r.PayloadSHA256 + `"}`
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
 }

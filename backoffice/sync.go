@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -58,6 +59,11 @@ func validateRecord(r *api.Record) (payload any, reject string) {
 	}
 	if !knownKinds[r.Kind] {
 		return nil, "kind is not a record kind this back office knows"
+	}
+	// Text that is not UTF-8 would be stored as is and handed on to every
+	// reader of the record; it is refused at the edge instead.
+	if !utf8.Valid(r.Payload) {
+		return nil, "payload is not valid UTF-8"
 	}
 	// The payload is valid JSON: the request it came in parsed. Whether
 	// it is an object is the first byte's question.
