@@ -20,6 +20,14 @@
 // ticket; rating feeds the rating table. Suggestions and technician actions
 // are kept as records.
 //
+// # Tokens
+//
+// Every endpoint but /healthz needs a bearer token, and the token's role
+// decides what it may do (Principal): a kiosk token syncs its own records,
+// takes numbers and reads appointments, progress and the hall key; a
+// counter token calls at the counters it is bound to; an admin token calls
+// at any counter. Anything else answers 403 "forbidden".
+//
 // # Ticket numbers
 //
 // Numbers are the service's prefix and three digits (A001…A999), one series

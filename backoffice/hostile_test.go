@@ -136,3 +136,70 @@ func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+func TestHostileCounterCallsNeedACounterToken(t *testing.T) {
+	e := newEnv(t, nil)
+	e.ticket(tokK1, "K01", newID(t), "b", false)
+	e.ticket(tokK1, "K01", newID(t), "b", false)
+	tests := []struct {
+		name, token, counter string
+		status               int
+		code                 string
+	}{
+		{"kiosk token", tokK1, "2", http.StatusForbidden, "forbidden"},
+		{"other kiosk's token", tokK2, "1", http.StatusForbidden, "forbidden"},
+		{"counter token at another counter", tokDesk2, "1", http.StatusForbidden, "forbidden"},
+		{"counter token at a counter that does not exist", tokDesk2, "99", http.StatusForbidden, "forbidden"},
+		{"no token", "", "2", http.StatusUnauthorized, "unauthorized"},
+		{"counter token at its counter", tokDesk2, "2", http.StatusOK, ""},
+		{"admin token at any counter", tokAdmin, "2", http.StatusOK, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e.t = t
+			path := "/v1/counters/" + tc.counter + "/call-next"
+			if tc.status != http.StatusOK {
+				e.fail("POST", path, tc.token, nil, tc.status, tc.code)
+				return
+			}
+			var got api.CallResult
+			e.ok("POST", path, tc.token, nil, &got)
+			if got.Counter != tc.counter || got.Number == "" {
+				t.Fatalf("called %+v", got)
+			}
+		})
+	}
+	e.t = t
+	// Only the two allowed calls took citizens off the queue.
+	if q := e.queue()["b"]; q.Waiting != 0 || q.IssuedToday != 2 {
+		t.Fatalf("queue b: %+v", q)
+	}
+	// A counter or admin token is not a kiosk: it cannot sync or take numbers.
+	e.fail("POST", "/v1/sync", tokAdmin, api.SyncRequest{KioskID: "", SentAt: e.clock.Now()}, http.StatusForbidden, "forbidden")
+	e.fail("POST", "/v1/tickets", tokDesk2, api.TicketRequest{RecordID: newID(t), ServiceID: "b"}, http.StatusForbidden, "forbidden")
+	e.fail("GET", "/v1/appointments", tokDesk2, nil, http.StatusForbidden, "forbidden")
+}
+
+func TestOpenChecksPrincipals(t *testing.T) {
+	tests := []struct {
+		name string
+		p    map[string]Principal
+		want string
+	}{
+		{"unknown role", map[string]Principal{"t": {Role: "boss"}}, "unknown role"},
+		{"counter bound to nothing", map[string]Principal{"t": {Role: RoleCounter, Name: "x"}}, "no counter"},
+		{"counter bound to a missing counter", map[string]Principal{"t": {Role: RoleCounter, Name: "x", Counters: []string{"77"}}}, "no counter \"77\""},
+		{"kiosk without id", map[string]Principal{"t": {Role: RoleKiosk, Number: 3}}, "without a kiosk id"},
+		{"kiosk number out of range", map[string]Principal{"t": {Role: RoleKiosk, Kiosk: "K9", Number: 100}}, "outside 1–99"},
+		{"two kiosks, one number", map[string]Principal{"t": {Role: RoleKiosk, Kiosk: "K9", Number: 9}, "u": {Role: RoleKiosk, Kiosk: "K8", Number: 9}}, "share number 9"},
+		{"token twice", map[string]Principal{tokK1: {Role: RoleAdmin}}, "given twice"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Open(Options{DBPath: ":memory:", Catalog: []byte(testCatalog), Tokens: map[string]string{tokK1: "K01"}, Principals: tc.p})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Open: %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -46,14 +46,14 @@ type ctxKey struct{}
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
-	mux.Handle("POST /v1/sync", s.auth(s.handleSync))
-	mux.Handle("GET /v1/catalog", s.auth(s.handleCatalog))
-	mux.Handle("POST /v1/tickets", s.auth(s.handleTickets))
-	mux.Handle("GET /v1/queue", s.auth(s.handleQueue))
-	mux.Handle("GET /v1/appointments", s.auth(s.handleAppointments))
-	mux.Handle("GET /v1/progress/{receipt}", s.auth(s.handleProgress))
-	mux.Handle("POST /v1/counters/{counter}/call-next", s.auth(s.handleCallNext))
-	mux.Handle("GET /v1/hall-key", s.auth(s.handleHallKey))
+	mux.Handle("POST /v1/sync", s.auth(kioskOnly, s.handleSync))
+	mux.Handle("GET /v1/catalog", s.auth(anyRole, s.handleCatalog))
+	mux.Handle("POST /v1/tickets", s.auth(kioskOnly, s.handleTickets))
+	mux.Handle("GET /v1/queue", s.auth(anyRole, s.handleQueue))
+	mux.Handle("GET /v1/appointments", s.auth(kioskOnly, s.handleAppointments))
+	mux.Handle("GET /v1/progress/{receipt}", s.auth(kioskOnly, s.handleProgress))
+	mux.Handle("POST /v1/counters/{counter}/call-next", s.auth(counterOf, s.handleCallNext))
+	mux.Handle("GET /v1/hall-key", s.auth(kioskOnly, s.handleHallKey))
 	// The same paths without a method answer a JSON 405 instead of the
 	// mux's plain-text one, so clients parse every error the same way.
 	for path, allow := range map[string]string{
@@ -128,22 +128,27 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 	})
 }
 
-// auth checks the bearer token and hands the kiosk id to the endpoint.
-func (s *Server) auth(h handlerFunc) http.Handler {
+// auth checks the bearer token and its role, and hands the kiosk id (empty
+// for a counter or admin token) to the endpoint.
+func (s *Server) auth(may access, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		kiosk := ""
+		var p *Principal
 		if scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
-			kiosk = s.tokens[sha256.Sum256([]byte(strings.TrimSpace(tok)))]
+			p = s.tokens[sha256.Sum256([]byte(strings.TrimSpace(tok)))]
 		}
-		if kiosk == "" {
+		if p == nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="hallkiosk"`)
 			writeErr(w, errorf(http.StatusUnauthorized, "unauthorized", "missing or unknown bearer token"))
 			return
 		}
 		if info, ok := r.Context().Value(ctxKey{}).(*reqInfo); ok {
-			info.kiosk = kiosk
+			info.kiosk = p.logName()
 		}
-		if err := h(w, r, kiosk); err != nil {
+		if !may(p, r) {
+			writeErr(w, errorf(http.StatusForbidden, "forbidden", "a %s token may not do this", p.Role))
+			return
+		}
+		if err := h(w, r, p.Kiosk); err != nil {
 			s.fail(w, r, err)
 		}
 	})

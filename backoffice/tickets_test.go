@@ -223,11 +223,11 @@ func TestCallNextOrder(t *testing.T) {
 		e.clock.Advance(time.Second)
 		path := "/v1/counters/" + st.counter + "/call-next"
 		if st.status != 200 {
-			e.fail("POST", path, tokK1, nil, st.status, st.code)
+			e.fail("POST", path, tokAdmin, nil, st.status, st.code)
 			continue
 		}
 		var got api.CallResult
-		e.ok("POST", path, tokK1, nil, &got)
+		e.ok("POST", path, tokAdmin, nil, &got)
 		if got.Number != st.number || got.Counter != st.counter {
 			t.Fatalf("step %d: counter %s called %+v, want %s", i, st.counter, got, st.number)
 		}
@@ -236,7 +236,7 @@ func TestCallNextOrder(t *testing.T) {
 	if q["a"].LastCalled != a1 || q["b"].LastCalled != b1 || q["a"].Waiting != 0 || q["b"].IssuedToday != 2 {
 		t.Fatalf("queue after calls: %+v", q)
 	}
-	e.fail("GET", "/v1/counters/1/call-next", tokK1, nil, 405, "method_not_allowed")
+	e.fail("GET", "/v1/counters/1/call-next", tokAdmin, nil, 405, "method_not_allowed")
 }
 
 func TestQueueStatus(t *testing.T) {
@@ -365,7 +365,7 @@ func TestCheckInRecords(t *testing.T) {
 		t.Fatalf("queue %+v: the check-in ticket must be in it once", q)
 	}
 	var call api.CallResult
-	e.ok("POST", "/v1/counters/1/call-next", tokK1, nil, &call)
+	e.ok("POST", "/v1/counters/1/call-next", tokAdmin, nil, &call)
 	if call.Number != "A07-002" {
 		t.Fatalf("called %s before the appointment ticket (normal was %s)", call.Number, normal.Number)
 	}
