@@ -203,3 +203,87 @@ func TestOpenChecksPrincipals(t *testing.T) {
 		})
 	}
 }
+
+func TestHostileReportedNumbersDoNotUseUpTheSeries(t *testing.T) {
+	issued := func(number string, offline bool) api.TicketIssued {
+		return api.TicketIssued{Number: number, ServiceID: "c", BusinessDate: "2026-11-30", IssuedAt: monday10, Offline: offline}
+	}
+	tests := []struct {
+		name   string
+		rec    func(t *testing.T) api.Record
+		reason string
+	}{
+		{"last number of the series, online", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindTicketIssued, issued("C999", false))
+		}, "not issued by the back office"},
+		{"last number of the series, marked offline", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindTicketIssued, issued("C999", true))
+		}, "not issued by the back office"},
+		{"another service's prefix", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindTicketIssued, issued("A01-999", true))
+		}, "not a ticket number"},
+		{"not a number at all", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindTicketIssued, issued("C1000", false))
+		}, "not a ticket number"},
+		{"serial of seven digits", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindTicketIssued, issued("C01-1000000", true))
+		}, "not a ticket number"},
+		{"series 00", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindTicketIssued, issued("C00-001", true))
+		}, "not a ticket number"},
+		{"check-in with a number never issued", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindCheckIn, api.CheckIn{AppointmentCode: "26113009", ServiceID: "c", Number: "C999", BusinessDate: "2026-11-30"})
+		}, "not issued by the back office"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			resp := e.sync(tokK1, "K01", tc.rec(t))
+			if got := resp.Results[0]; got.Status != api.StatusRejected || !strings.Contains(got.Reason, tc.reason) {
+				t.Fatalf("result %+v, want rejected with %q", got, tc.reason)
+			}
+			// Ticketing goes on where it was: the first number of the day.
+			if got := e.ticket(tokK2, "K02", newID(t), "c", false); got.Number != "C001" {
+				t.Fatalf("next ticket %s, want C001", got.Number)
+			}
+			if n, _ := e.srv.RecordCount("K01"); n != 0 {
+				t.Fatalf("%d records stored", n)
+			}
+		})
+	}
+}
+
+func TestHostileOfflineSeriesBelongToTheirKiosk(t *testing.T) {
+	e := newEnv(t, func(o *Options) {
+		o.Principals = map[string]Principal{"tok-k07": {Role: RoleKiosk, Kiosk: "K07", Number: 7}}
+	})
+	offline := func(seq int64, number string) api.Record {
+		return rec(t, seq, api.KindTicketIssued, api.TicketIssued{Number: number, ServiceID: "b", BusinessDate: "2026-11-30", IssuedAt: monday10, Offline: true})
+	}
+	steps := []struct {
+		name, token, kiosk string
+		rec                api.Record
+		want, reason       string
+	}{
+		{"configured kiosk, its series", "tok-k07", "K07", offline(1, "B07-001"), "created", ""},
+		{"configured kiosk, another series", "tok-k07", "K07", offline(2, "B08-001"), "rejected", "not from this kiosk's offline series"},
+		{"legacy kiosk, a configured kiosk's series", tokK1, "K01", offline(1, "B07-002"), "rejected", "not from this kiosk's offline series"},
+		{"legacy kiosk binds its first series", tokK1, "K01", offline(1, "B01-001"), "created", ""},
+		{"legacy kiosk, its series past 999", tokK1, "K01", offline(2, "B01-1000"), "created", ""},
+		{"another legacy kiosk, the bound series", tokK2, "K02", offline(1, "B01-003"), "rejected", "not from this kiosk's offline series"},
+		{"another legacy kiosk binds its own", tokK2, "K02", offline(1, "B02-001"), "created", ""},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			e.t = t
+			resp := e.sync(st.token, st.kiosk, st.rec)
+			if got := resp.Results[0]; got.Status != st.want || !strings.Contains(got.Reason, st.reason) {
+				t.Fatalf("result %+v, want %s %q", got, st.want, st.reason)
+			}
+		})
+	}
+	e.t = t
+	if q := e.queue()["b"]; q.Waiting != 4 {
+		t.Fatalf("waiting %d, want the 4 accepted tickets", q.Waiting)
+	}
+}

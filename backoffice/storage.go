@@ -111,6 +111,11 @@ type Tx interface {
 	// when there is none yet).
 	Secret(key string, size int) ([]byte, error)
 
+	// ClaimOfflineSeries binds an offline ticket series (the 07 of
+	// A07-015) to kioskID unless a kiosk holds it already, and returns the
+	// kiosk that holds it.
+	ClaimOfflineSeries(number int, kioskID string) (owner string, err error)
+
 	// Once records key and reports whether it was new; the server uses it
 	// to load demo data once per day.
 	Once(key string) (bool, error)

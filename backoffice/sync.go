@@ -281,7 +281,7 @@ func (s *Server) apply(tx Tx, kiosk string, r api.Record, payload any, now time.
 		t.PrintFailed = true
 		return "", tx.UpdateTicket(t)
 	case *api.CheckIn:
-		return "", s.checkIn(tx, kiosk, r, *p, now)
+		return s.checkIn(tx, kiosk, r, *p, now)
 	case *api.Rating:
 		return "", tx.InsertRating(r.ID, *p)
 	}
@@ -303,6 +303,9 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 			return "", nil
 		}
 		if p.Offline && t.Source == SourceReserved && t.BusinessDate == p.BusinessDate && t.ServiceID == p.ServiceID {
+			if why, err := s.kioskSeries(tx, kiosk, p.ServiceID, p.Number); why != "" || err != nil {
+				return why, err
+			}
 			return s.replaceReservation(tx, t, r, p)
 		}
 		return "number: differs from the ticket reserved for this record", nil
@@ -320,6 +323,9 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 			return "", nil
 		}
 		return "number: belongs to another ticket of that business_date", nil
+	}
+	if why, err := s.kioskSeries(tx, kiosk, p.ServiceID, p.Number); why != "" || err != nil {
+		return why, err
 	}
 	issued := p.IssuedAt
 	if issued.IsZero() {
@@ -342,13 +348,41 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 		Status:          TicketWaiting,
 		IDHash:          p.IDHash,
 	}
-	if err := tx.InsertTicket(t); err != nil {
+	return "", tx.InsertTicket(t)
+}
+
+// kioskSeries checks a ticket number that joins the queue from a record
+// and is not already there: it must come from the sending kiosk's own
+// offline series, <prefix><kiosk number>-<three digits> (A07-015, see
+// package offline). A number of the hall-wide series (A023) that is not in
+// the queue was never issued by the back office; accepting it would let
+// one record take a number the series has not reached, or, at A999, stop
+// the service's ticketing for the day.
+func (s *Server) kioskSeries(tx Tx, kiosk, serviceID, number string) (reject string, err error) {
+	if s.cat.serialOf(serviceID, number) > 0 {
+		return "number: not issued by the back office", nil
+	}
+	n, ok := s.cat.offlineSeriesOf(serviceID, number)
+	if !ok {
+		return "number: not a ticket number of service_id (prefix, kiosk number, dash, three digits)", nil
+	}
+	if want, set := s.numbers[kiosk]; set {
+		if n != want {
+			return "number: not from this kiosk's offline series", nil
+		}
+		return "", nil
+	}
+	for other, m := range s.numbers {
+		if m == n && other != kiosk {
+			return "number: not from this kiosk's offline series", nil
+		}
+	}
+	owner, err := tx.ClaimOfflineSeries(n, kiosk)
+	if err != nil {
 		return "", err
 	}
-	// An online-looking number the server never issued (a restored or
-	// replaced database) must not be issued again.
-	if n := s.cat.serialOf(p.ServiceID, p.Number); n > 0 {
-		return "", tx.BumpTicketSerial(p.BusinessDate, p.ServiceID, n)
+	if owner != kiosk {
+		return "number: not from this kiosk's offline series", nil
 	}
 	return "", nil
 }
@@ -394,53 +428,63 @@ func (s *Server) replaceReservation(tx Tx, t *Ticket, r api.Record, p api.Ticket
 // checkIn marks an appointment checked in and makes sure its ticket is in
 // the queue. The server is the authority on appointments, but a check-in
 // the kiosk made offline against its cached list has happened: an unknown
-// or cancelled appointment is logged, not rejected.
-func (s *Server) checkIn(tx Tx, kiosk string, r api.Record, p api.CheckIn, now time.Time) error {
+// or cancelled appointment is logged, not rejected. A number that is
+// neither in the queue nor from the kiosk's offline series rejects the
+// record before anything is changed.
+func (s *Server) checkIn(tx Tx, kiosk string, r api.Record, p api.CheckIn, now time.Time) (string, error) {
 	at := p.At
 	if at.IsZero() {
 		at = r.OccurredAt
 	}
 	if p.BusinessDate != "" {
 		if err := s.loadDemoDay(tx, p.BusinessDate); err != nil {
-			return err
+			return "", err
 		}
 	}
 	a, found, err := tx.AppointmentByCode(p.AppointmentCode)
 	if err != nil {
-		return err
+		return "", err
 	}
 	serviceID := p.ServiceID
+	if serviceID == "" && found && a.Status == "booked" {
+		serviceID = a.ServiceID
+	}
+	queue := p.Number != "" && serviceID != ""
+	var t *Ticket
+	if queue {
+		if t, err = tx.TicketByRecord(r.ID); err != nil {
+			return "", err
+		}
+		if t == nil {
+			if t, err = tx.TicketByNumber(p.BusinessDate, p.Number); err != nil {
+				return "", err
+			}
+		}
+		if t == nil {
+			if why, err := s.kioskSeries(tx, kiosk, serviceID, p.Number); why != "" || err != nil {
+				return why, err
+			}
+		}
+	}
 	switch {
 	case !found:
 		s.log.Warn("check-in of an unknown appointment", "kiosk", kiosk, "seq", r.Seq)
 	case a.Status == "booked":
 		if err := tx.SetAppointmentStatus(a.Code, "checked_in", at); err != nil {
-			return err
-		}
-		if serviceID == "" {
-			serviceID = a.ServiceID
+			return "", err
 		}
 	case a.Status != "checked_in":
 		s.log.Warn("check-in of an appointment that is not booked", "kiosk", kiosk, "seq", r.Seq, "status", a.Status)
 	}
-	if p.Number == "" || serviceID == "" {
-		return nil
-	}
-	t, err := tx.TicketByRecord(r.ID)
-	if err != nil {
-		return err
-	}
-	if t == nil {
-		if t, err = tx.TicketByNumber(p.BusinessDate, p.Number); err != nil {
-			return err
-		}
+	if !queue {
+		return "", nil
 	}
 	if t != nil {
 		if t.AppointmentCode == "" {
 			t.AppointmentCode, t.Priority = p.AppointmentCode, true
-			return tx.UpdateTicket(t)
+			return "", tx.UpdateTicket(t)
 		}
-		return nil
+		return "", nil
 	}
 	if at.IsZero() {
 		at = now
@@ -457,11 +501,5 @@ func (s *Server) checkIn(tx Tx, kiosk string, r api.Record, p api.CheckIn, now t
 		IssuedAt:        at,
 		Status:          TicketWaiting,
 	}
-	if err := tx.InsertTicket(t); err != nil {
-		return err
-	}
-	if n := s.cat.serialOf(serviceID, p.Number); n > 0 {
-		return tx.BumpTicketSerial(p.BusinessDate, serviceID, n)
-	}
-	return nil
+	return "", tx.InsertTicket(t)
 }
