@@ -31,14 +31,16 @@
 // # Ticket numbers
 //
 // Numbers are the service's prefix and three digits (A001…A999), one series
-// per service per business day in the hall's time zone, never reused. The
+// per service per business day in the hall's time zone, never reused.
+//
 // A number in a synced record joins the queue only when the back office
 // issued it (it is already queued for that kiosk) or when it comes from the
 // sending kiosk's own offline series, <prefix><kiosk number>-<serial>
 // (A07-015): the kiosk number is the token's Principal.Number, or the first
 // series a kiosk without one reports. A reported number never moves the
-// hall-wide series. The
-// wait estimate is
+// hall-wide series.
+//
+// The wait estimate is
 //
 //	est_wait_minutes = ceil(people_ahead × avg_minutes / counters)
 //
