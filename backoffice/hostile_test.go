@@ -3,8 +3,10 @@ package backoffice
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"hallkiosk/backoffice/api"
 )
@@ -285,5 +287,58 @@ func TestHostileOfflineSeriesBelongToTheirKiosk(t *testing.T) {
 	e.t = t
 	if q := e.queue()["b"]; q.Waiting != 4 {
 		t.Fatalf("waiting %d, want the 4 accepted tickets", q.Waiting)
+	}
+}
+
+func TestHostilePersonalDataOnlyOverTLSOrLoopback(t *testing.T) {
+	e := newEnv(t, nil)
+	if err := e.srv.AddAppointment(api.Appointment{Code: "26113001", ServiceID: "a", Start: monday10, End: monday10.Add(time.Hour),
+		IDNumber: "11010519491231002X", Name: "李秀英"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.PutProgress(api.Progress{Receipt: "SB1", ServiceID: "a", Status: "accepted"}, "002X"); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{"/v1/appointments?date=2026-11-30", "/v1/progress/SB1?id_last4=002X", "/v1/hall-key"}
+	tests := []struct {
+		name   string
+		target string // https:// makes httptest.NewRequest set r.TLS
+		remote string
+		status int
+	}{
+		{"plain HTTP from the hall's network", "http://bo.hall", "192.0.2.7:40000", http.StatusForbidden},
+		{"plain HTTP from an IPv6 neighbour", "http://bo.hall", "[2001:db8::7]:40000", http.StatusForbidden},
+		{"plain HTTP from IPv4 loopback", "http://bo.hall", "127.0.0.1:40000", http.StatusOK},
+		{"plain HTTP from IPv6 loopback", "http://bo.hall", "[::1]:40000", http.StatusOK},
+		{"TLS from the hall's network", "https://bo.hall", "192.0.2.7:40000", http.StatusOK},
+	}
+	for _, tc := range tests {
+		for _, path := range paths {
+			t.Run(tc.name+" "+path, func(t *testing.T) {
+				req := httptest.NewRequest("GET", tc.target+path, nil)
+				req.RemoteAddr = tc.remote
+				req.Header.Set("Authorization", "Bearer "+tokK1)
+				rr := httptest.NewRecorder()
+				e.srv.Handler().ServeHTTP(rr, req)
+				if rr.Code != tc.status {
+					t.Fatalf("status %d, want %d: %s", rr.Code, tc.status, rr.Body)
+				}
+				body := rr.Body.String()
+				if tc.status != http.StatusOK {
+					if strings.Contains(body, "11010519491231002X") || strings.Contains(body, "李秀英") || !strings.Contains(body, "tls_required") {
+						t.Fatalf("refusal %s", body)
+					}
+				}
+			})
+		}
+	}
+	// What carries no personal data still works from anywhere.
+	req := httptest.NewRequest("GET", "http://bo.hall/v1/queue", nil)
+	req.RemoteAddr = "192.0.2.7:40000"
+	req.Header.Set("Authorization", "Bearer "+tokK1)
+	rr := httptest.NewRecorder()
+	e.srv.Handler().ServeHTTP(rr, req)
+	if rr.Code != http.StatusOK {
+		t.Fatalf("queue over plain HTTP: %d", rr.Code)
 	}
 }

@@ -50,10 +50,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /v1/catalog", s.auth(anyRole, s.handleCatalog))
 	mux.Handle("POST /v1/tickets", s.auth(kioskOnly, s.handleTickets))
 	mux.Handle("GET /v1/queue", s.auth(anyRole, s.handleQueue))
-	mux.Handle("GET /v1/appointments", s.auth(kioskOnly, s.handleAppointments))
-	mux.Handle("GET /v1/progress/{receipt}", s.auth(kioskOnly, s.handleProgress))
+	mux.Handle("GET /v1/appointments", s.auth(kioskOnly, private(s.handleAppointments)))
+	mux.Handle("GET /v1/progress/{receipt}", s.auth(kioskOnly, private(s.handleProgress)))
 	mux.Handle("POST /v1/counters/{counter}/call-next", s.auth(counterOf, s.handleCallNext))
-	mux.Handle("GET /v1/hall-key", s.auth(kioskOnly, s.handleHallKey))
+	mux.Handle("GET /v1/hall-key", s.auth(kioskOnly, private(s.handleHallKey)))
 	// The same paths without a method answer a JSON 405 instead of the
 	// mux's plain-text one, so clients parse every error the same way.
 	for path, allow := range map[string]string{

@@ -3,7 +3,9 @@ package backoffice
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 )
 
@@ -90,4 +92,32 @@ func counterOf(p *Principal, r *http.Request) bool {
 		return slices.Contains(p.Counters, r.PathValue("counter"))
 	}
 	return false
+}
+
+// privateTransport reports whether a request came over TLS or from the
+// loopback interface (a demo on one machine, or a TLS-terminating proxy on
+// the same host). Answers carrying personal data (ID numbers, names,
+// application progress, the key of the ID hashes) go nowhere else: on a
+// plain-HTTP listener anyone on the hall's network could read them.
+func privateTransport(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
+}
+
+// private wraps an endpoint whose answer carries personal data: over plain
+// HTTP from another machine it answers 403 "tls_required" instead.
+func private(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, kiosk string) error {
+		if !privateTransport(r) {
+			return errorf(http.StatusForbidden, "tls_required", "personal data is served only over TLS (or to this machine)")
+		}
+		return h(w, r, kiosk)
+	}
 }

@@ -25,6 +25,9 @@ func TestNewClientChecksURL(t *testing.T) {
 		{"https", "https://bo.example/", false, ""},
 		{"http refused", "http://bo.example/", false, "plain http"},
 		{"http allowed for a lab", "http://127.0.0.1:8080", true, ""},
+		{"http to a hall host refused", "http://192.168.1.20:8080", false, "plain http"},
+		{"http to loopback still needs the setting", "http://127.0.0.1:8080", false, "plain http"},
+		{"http to a hall host when explicitly allowed", "http://192.168.1.20:8080", true, ""},
 		{"other scheme", "ftp://bo.example/", true, "scheme must be https"},
 		{"relative", "bo.example", false, "not an absolute URL"},
 	} {

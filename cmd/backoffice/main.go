@@ -173,7 +173,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer srv.Close()
 	if *cert == "" {
-		log.Warn("serving plain HTTP: kiosks send ID numbers and phone numbers only over TLS; use -tls-cert and -tls-key outside a demo")
+		log.Warn("serving plain HTTP: appointments, progress and the hall key answer only clients on this machine; use -tls-cert and -tls-key outside a demo")
 	}
 	err = srv.ListenAndServe(ctx, backoffice.ListenConfig{Addr: *listen, CertFile: *cert, KeyFile: *key})
 	if err != nil {
