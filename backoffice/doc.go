@@ -61,7 +61,10 @@
 // lifts this for demos), 409 "cap_reached" at the daily cap or after number
 // 999, and 409 "conflict" when a record id already numbered a ticket of
 // another service or kiosk; call-next answers 404 "queue_empty"; a known
-// path with the wrong method answers 405 "method_not_allowed". Storage that
+// path with the wrong method answers 405 "method_not_allowed". Progress
+// lookups are limited per token and, for misses, per receipt, and
+// appointment lists per token; over a limit they answer 429
+// "too_many_requests" with Retry-After. Storage that
 // is locked or full answers 503 "unavailable" with Retry-After.
 //
 // # Storage

@@ -342,3 +342,78 @@ func TestHostilePersonalDataOnlyOverTLSOrLoopback(t *testing.T) {
 		t.Fatalf("queue over plain HTTP: %d", rr.Code)
 	}
 }
+
+func TestHostileProgressGuessingIsThrottled(t *testing.T) {
+	e := newEnv(t, nil)
+	if err := e.srv.PutProgress(api.Progress{Receipt: "SB1", ServiceID: "a", Status: "accepted"}, "002X"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.PutProgress(api.Progress{Receipt: "SB2", ServiceID: "a", Status: "accepted"}, "1234"); err != nil {
+		t.Fatal(err)
+	}
+	// Guessing SB1's tail: five misses, then even the right tail waits.
+	for i := range progressPerReceipt {
+		e.fail("GET", "/v1/progress/SB1?id_last4=000"+itoa(int64(i)), tokK1, nil, http.StatusNotFound, "not_found")
+	}
+	code, hdr, out := e.do("GET", "/v1/progress/SB1?id_last4=002X", tokK2, nil)
+	if code != http.StatusTooManyRequests || hdr.Get("Retry-After") != "900" || !strings.Contains(string(out), "too_many_requests") {
+		t.Fatalf("sixth guess: %d Retry-After %q %s", code, hdr.Get("Retry-After"), out)
+	}
+	// Another receipt is not held up by SB1's guesser.
+	e.ok("GET", "/v1/progress/SB2?id_last4=1234", tokK2, nil, nil)
+	e.clock.Advance(10 * time.Minute)
+	if _, hdr, _ := e.do("GET", "/v1/progress/SB1?id_last4=002X", tokK2, nil); hdr.Get("Retry-After") != "300" {
+		t.Fatalf("ten minutes later: Retry-After %q, want 300", hdr.Get("Retry-After"))
+	}
+	e.clock.Advance(5 * time.Minute)
+	var p api.Progress
+	e.ok("GET", "/v1/progress/SB1?id_last4=002X", tokK2, nil, &p)
+	if p.Receipt != "SB1" {
+		t.Fatalf("progress %+v", p)
+	}
+	// A right answer does not count against the receipt.
+	for range progressPerReceipt + 1 {
+		e.ok("GET", "/v1/progress/SB2?id_last4=1234", tokK1, nil, nil)
+	}
+}
+
+func TestHostileLookupsAreThrottledPerToken(t *testing.T) {
+	e := newEnv(t, nil)
+	// Many receipts, one guess each: the token runs out.
+	for i := range progressPerToken {
+		e.fail("GET", "/v1/progress/R"+itoa(int64(i))+"?id_last4=0000", tokK1, nil, http.StatusNotFound, "not_found")
+	}
+	e.clock.Advance(20 * time.Second)
+	code, hdr, _ := e.do("GET", "/v1/progress/RX?id_last4=0000", tokK1, nil)
+	if code != http.StatusTooManyRequests || hdr.Get("Retry-After") != "40" {
+		t.Fatalf("progress over the token's limit: %d Retry-After %q", code, hdr.Get("Retry-After"))
+	}
+	// Another kiosk is not held up.
+	e.fail("GET", "/v1/progress/RX?id_last4=0000", tokK2, nil, http.StatusNotFound, "not_found")
+
+	for range appointmentsPerToken {
+		e.ok("GET", "/v1/appointments?date=2026-11-30", tokK1, nil, nil)
+	}
+	code, hdr, _ = e.do("GET", "/v1/appointments?date=2026-11-30", tokK1, nil)
+	if code != http.StatusTooManyRequests || hdr.Get("Retry-After") != "60" {
+		t.Fatalf("appointments over the token's limit: %d Retry-After %q", code, hdr.Get("Retry-After"))
+	}
+	e.ok("GET", "/v1/appointments?date=2026-11-30", tokK2, nil, nil)
+	e.clock.Advance(time.Minute)
+	e.ok("GET", "/v1/appointments?date=2026-11-30", tokK1, nil, nil)
+	e.fail("GET", "/v1/progress/RX?id_last4=0000", tokK1, nil, http.StatusNotFound, "not_found")
+}
+
+func TestThrottleForgetsEndedWindows(t *testing.T) {
+	th := newThrottle(1, time.Minute)
+	for i := range maxThrottleKeys {
+		th.add("made-up-"+itoa(int64(i)), monday10)
+	}
+	th.add("late", monday10.Add(time.Minute))
+	if n := len(th.keys); n != 1 {
+		t.Fatalf("%d keys kept, want only the one whose window is open", n)
+	}
+	if d := th.wait("late", monday10.Add(time.Minute+time.Second)); d != 59*time.Second {
+		t.Fatalf("wait %v", d)
+	}
+}

@@ -382,13 +382,16 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, _ string) e
 	return nil
 }
 
-func (s *Server) handleAppointments(w http.ResponseWriter, r *http.Request, _ string) error {
+func (s *Server) handleAppointments(w http.ResponseWriter, r *http.Request, kiosk string) error {
 	date := r.URL.Query().Get("date")
 	if date == "" {
 		date = s.businessDate(s.clock.Now())
 	}
 	if !validDate(date) {
 		return errorf(http.StatusBadRequest, "bad_request", "date is not YYYY-MM-DD")
+	}
+	if d := s.apptsByToken.take(kiosk, s.clock.Now()); d > 0 {
+		return tooMany(d)
 	}
 	if err := s.ensureDemoDay(r.Context(), date); err != nil {
 		return err
@@ -411,7 +414,7 @@ func (s *Server) handleAppointments(w http.ResponseWriter, r *http.Request, _ st
 	return nil
 }
 
-func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, _ string) error {
+func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, kiosk string) error {
 	receipt := strings.ToUpper(r.PathValue("receipt"))
 	last4 := strings.ToUpper(r.URL.Query().Get("id_last4"))
 	if !validLast4(last4) {
@@ -423,6 +426,13 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, _ string
 	if len(receipt) == 0 || len(receipt) > 64 {
 		return notFound
 	}
+	// Per token, every lookup counts; per receipt, the misses: a citizen
+	// who typed the right tail may look again, a guesser runs out.
+	now := s.clock.Now()
+	if d := max(s.progressByToken.wait(kiosk, now), s.progressByReceipt.wait(receipt, now)); d > 0 {
+		return tooMany(d)
+	}
+	s.progressByToken.add(kiosk, now)
 	var p api.Progress
 	var want string
 	var found bool
@@ -434,6 +444,7 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, _ string
 		return err
 	}
 	if !found || subtle.ConstantTimeCompare([]byte(want), []byte(last4)) != 1 {
+		s.progressByReceipt.add(receipt, now)
 		return notFound
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -86,6 +86,10 @@ type Server struct {
 	demo        *demoData
 	demoDays    sync.Map // business date → struct{}: demo appointments loaded
 	handler     http.Handler
+
+	progressByToken   *throttle
+	progressByReceipt *throttle
+	apptsByToken      *throttle
 }
 
 // Open opens the storage, applies migrations and checks the catalog, the
@@ -98,6 +102,10 @@ func Open(opts Options) (*Server, error) {
 		clock:       clock.Or(opts.Clock),
 		log:         opts.Logger,
 		tokens:      map[[32]byte]*Principal{},
+
+		progressByToken:   newThrottle(progressPerToken, time.Minute),
+		progressByReceipt: newThrottle(progressPerReceipt, progressReceiptWindow),
+		apptsByToken:      newThrottle(appointmentsPerToken, time.Minute),
 		numbers:     map[string]int{},
 		maxBody:     opts.MaxBodyBytes,
 		reject:      opts.Reject,
