@@ -99,17 +99,17 @@ func Open(opts Options) (*Server, error) {
 		return nil, errors.New("backoffice: no tokens configured")
 	}
 	s := &Server{
-		clock:       clock.Or(opts.Clock),
-		log:         opts.Logger,
-		tokens:      map[[32]byte]*Principal{},
+		clock:  clock.Or(opts.Clock),
+		log:    opts.Logger,
+		tokens: map[[32]byte]*Principal{},
 
 		progressByToken:   newThrottle(progressPerToken, time.Minute),
 		progressByReceipt: newThrottle(progressPerReceipt, progressReceiptWindow),
 		apptsByToken:      newThrottle(appointmentsPerToken, time.Minute),
-		numbers:     map[string]int{},
-		maxBody:     opts.MaxBodyBytes,
-		reject:      opts.Reject,
-		ignoreHours: opts.IgnoreHours,
+		numbers:           map[string]int{},
+		maxBody:           opts.MaxBodyBytes,
+		reject:            opts.Reject,
+		ignoreHours:       opts.IgnoreHours,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
