@@ -417,3 +417,23 @@ func TestThrottleForgetsEndedWindows(t *testing.T) {
 		t.Fatalf("wait %v", d)
 	}
 }
+
+func TestHostileTokenCannotActForAnotherKiosk(t *testing.T) {
+	e := newEnv(t, nil)
+	huge := strings.Repeat("K", 1<<20)
+	before := len(e.logs.String())
+	e.fail("POST", "/v1/sync", tokK1, api.SyncRequest{KioskID: "K02", SentAt: e.clock.Now(),
+		Records: []api.Record{rec(t, 1, api.KindSuggestion, suggestion(1))}}, http.StatusForbidden, "forbidden")
+	e.fail("POST", "/v1/sync", tokK1, api.SyncRequest{KioskID: huge, SentAt: e.clock.Now()}, http.StatusForbidden, "forbidden")
+	e.fail("POST", "/v1/tickets", tokK1, api.TicketRequest{RecordID: newID(t), KioskID: "K02", ServiceID: "b"}, http.StatusForbidden, "forbidden")
+	e.fail("POST", "/v1/sync", "not-a-token", api.SyncRequest{KioskID: "K01", SentAt: e.clock.Now()}, http.StatusUnauthorized, "unauthorized")
+	if n, _ := e.srv.RecordCount("K02"); n != 0 {
+		t.Fatalf("K02 holds %d records written with K01's token", n)
+	}
+	if q := e.queue()["b"]; q.IssuedToday != 0 {
+		t.Fatalf("queue b: %+v", q)
+	}
+	if grown := len(e.logs.String()) - before; grown > maxLogPerRequest {
+		t.Fatalf("refusals added %d bytes to the log", grown)
+	}
+}
