@@ -61,6 +61,18 @@ func TestHostileHugeStringsDoNotGrowTheLog(t *testing.T) {
 	}
 }
 
+func TestHostileHugeMethodDoesNotGrowTheLog(t *testing.T) {
+	e := newEnv(t, nil)
+	before := len(e.logs.String())
+	code, _, _ := e.do(strings.Repeat("M", 100<<10), "/v1/sync", tokK1, nil)
+	if code != http.StatusMethodNotAllowed {
+		t.Fatalf("status %d", code)
+	}
+	if grown := len(e.logs.String()) - before; grown > maxLogPerRequest {
+		t.Fatalf("one request added %d bytes to the log", grown)
+	}
+}
+
 func TestHostileRejectionReasonsNameTheFieldNotTheValue(t *testing.T) {
 	const phone = "13912345678"
 	tests := []struct {

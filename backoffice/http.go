@@ -120,7 +120,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 				level = slog.LevelDebug
 			}
 			s.log.LogAttrs(r.Context(), level, "request",
-				slog.String("method", r.Method), slog.String("route", r.Pattern),
+				slog.String("method", clientText(r.Method)), slog.String("route", r.Pattern),
 				slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
 				slog.String("kiosk", info.kiosk), slog.Duration("took", time.Since(start)))
 		}()

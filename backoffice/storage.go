@@ -56,7 +56,8 @@ type Tx interface {
 	// NextTicketSerial increments and returns the serial of a service's
 	// series on a business date; the first call of a day returns 1.
 	NextTicketSerial(date, serviceID string) (int, error)
-	// BumpTicketSerial raises the series to at least n, so a number that
+	// BumpTicketSerial raises the series to at least n (restoring a series
+	// by hand; synced records never move it), so a number that
 	// arrived from elsewhere is never issued again.
 	BumpTicketSerial(date, serviceID string, n int) error
 	// InsertTicket stores a ticket and sets t.ID. (BusinessDate, Number)
