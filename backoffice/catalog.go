@@ -230,6 +230,36 @@ func (c *catalog) serialOf(serviceID, number string) int {
 	return n
 }
 
+// offlineSeriesOf returns the kiosk number of an offline number of a
+// service ("A07-015" → 7), formed as package offline forms it: the
+// prefix, the kiosk number in two digits, a dash and a serial of at least
+// three digits (a kiosk offline all day past 999 prints A07-1000).
+func (c *catalog) offlineSeriesOf(serviceID, number string) (int, bool) {
+	s := c.services[serviceID]
+	if s == nil || len(number) < len(s.Prefix)+6 || len(number) > len(s.Prefix)+9 || number[:len(s.Prefix)] != s.Prefix {
+		return 0, false
+	}
+	rest := number[len(s.Prefix):]
+	if rest[2] != '-' || !digits(rest[:2]) || !digits(rest[3:]) {
+		return 0, false
+	}
+	kiosk, _ := strconv.Atoi(rest[:2])
+	serial, _ := strconv.Atoi(rest[3:])
+	if kiosk < 1 || serial < 1 {
+		return 0, false
+	}
+	return kiosk, true
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // loadLocation resolves the hall's zone. Mainland China has no daylight
 // saving time, so when the system lacks tzdata a fixed +08:00 zone is exact
 // for Asia/Shanghai (and its old aliases); any other zone must load.

@@ -20,11 +20,31 @@
 // ticket; rating feeds the rating table. Suggestions and technician actions
 // are kept as records.
 //
+// # Tokens
+//
+// Every endpoint but /healthz needs a bearer token, and the token's role
+// decides what it may do (Principal): a kiosk token syncs its own records,
+// takes numbers and reads appointments, progress and the hall key; a
+// counter token calls at the counters it is bound to; an admin token calls
+// at any counter. Anything else answers 403 "forbidden".
+//
+// Appointments (ID numbers, names), progress and the hall key are served
+// only over TLS or to a client on the loopback interface; elsewhere they
+// answer 403 "tls_required", whatever the token.
+//
 // # Ticket numbers
 //
 // Numbers are the service's prefix and three digits (A001…A999), one series
-// per service per business day in the hall's time zone, never reused. The
-// wait estimate is
+// per service per business day in the hall's time zone, never reused.
+//
+// A number in a synced record joins the queue only when the back office
+// issued it (it is already queued for that kiosk) or when it comes from the
+// sending kiosk's own offline series, <prefix><kiosk number>-<serial>
+// (A07-015): the kiosk number is the token's Principal.Number, or the first
+// series a kiosk without one reports. A reported number never moves the
+// hall-wide series.
+//
+// The wait estimate is
 //
 //	est_wait_minutes = ceil(people_ahead × avg_minutes / counters)
 //
@@ -41,7 +61,10 @@
 // lifts this for demos), 409 "cap_reached" at the daily cap or after number
 // 999, and 409 "conflict" when a record id already numbered a ticket of
 // another service or kiosk; call-next answers 404 "queue_empty"; a known
-// path with the wrong method answers 405 "method_not_allowed". Storage that
+// path with the wrong method answers 405 "method_not_allowed". Progress
+// lookups are limited per token and, for misses, per receipt, and
+// appointment lists per token; over a limit they answer 429
+// "too_many_requests" with Retry-After. Storage that
 // is locked or full answers 503 "unavailable" with Retry-After.
 //
 // # Storage

@@ -58,6 +58,9 @@ var monday10 = time.Date(2026, 11, 30, 10, 0, 0, 0, shanghai)
 const (
 	tokK1 = "tok-k1"
 	tokK2 = "tok-k2"
+	// tokDesk2 may call at counter 2 only; tokAdmin at any counter.
+	tokDesk2 = "tok-desk2"
+	tokAdmin = "tok-admin"
 )
 
 type env struct {
@@ -92,8 +95,12 @@ func newEnv(t testing.TB, mod func(*Options)) *env {
 	t.Helper()
 	e := &env{t: t, clock: clock.NewFake(monday10), path: filepath.Join(t.TempDir(), "bo.db"), logs: &syncBuffer{}}
 	opts := Options{
-		DBPath:  e.path,
-		Tokens:  map[string]string{tokK1: "K01", tokK2: "K02"},
+		DBPath: e.path,
+		Tokens: map[string]string{tokK1: "K01", tokK2: "K02"},
+		Principals: map[string]Principal{
+			tokDesk2: {Role: RoleCounter, Name: "desk 2", Counters: []string{"2"}},
+			tokAdmin: {Role: RoleAdmin, Name: "ops"},
+		},
 		Catalog: []byte(testCatalog),
 		Clock:   e.clock,
 		Logger:  slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

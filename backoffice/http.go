@@ -46,14 +46,14 @@ type ctxKey struct{}
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
-	mux.Handle("POST /v1/sync", s.auth(s.handleSync))
-	mux.Handle("GET /v1/catalog", s.auth(s.handleCatalog))
-	mux.Handle("POST /v1/tickets", s.auth(s.handleTickets))
-	mux.Handle("GET /v1/queue", s.auth(s.handleQueue))
-	mux.Handle("GET /v1/appointments", s.auth(s.handleAppointments))
-	mux.Handle("GET /v1/progress/{receipt}", s.auth(s.handleProgress))
-	mux.Handle("POST /v1/counters/{counter}/call-next", s.auth(s.handleCallNext))
-	mux.Handle("GET /v1/hall-key", s.auth(s.handleHallKey))
+	mux.Handle("POST /v1/sync", s.auth(kioskOnly, s.handleSync))
+	mux.Handle("GET /v1/catalog", s.auth(anyRole, s.handleCatalog))
+	mux.Handle("POST /v1/tickets", s.auth(kioskOnly, s.handleTickets))
+	mux.Handle("GET /v1/queue", s.auth(anyRole, s.handleQueue))
+	mux.Handle("GET /v1/appointments", s.auth(kioskOnly, private(s.handleAppointments)))
+	mux.Handle("GET /v1/progress/{receipt}", s.auth(kioskOnly, private(s.handleProgress)))
+	mux.Handle("POST /v1/counters/{counter}/call-next", s.auth(counterOf, s.handleCallNext))
+	mux.Handle("GET /v1/hall-key", s.auth(kioskOnly, private(s.handleHallKey)))
 	// The same paths without a method answer a JSON 405 instead of the
 	// mux's plain-text one, so clients parse every error the same way.
 	for path, allow := range map[string]string{
@@ -120,7 +120,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 				level = slog.LevelDebug
 			}
 			s.log.LogAttrs(r.Context(), level, "request",
-				slog.String("method", r.Method), slog.String("route", r.Pattern),
+				slog.String("method", clientText(r.Method)), slog.String("route", r.Pattern),
 				slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
 				slog.String("kiosk", info.kiosk), slog.Duration("took", time.Since(start)))
 		}()
@@ -128,22 +128,27 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 	})
 }
 
-// auth checks the bearer token and hands the kiosk id to the endpoint.
-func (s *Server) auth(h handlerFunc) http.Handler {
+// auth checks the bearer token and its role, and hands the kiosk id (empty
+// for a counter or admin token) to the endpoint.
+func (s *Server) auth(may access, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		kiosk := ""
+		var p *Principal
 		if scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
-			kiosk = s.tokens[sha256.Sum256([]byte(strings.TrimSpace(tok)))]
+			p = s.tokens[sha256.Sum256([]byte(strings.TrimSpace(tok)))]
 		}
-		if kiosk == "" {
+		if p == nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="hallkiosk"`)
 			writeErr(w, errorf(http.StatusUnauthorized, "unauthorized", "missing or unknown bearer token"))
 			return
 		}
 		if info, ok := r.Context().Value(ctxKey{}).(*reqInfo); ok {
-			info.kiosk = kiosk
+			info.kiosk = p.logName()
 		}
-		if err := h(w, r, kiosk); err != nil {
+		if !may(p, r) {
+			writeErr(w, errorf(http.StatusForbidden, "forbidden", "a %s token may not do this", p.Role))
+			return
+		}
+		if err := h(w, r, p.Kiosk); err != nil {
 			s.fail(w, r, err)
 		}
 	})
@@ -277,10 +282,10 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, kiosk string
 			dup++
 		default:
 			rejected++
-			s.log.Warn("record rejected", "kiosk", kiosk, "seq", res.Seq, "id", res.ID, "reason", res.Reason)
+			s.log.Warn("record rejected", "kiosk", kiosk, "seq", res.Seq, "id", clientText(res.ID), "reason", clientText(res.Reason))
 		}
 	}
-	s.log.Info("sync", "kiosk", kiosk, "boot", req.BootID, "created", created, "duplicate", dup,
+	s.log.Info("sync", "kiosk", kiosk, "boot", clientText(req.BootID), "created", created, "duplicate", dup,
 		"rejected", rejected, "acked_through", resp.AckedThroughSeq, "gaps", len(resp.Gaps))
 	writeJSON(w, http.StatusOK, resp)
 	return nil
@@ -377,13 +382,16 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, _ string) e
 	return nil
 }
 
-func (s *Server) handleAppointments(w http.ResponseWriter, r *http.Request, _ string) error {
+func (s *Server) handleAppointments(w http.ResponseWriter, r *http.Request, kiosk string) error {
 	date := r.URL.Query().Get("date")
 	if date == "" {
 		date = s.businessDate(s.clock.Now())
 	}
 	if !validDate(date) {
 		return errorf(http.StatusBadRequest, "bad_request", "date is not YYYY-MM-DD")
+	}
+	if d := s.apptsByToken.take(kiosk, s.clock.Now()); d > 0 {
+		return tooMany(d)
 	}
 	if err := s.ensureDemoDay(r.Context(), date); err != nil {
 		return err
@@ -406,7 +414,7 @@ func (s *Server) handleAppointments(w http.ResponseWriter, r *http.Request, _ st
 	return nil
 }
 
-func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, _ string) error {
+func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, kiosk string) error {
 	receipt := strings.ToUpper(r.PathValue("receipt"))
 	last4 := strings.ToUpper(r.URL.Query().Get("id_last4"))
 	if !validLast4(last4) {
@@ -418,6 +426,13 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, _ string
 	if len(receipt) == 0 || len(receipt) > 64 {
 		return notFound
 	}
+	// Per token, every lookup counts; per receipt, the misses: a citizen
+	// who typed the right tail may look again, a guesser runs out.
+	now := s.clock.Now()
+	if d := max(s.progressByToken.wait(kiosk, now), s.progressByReceipt.wait(receipt, now)); d > 0 {
+		return tooMany(d)
+	}
+	s.progressByToken.add(kiosk, now)
 	var p api.Progress
 	var want string
 	var found bool
@@ -429,6 +444,7 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, _ string
 		return err
 	}
 	if !found || subtle.ConstantTimeCompare([]byte(want), []byte(last4)) != 1 {
+		s.progressByReceipt.add(receipt, now)
 		return notFound
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -447,7 +463,7 @@ func (s *Server) handleCallNext(w http.ResponseWriter, r *http.Request, _ string
 	if err != nil {
 		return err
 	}
-	s.log.Info("called", "counter", counter, "number", resp.Number, "service", resp.ServiceID)
+	s.log.Info("called", "counter", clientText(counter), "number", resp.Number, "service", resp.ServiceID)
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }

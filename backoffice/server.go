@@ -37,8 +37,13 @@ type Options struct {
 	// Storage replaces the SQLite default (a fleet deployment's PostgreSQL).
 	// Close closes it.
 	Storage Storage
-	// Tokens maps a bearer token to the kiosk id it authenticates.
+	// Tokens maps a bearer token to the kiosk id it authenticates (a kiosk
+	// token whose offline series is bound on first use).
 	Tokens map[string]string
+	// Principals maps further bearer tokens to who they authenticate: kiosk
+	// tokens with their offline series number, counter tokens bound to
+	// their counters, admin tokens. A token may not be in both maps.
+	Principals map[string]Principal
 	// Catalog is the catalog JSON served to kiosks; nil = the embedded seed
 	// (assets/catalog/seed.json).
 	Catalog []byte
@@ -73,42 +78,44 @@ type Server struct {
 	clock       clock.Clock
 	loc         *time.Location
 	log         *slog.Logger
-	tokens      map[[32]byte]string
+	tokens      map[[32]byte]*Principal
+	numbers     map[string]int // kiosk id → configured offline series number
 	maxBody     int64
 	reject      func(api.Record) string
 	ignoreHours bool
 	demo        *demoData
 	demoDays    sync.Map // business date → struct{}: demo appointments loaded
 	handler     http.Handler
+
+	progressByToken   *throttle
+	progressByReceipt *throttle
+	apptsByToken      *throttle
 }
 
 // Open opens the storage, applies migrations and checks the catalog, the
 // tokens and (with Demo) the demo data.
 func Open(opts Options) (*Server, error) {
-	if len(opts.Tokens) == 0 {
-		return nil, errors.New("backoffice: no kiosk tokens configured")
+	if len(opts.Tokens)+len(opts.Principals) == 0 {
+		return nil, errors.New("backoffice: no tokens configured")
 	}
 	s := &Server{
-		clock:       clock.Or(opts.Clock),
-		log:         opts.Logger,
-		tokens:      map[[32]byte]string{},
-		maxBody:     opts.MaxBodyBytes,
-		reject:      opts.Reject,
-		ignoreHours: opts.IgnoreHours,
+		clock:  clock.Or(opts.Clock),
+		log:    opts.Logger,
+		tokens: map[[32]byte]*Principal{},
+
+		progressByToken:   newThrottle(progressPerToken, time.Minute),
+		progressByReceipt: newThrottle(progressPerReceipt, progressReceiptWindow),
+		apptsByToken:      newThrottle(appointmentsPerToken, time.Minute),
+		numbers:           map[string]int{},
+		maxBody:           opts.MaxBodyBytes,
+		reject:            opts.Reject,
+		ignoreHours:       opts.IgnoreHours,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
-	}
-	for tok, kiosk := range opts.Tokens {
-		if tok == "" || kiosk == "" {
-			return nil, errors.New("backoffice: empty token or kiosk id in tokens")
-		}
-		// Looking tokens up by their hash keeps the lookup's timing
-		// independent of how much of a guessed token is right.
-		s.tokens[sha256.Sum256([]byte(tok))] = kiosk
 	}
 	raw := opts.Catalog
 	if raw == nil {
@@ -119,6 +126,9 @@ func Open(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}
 	s.cat = cat
+	if err := s.addTokens(opts.Tokens, opts.Principals); err != nil {
+		return nil, fmt.Errorf("backoffice: %w", err)
+	}
 	s.loc = opts.Location
 	if s.loc == nil {
 		if s.loc, err = loadLocation(cat.Hall.Timezone); err != nil {
@@ -148,8 +158,52 @@ func Open(opts Options) (*Server, error) {
 	}
 	s.handler = s.routes()
 	s.log.Info("back office ready", "catalog_version", cat.Version, "services", len(cat.Services),
-		"kiosks", len(opts.Tokens), "demo", opts.Demo, "zone", s.loc.String())
+		"tokens", len(s.tokens), "demo", opts.Demo, "zone", s.loc.String())
 	return s, nil
+}
+
+// addTokens indexes the tokens by their hash, which keeps a lookup's timing
+// independent of how much of a guessed token is right.
+func (s *Server) addTokens(kiosks map[string]string, principals map[string]Principal) error {
+	add := func(tok string, p Principal) error {
+		if tok == "" {
+			return errors.New("empty token in tokens")
+		}
+		if err := p.check(s.cat.counterSvcs); err != nil {
+			return err
+		}
+		h := sha256.Sum256([]byte(tok))
+		if s.tokens[h] != nil {
+			return fmt.Errorf("token of %s given twice", p.logName())
+		}
+		if p.Role == RoleKiosk && p.Number != 0 {
+			if n, ok := s.numbers[p.Kiosk]; ok && n != p.Number {
+				return fmt.Errorf("kiosk %s given numbers %d and %d", p.Kiosk, n, p.Number)
+			}
+			for k, n := range s.numbers {
+				if n == p.Number && k != p.Kiosk {
+					return fmt.Errorf("kiosks %s and %s share number %d", k, p.Kiosk, n)
+				}
+			}
+			s.numbers[p.Kiosk] = p.Number
+		}
+		s.tokens[h] = &p
+		return nil
+	}
+	for tok, kiosk := range kiosks {
+		if kiosk == "" {
+			return errors.New("empty token or kiosk id in tokens")
+		}
+		if err := add(tok, Principal{Role: RoleKiosk, Kiosk: kiosk}); err != nil {
+			return err
+		}
+	}
+	for tok, p := range principals {
+		if err := add(tok, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Handler returns the HTTP handler of every endpoint (see package api).

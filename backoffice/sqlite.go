@@ -114,6 +114,13 @@ CREATE TABLE secrets (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 ALTER TABLE tickets ADD COLUMN id_hash TEXT NOT NULL DEFAULT '';
 CREATE INDEX tickets_id_hash ON tickets(business_date, service_id, id_hash) WHERE id_hash <> '';
 `,
+	// 3: which kiosk prints which offline series (A07-015 is kiosk 07's).
+	`
+CREATE TABLE offline_series (
+	number   INTEGER PRIMARY KEY,
+	kiosk_id TEXT NOT NULL
+);
+`,
 }
 
 type sqliteStorage struct {
@@ -716,6 +723,18 @@ func (t *sqliteTx) Secret(key string, size int) ([]byte, error) {
 		return nil, fmt.Errorf("secret %s: %w", key, err)
 	}
 	return v, nil
+}
+
+func (t *sqliteTx) ClaimOfflineSeries(number int, kioskID string) (string, error) {
+	if _, err := t.exec(`INSERT INTO offline_series (number, kiosk_id) VALUES (?, ?) ON CONFLICT (number) DO NOTHING`,
+		number, kioskID); err != nil {
+		return "", fmt.Errorf("claim offline series %02d: %w", number, err)
+	}
+	var owner string
+	if err := t.queryRow(`SELECT kiosk_id FROM offline_series WHERE number = ?`, number).Scan(&owner); err != nil {
+		return "", fmt.Errorf("claim offline series %02d: %w", number, err)
+	}
+	return owner, nil
 }
 
 func (t *sqliteTx) Once(key string) (bool, error) {

@@ -56,7 +56,8 @@ type Tx interface {
 	// NextTicketSerial increments and returns the serial of a service's
 	// series on a business date; the first call of a day returns 1.
 	NextTicketSerial(date, serviceID string) (int, error)
-	// BumpTicketSerial raises the series to at least n, so a number that
+	// BumpTicketSerial raises the series to at least n (restoring a series
+	// by hand; synced records never move it), so a number that
 	// arrived from elsewhere is never issued again.
 	BumpTicketSerial(date, serviceID string, n int) error
 	// InsertTicket stores a ticket and sets t.ID. (BusinessDate, Number)
@@ -110,6 +111,11 @@ type Tx interface {
 	// size bytes on first use inside Update (inside View it returns nil
 	// when there is none yet).
 	Secret(key string, size int) ([]byte, error)
+
+	// ClaimOfflineSeries binds an offline ticket series (the 07 of
+	// A07-015) to kioskID unless a kiosk holds it already, and returns the
+	// kiosk that holds it.
+	ClaimOfflineSeries(number int, kioskID string) (owner string, err error)
 
 	// Once records key and reports whether it was new; the server uses it
 	// to load demo data once per day.

@@ -173,7 +173,7 @@ func TestOpenErrors(t *testing.T) {
 		opts Options
 		want string
 	}{
-		{"no tokens", Options{DBPath: filepath.Join(dir, "a.db")}, "no kiosk tokens"},
+		{"no tokens", Options{DBPath: filepath.Join(dir, "a.db")}, "no tokens"},
 		{"empty kiosk id", Options{DBPath: filepath.Join(dir, "b.db"), Tokens: map[string]string{"t": ""}}, "empty token"},
 		{"bad catalog", Options{DBPath: filepath.Join(dir, "c.db"), Tokens: map[string]string{"t": "K"}, Catalog: []byte(`{`)}, "catalog"},
 		{"no db path", Options{Tokens: map[string]string{"t": "K"}}, "empty database path"},

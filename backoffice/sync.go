@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -57,7 +58,12 @@ func validateRecord(r *api.Record) (payload any, reject string) {
 		return nil, "seq must be 1 or more"
 	}
 	if !knownKinds[r.Kind] {
-		return nil, fmt.Sprintf("unknown kind %q", truncate(r.Kind, 40))
+		return nil, "kind is not a record kind this back office knows"
+	}
+	// Text that is not UTF-8 would be stored as is and handed on to every
+	// reader of the record; it is refused at the edge instead.
+	if !utf8.Valid(r.Payload) {
+		return nil, "payload is not valid UTF-8"
 	}
 	// The payload is valid JSON: the request it came in parsed. Whether
 	// it is an object is the first byte's question.
@@ -80,14 +86,14 @@ func validateRecord(r *api.Record) (payload any, reject string) {
 // decodePayload decodes a payload once, for the checks here and the side
 // effects in apply, and checks the fields those side effects rely on.
 func decodePayload(kind string, payload []byte) (any, string) {
-	bad := func(err error) (any, string) {
-		return nil, "payload does not fit " + kind + ": " + truncate(err.Error(), 80)
+	bad := func(v any, err error) (any, string) {
+		return nil, payloadFault(kind, payload, v, err)
 	}
 	switch kind {
 	case api.KindTicketIssued:
 		var p api.TicketIssued
 		if err := json.Unmarshal(payload, &p); err != nil {
-			return bad(err)
+			return bad(&p, err)
 		}
 		if p.Number == "" || p.ServiceID == "" || !validDate(p.BusinessDate) {
 			return nil, "ticket.issued needs number, service_id and business_date (YYYY-MM-DD)"
@@ -96,7 +102,7 @@ func decodePayload(kind string, payload []byte) (any, string) {
 	case api.KindTicketPrintFail:
 		var p api.TicketPrintFailed
 		if err := json.Unmarshal(payload, &p); err != nil {
-			return bad(err)
+			return bad(&p, err)
 		}
 		if p.Number == "" || !validDate(p.BusinessDate) {
 			return nil, "ticket.print_failed needs number and business_date (YYYY-MM-DD)"
@@ -105,7 +111,7 @@ func decodePayload(kind string, payload []byte) (any, string) {
 	case api.KindCheckIn:
 		var p api.CheckIn
 		if err := json.Unmarshal(payload, &p); err != nil {
-			return bad(err)
+			return bad(&p, err)
 		}
 		if p.AppointmentCode == "" {
 			return nil, "appointment.checked_in needs appointment_code"
@@ -117,7 +123,7 @@ func decodePayload(kind string, payload []byte) (any, string) {
 	case api.KindRating:
 		var p api.Rating
 		if err := json.Unmarshal(payload, &p); err != nil {
-			return bad(err)
+			return bad(&p, err)
 		}
 		if p.Overall < 1 || p.Overall > 5 {
 			return nil, "rating overall must be 1–5"
@@ -131,20 +137,20 @@ func decodePayload(kind string, payload []byte) (any, string) {
 	case api.KindSuggestion:
 		var p api.Suggestion
 		if err := json.Unmarshal(payload, &p); err != nil {
-			return bad(err)
+			return bad(&p, err)
 		}
 		return &p, ""
 	case api.KindTechnicianAction:
 		var p api.TechnicianAction
 		if err := json.Unmarshal(payload, &p); err != nil {
-			return bad(err)
+			return bad(&p, err)
 		}
 		if p.Action == "" {
 			return nil, "technician.action needs action"
 		}
 		return &p, ""
 	}
-	return nil, fmt.Sprintf("unknown kind %q", truncate(kind, 40))
+	return nil, "kind is not a record kind this back office knows"
 }
 
 // validUUID accepts only the canonical lowercase form, because the id is
@@ -160,13 +166,6 @@ func validUUID(s string) bool {
 func validDate(s string) bool {
 	_, err := time.Parse(time.DateOnly, s)
 	return err == nil && len(s) == 10
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // syncBatch stores a validated batch in one transaction and answers it.
@@ -282,7 +281,7 @@ func (s *Server) apply(tx Tx, kiosk string, r api.Record, payload any, now time.
 		t.PrintFailed = true
 		return "", tx.UpdateTicket(t)
 	case *api.CheckIn:
-		return "", s.checkIn(tx, kiosk, r, *p, now)
+		return s.checkIn(tx, kiosk, r, *p, now)
 	case *api.Rating:
 		return "", tx.InsertRating(r.ID, *p)
 	}
@@ -304,10 +303,12 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 			return "", nil
 		}
 		if p.Offline && t.Source == SourceReserved && t.BusinessDate == p.BusinessDate && t.ServiceID == p.ServiceID {
+			if why, err := s.kioskSeries(tx, kiosk, p.ServiceID, p.Number); why != "" || err != nil {
+				return why, err
+			}
 			return s.replaceReservation(tx, t, r, p)
 		}
-		return fmt.Sprintf("ticket %s of %s differs from %s of %s reserved for this record",
-			p.Number, p.BusinessDate, t.Number, t.BusinessDate), nil
+		return "number: differs from the ticket reserved for this record", nil
 	}
 	if t, err = tx.TicketByNumber(p.BusinessDate, p.Number); err != nil {
 		return "", err
@@ -321,7 +322,10 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 		if sameKiosk || sameAppt {
 			return "", nil
 		}
-		return fmt.Sprintf("ticket number %s of %s belongs to another ticket", p.Number, p.BusinessDate), nil
+		return "number: belongs to another ticket of that business_date", nil
+	}
+	if why, err := s.kioskSeries(tx, kiosk, p.ServiceID, p.Number); why != "" || err != nil {
+		return why, err
 	}
 	issued := p.IssuedAt
 	if issued.IsZero() {
@@ -344,13 +348,41 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 		Status:          TicketWaiting,
 		IDHash:          p.IDHash,
 	}
-	if err := tx.InsertTicket(t); err != nil {
+	return "", tx.InsertTicket(t)
+}
+
+// kioskSeries checks a ticket number that joins the queue from a record
+// and is not already there: it must come from the sending kiosk's own
+// offline series, <prefix><kiosk number>-<three digits> (A07-015, see
+// package offline). A number of the hall-wide series (A023) that is not in
+// the queue was never issued by the back office; accepting it would let
+// one record take a number the series has not reached, or, at A999, stop
+// the service's ticketing for the day.
+func (s *Server) kioskSeries(tx Tx, kiosk, serviceID, number string) (reject string, err error) {
+	if s.cat.serialOf(serviceID, number) > 0 {
+		return "number: not issued by the back office", nil
+	}
+	n, ok := s.cat.offlineSeriesOf(serviceID, number)
+	if !ok {
+		return "number: not a ticket number of service_id (prefix, kiosk number, dash, three digits)", nil
+	}
+	if want, set := s.numbers[kiosk]; set {
+		if n != want {
+			return "number: not from this kiosk's offline series", nil
+		}
+		return "", nil
+	}
+	for other, m := range s.numbers {
+		if m == n && other != kiosk {
+			return "number: not from this kiosk's offline series", nil
+		}
+	}
+	owner, err := tx.ClaimOfflineSeries(n, kiosk)
+	if err != nil {
 		return "", err
 	}
-	// An online-looking number the server never issued (a restored or
-	// replaced database) must not be issued again.
-	if n := s.cat.serialOf(p.ServiceID, p.Number); n > 0 {
-		return "", tx.BumpTicketSerial(p.BusinessDate, p.ServiceID, n)
+	if owner != kiosk {
+		return "number: not from this kiosk's offline series", nil
 	}
 	return "", nil
 }
@@ -369,7 +401,7 @@ func (s *Server) replaceReservation(tx Tx, t *Ticket, r api.Record, p api.Ticket
 	}
 	if other != nil {
 		if p.AppointmentCode == "" || other.AppointmentCode != p.AppointmentCode {
-			return fmt.Sprintf("ticket number %s of %s belongs to another ticket", p.Number, p.BusinessDate), nil
+			return "number: belongs to another ticket of that business_date", nil
 		}
 		// The appointment's check-in record got there first and queued the
 		// printed number; the reservation only has to leave the queue.
@@ -377,7 +409,7 @@ func (s *Server) replaceReservation(tx Tx, t *Ticket, r api.Record, p api.Ticket
 		return "", tx.UpdateTicket(t)
 	}
 	s.log.Info("kiosk-numbered ticket replaces an unanswered reservation",
-		"record", r.ID, "reserved", t.Number, "number", p.Number)
+		"record", r.ID, "reserved", t.Number, "number", clientText(p.Number))
 	t.Number, t.Source, t.Offline = p.Number, SourceRecord, true
 	if p.IDHash != "" {
 		t.IDHash = p.IDHash
@@ -396,53 +428,63 @@ func (s *Server) replaceReservation(tx Tx, t *Ticket, r api.Record, p api.Ticket
 // checkIn marks an appointment checked in and makes sure its ticket is in
 // the queue. The server is the authority on appointments, but a check-in
 // the kiosk made offline against its cached list has happened: an unknown
-// or cancelled appointment is logged, not rejected.
-func (s *Server) checkIn(tx Tx, kiosk string, r api.Record, p api.CheckIn, now time.Time) error {
+// or cancelled appointment is logged, not rejected. A number that is
+// neither in the queue nor from the kiosk's offline series rejects the
+// record before anything is changed.
+func (s *Server) checkIn(tx Tx, kiosk string, r api.Record, p api.CheckIn, now time.Time) (string, error) {
 	at := p.At
 	if at.IsZero() {
 		at = r.OccurredAt
 	}
 	if p.BusinessDate != "" {
 		if err := s.loadDemoDay(tx, p.BusinessDate); err != nil {
-			return err
+			return "", err
 		}
 	}
 	a, found, err := tx.AppointmentByCode(p.AppointmentCode)
 	if err != nil {
-		return err
+		return "", err
 	}
 	serviceID := p.ServiceID
+	if serviceID == "" && found && a.Status == "booked" {
+		serviceID = a.ServiceID
+	}
+	queue := p.Number != "" && serviceID != ""
+	var t *Ticket
+	if queue {
+		if t, err = tx.TicketByRecord(r.ID); err != nil {
+			return "", err
+		}
+		if t == nil {
+			if t, err = tx.TicketByNumber(p.BusinessDate, p.Number); err != nil {
+				return "", err
+			}
+		}
+		if t == nil {
+			if why, err := s.kioskSeries(tx, kiosk, serviceID, p.Number); why != "" || err != nil {
+				return why, err
+			}
+		}
+	}
 	switch {
 	case !found:
 		s.log.Warn("check-in of an unknown appointment", "kiosk", kiosk, "seq", r.Seq)
 	case a.Status == "booked":
 		if err := tx.SetAppointmentStatus(a.Code, "checked_in", at); err != nil {
-			return err
-		}
-		if serviceID == "" {
-			serviceID = a.ServiceID
+			return "", err
 		}
 	case a.Status != "checked_in":
 		s.log.Warn("check-in of an appointment that is not booked", "kiosk", kiosk, "seq", r.Seq, "status", a.Status)
 	}
-	if p.Number == "" || serviceID == "" {
-		return nil
-	}
-	t, err := tx.TicketByRecord(r.ID)
-	if err != nil {
-		return err
-	}
-	if t == nil {
-		if t, err = tx.TicketByNumber(p.BusinessDate, p.Number); err != nil {
-			return err
-		}
+	if !queue {
+		return "", nil
 	}
 	if t != nil {
 		if t.AppointmentCode == "" {
 			t.AppointmentCode, t.Priority = p.AppointmentCode, true
-			return tx.UpdateTicket(t)
+			return "", tx.UpdateTicket(t)
 		}
-		return nil
+		return "", nil
 	}
 	if at.IsZero() {
 		at = now
@@ -459,11 +501,5 @@ func (s *Server) checkIn(tx Tx, kiosk string, r api.Record, p api.CheckIn, now t
 		IssuedAt:        at,
 		Status:          TicketWaiting,
 	}
-	if err := tx.InsertTicket(t); err != nil {
-		return err
-	}
-	if n := s.cat.serialOf(serviceID, p.Number); n > 0 {
-		return tx.BumpTicketSerial(p.BusinessDate, serviceID, n)
-	}
-	return nil
+	return "", tx.InsertTicket(t)
 }

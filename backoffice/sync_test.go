@@ -83,7 +83,7 @@ func TestSyncRecordValidation(t *testing.T) {
 		{"uuid without dashes", func(r *api.Record) { r.ID = strings.ReplaceAll(r.ID, "-", "") }, "UUID"},
 		{"seq zero", func(r *api.Record) { r.Seq = 0 }, "seq"},
 		{"negative seq", func(r *api.Record) { r.Seq = -3 }, "seq"},
-		{"unknown kind", func(r *api.Record) { r.Kind = "ticket.teleported" }, "unknown kind"},
+		{"unknown kind", func(r *api.Record) { r.Kind = "ticket.teleported" }, "kind is not"},
 		{"payload an array", func(r *api.Record) { *r = recRaw(t, r.ID, 1, r.Kind, []byte(`[1]`)) }, "JSON object"},
 		{"payload a string", func(r *api.Record) { *r = recRaw(t, r.ID, 1, r.Kind, []byte(`"x"`)) }, "JSON object"},
 		{"payload null", func(r *api.Record) { *r = recRaw(t, r.ID, 1, r.Kind, []byte(`null`)) }, "JSON object"},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"hallkiosk/backoffice/api"
+	"hallkiosk/offline"
 )
 
 // ProgressState is a step of 办件进度查询.
@@ -282,7 +283,7 @@ func (f *ProgressFlow) askWithLocked(retrying bool) {
 			if err != nil {
 				r := Classify(err)
 				switch r {
-				case ReasonNotFound, ReasonOffline, ReasonTimeout:
+				case ReasonNotFound, ReasonOffline, ReasonTimeout, ReasonTooManyTries:
 				default:
 					r = ReasonBackOfficeError
 				}
@@ -290,7 +291,15 @@ func (f *ProgressFlow) askWithLocked(retrying bool) {
 				if r == ReasonNotFound {
 					retry = f.identityStepLocked // wrong tail or receipt: type again
 				}
-				f.failLocked(problem(r, fmt.Errorf("ask progress: %w", err)), retry)
+				p := problem(r, fmt.Errorf("ask progress: %w", err))
+				if r == ReasonTooManyTries {
+					// The back office says how long; the screen says it in words.
+					var he *offline.HTTPError
+					if errors.As(err, &he) {
+						p.Wait = he.RetryAfter
+					}
+				}
+				f.failLocked(p, retry)
 				return
 			}
 			f.last4 = ""

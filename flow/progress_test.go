@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -244,6 +245,34 @@ func TestProgressRetryAfterServerError(t *testing.T) {
 		t.Fatalf("after a 500: %+v", s.Problem)
 	}
 	r.gate.set(func(g *gate) { g.fail = false })
+	f.Retry()
+	w.until("result", progressIn(ProgressResult))
+}
+
+// TestProgressTooManyTriesSaysHowLong: after five wrong ID tails the back
+// office stops answering for that receipt; the flow says so, with the wait
+// the back office gave, instead of "the system cannot do this".
+func TestProgressTooManyTriesSaysHowLong(t *testing.T) {
+	r := newRig(t, rigOpts{noDevices: true})
+	r.putProgress()
+	f, w := r.progressFlow()
+	f.Start()
+	f.EnterReceipt(receipt)
+	for i := range 5 {
+		w.until("identity step", progressIn(ProgressIdentity))
+		f.EnterIDLast4(fmt.Sprintf("999%d", i))
+		if s := w.until("wrong tail", progressIn(ProgressFailed)); s.Problem.Reason != ReasonNotFound {
+			t.Fatalf("guess %d: %+v", i, s.Problem)
+		}
+		f.Retry()
+	}
+	w.until("identity step", progressIn(ProgressIdentity))
+	f.EnterIDLast4("001X")
+	s := w.until("throttled", progressIn(ProgressFailed))
+	if p := s.Problem; p.Reason != ReasonTooManyTries || p.Advice != AdviceTryLater || p.Wait != 15*time.Minute || !s.CanRetry {
+		t.Fatalf("throttled: %+v", s)
+	}
+	r.advance(15 * time.Minute)
 	f.Retry()
 	w.until("result", progressIn(ProgressResult))
 }

@@ -62,6 +62,7 @@ const (
 	ReasonStorageFull     // the kiosk's database or disk is full; nothing was recorded
 	ReasonStorageBroken   // the kiosk's database cannot be used
 	ReasonInternal        // anything not classified above (a bug, an unexpected error)
+	ReasonTooManyTries    // the back office throttles lookups; Problem.Wait says how long
 	reasonCount           // keep last
 )
 
@@ -100,6 +101,7 @@ var reasonCodes = [...]string{
 	ReasonStorageFull:        "storage_full",
 	ReasonStorageBroken:      "storage_broken",
 	ReasonInternal:           "internal",
+	ReasonTooManyTries:       "too_many_tries",
 }
 
 // String returns the reason's stable code, e.g. "printer_out_of_paper".
@@ -131,9 +133,10 @@ const (
 	// AdviceCounter: the step cannot be done here without what is missing;
 	// a service counter (人工窗口) can help, or choose another service.
 	AdviceCounter
+	AdviceTryLater // try again after Problem.Wait
 )
 
-var adviceCodes = [...]string{"none", "try_again", "replace_card", "check_input", "other_method", "wait", "take_ticket", "ask_staff", "come_tomorrow", "place_card", "counter"}
+var adviceCodes = [...]string{"none", "try_again", "replace_card", "check_input", "other_method", "wait", "take_ticket", "ask_staff", "come_tomorrow", "place_card", "counter", "try_later"}
 
 // String returns the advice's code.
 func (a Advice) String() string {
@@ -171,6 +174,8 @@ func (r Reason) Advice() Advice {
 		return AdviceTakeTicket
 	case ReasonCapReached:
 		return AdviceComeTomorrow
+	case ReasonTooManyTries:
+		return AdviceTryLater
 	case ReasonOffline, ReasonBackOfficeError:
 		return AdviceAskStaff
 	default:
@@ -188,6 +193,9 @@ type Problem struct {
 	// At is when the citizen can come back (ReasonTooEarly: the window
 	// opens; ReasonHallClosed: the next opening), zero otherwise.
 	At time.Time
+	// Wait is how long to wait before trying again (ReasonTooManyTries:
+	// the back office's Retry-After), zero when unknown.
+	Wait time.Duration
 	// Err is the classified error, for logs and diagnostics.
 	Err error
 }
@@ -246,6 +254,8 @@ func Classify(err error) Reason {
 		return ReasonHallClosed
 	case errors.Is(err, offline.ErrNotFound):
 		return ReasonNotFound
+	case errors.Is(err, offline.ErrTooManyTries):
+		return ReasonTooManyTries
 	case errors.Is(err, offline.ErrStorageFull):
 		return ReasonStorageFull
 	case errors.Is(err, offline.ErrStorageBroken):

@@ -168,13 +168,16 @@ func (e *HTTPError) Error() string {
 }
 
 // Is lets errors.Is(err, ErrOffline) hold for answers that mean "the back
-// office cannot serve now" (5xx, 429) and ErrUnauthorized for 401/403.
+// office cannot serve now" (5xx, 429), ErrUnauthorized for 401/403 and
+// ErrTooManyTries for 429.
 func (e *HTTPError) Is(target error) bool {
 	switch target {
 	case ErrOffline:
 		return e.Status >= 500 || e.Status == http.StatusTooManyRequests
 	case ErrUnauthorized:
 		return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden
+	case ErrTooManyTries:
+		return e.Status == http.StatusTooManyRequests
 	}
 	return false
 }
@@ -407,8 +410,10 @@ func (c *Client) fetchAppointments(ctx context.Context, date, etag string) (list
 }
 
 // Progress asks where an application stands (flow.BackOffice). It returns
-// an error wrapping ErrOffline when the back office cannot answer, and
-// ErrNotFound for an unknown receipt or a wrong ID tail.
+// an error wrapping ErrOffline when the back office cannot answer,
+// ErrNotFound for an unknown receipt or a wrong ID tail, and
+// ErrTooManyTries (with the *HTTPError and its RetryAfter) when the back
+// office throttles lookups of this kiosk or this receipt.
 func (c *Client) Progress(ctx context.Context, receipt, idLast4 string) (*api.Progress, error) {
 	if c == nil {
 		return nil, fmt.Errorf("offline: progress: %w: no back office configured", ErrOffline)
@@ -424,6 +429,8 @@ func (c *Client) Progress(ctx context.Context, receipt, idLast4 string) (*api.Pr
 			switch {
 			case he.Status == http.StatusNotFound || he.Status == http.StatusBadRequest:
 				return nil, fmt.Errorf("offline: progress: %w", ErrNotFound)
+			case he.Status == http.StatusTooManyRequests:
+				return nil, fmt.Errorf("offline: progress: %w", he)
 			case !errors.Is(he, ErrOffline):
 				// 401/403 and other refusals: for the citizen the back
 				// office is just not available.

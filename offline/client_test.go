@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -25,6 +26,9 @@ func TestNewClientChecksURL(t *testing.T) {
 		{"https", "https://bo.example/", false, ""},
 		{"http refused", "http://bo.example/", false, "plain http"},
 		{"http allowed for a lab", "http://127.0.0.1:8080", true, ""},
+		{"http to a hall host refused", "http://192.168.1.20:8080", false, "plain http"},
+		{"http to loopback still needs the setting", "http://127.0.0.1:8080", false, "plain http"},
+		{"http to a hall host when explicitly allowed", "http://192.168.1.20:8080", true, ""},
 		{"other scheme", "ftp://bo.example/", true, "scheme must be https"},
 		{"relative", "bo.example", false, "not an absolute URL"},
 	} {
@@ -121,6 +125,22 @@ func TestProgress(t *testing.T) {
 				t.Errorf("Progress = %+v, %v; want %v", p, err, tc.want)
 			}
 		})
+	}
+	// Guessing the tail: after the back office's limit of misses, even
+	// the right tail waits, and the error says how long. The table's
+	// wrong tail was the first miss.
+	for i := range 4 {
+		if _, err := cl.Progress(ctx, "R-2026-0001", fmt.Sprintf("999%d", i)); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("guess %d: %v", i, err)
+		}
+	}
+	_, err := cl.Progress(ctx, "R-2026-0001", "002X")
+	var he *HTTPError
+	if !errors.Is(err, ErrTooManyTries) || !errors.As(err, &he) || he.RetryAfter != 15*time.Minute {
+		t.Fatalf("Progress after five misses = %v, want ErrTooManyTries with 15 min", err)
+	}
+	if !cl.Online() {
+		t.Error("a throttled answer marked the back office offline")
 	}
 	bo.http.Close()
 	if _, err := cl.Progress(ctx, "R-2026-0001", "002X"); !errors.Is(err, ErrOffline) {

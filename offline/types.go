@@ -85,6 +85,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrAlreadyCheckedIn: the appointment was checked in before.
 	ErrAlreadyCheckedIn = errors.New("appointment already checked in")
+	// ErrTooManyTries: the back office throttles lookups (429); the
+	// HTTPError in the chain carries RetryAfter.
+	ErrTooManyTries = errors.New("too many lookups, wait before the next")
 	// ErrOffline: the back office is needed and cannot be reached.
 	ErrOffline = errors.New("back office unreachable")
 	// ErrStorageFull: the database or disk is full; nothing was committed.

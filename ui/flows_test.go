@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -445,6 +446,27 @@ func TestProgressWrongTail(t *testing.T) {
 	h.settle("identity step", h.progressIn(flow.ProgressIdentity))
 	h.typeAndOK(p.idTail(cardWang))
 	h.waitShows(progressReady)
+}
+
+// TestProgressTooManyTries: after five wrong ID tails the back office
+// makes the receipt wait; the screen says how long in words, in both
+// languages, and does not show the application.
+func TestProgressTooManyTries(t *testing.T) {
+	p, h := progressKiosk(t)
+	for i := range 5 {
+		h.typeAndOK(p.idTail(cardLi))
+		h.waitShows(h.tr("reason.not_found"))
+		h.tapWhen(h.tr("action.retry"))
+		h.settle(fmt.Sprintf("identity step after guess %d", i), h.progressIn(flow.ProgressIdentity))
+	}
+	h.typeAndOK(p.idTail(cardWang))
+	h.waitShows(h.tr("reason.too_many_tries"))
+	h.waitShows("请 15 分钟后再查询。")
+	if h.shows(progressReady) {
+		t.Fatal("a throttled lookup shows the application")
+	}
+	h.tap(h.tr("lang.en"))
+	h.waitShows("Please try again in 15 minutes.")
 }
 
 // TestProgressBackOfficeFails: a back office that answers 500 cannot

@@ -23,6 +23,9 @@ type problemView struct {
 	Reason string
 	Advice string
 	At     time.Time
+	// Minutes is the wait before trying again, rounded up (advice
+	// try_later); 0 when unknown.
+	Minutes int
 }
 
 // problemPanel shows what went wrong and what to do, with the actions that
@@ -129,7 +132,7 @@ func (k *Kiosk) adviceText(p problemView) string {
 	if !p.At.IsZero() {
 		at = k.formatClock(p.At)
 	}
-	return k.t("advice."+p.Advice, "At", at)
+	return k.t("advice."+p.Advice, "At", at, "Min", p.Minutes)
 }
 
 // actionRow lays out action buttons in equal columns, each at least a touch

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -20,7 +21,11 @@ func problemOf(p *flow.Problem) (problemView, bool) {
 	if p == nil || p.Reason == flow.ReasonNone {
 		return problemView{}, false
 	}
-	return problemView{Reason: p.Reason.String(), Advice: p.Advice.String(), At: p.At}, true
+	v := problemView{Reason: p.Reason.String(), Advice: p.Advice.String(), At: p.At}
+	if p.Wait > 0 {
+		v.Minutes = int((p.Wait + time.Minute - 1) / time.Minute)
+	}
+	return v, true
 }
 
 // pageOf is the view of flow's page of a list.

@@ -13,7 +13,7 @@
 //	GET  /v1/queue                      QueueStatus (people waiting per service)
 //	GET  /v1/appointments?date=YYYY-MM-DD  AppointmentList, with ETag
 //	GET  /v1/progress/{receipt}?id_last4=NNNN  Progress (404 when unknown or not matching)
-//	POST /v1/counters/{counter}/call-next  CallResult (staff counter, demos and tests)
+//	POST /v1/counters/{counter}/call-next  CallResult (counter token of that counter, or admin)
 //	GET  /v1/hall-key                   HallKey (the hall's ID-hash key, for fair use)
 //	GET  /healthz                       {"status":"ok"}
 //

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,9 +30,30 @@ func main() {
 
 const usageText = `Usage: backoffice [flags]
 
-Runs the hall kiosk back office. Kiosks authenticate with bearer tokens;
-give them in a JSON file {"token": "kiosk-id", ...} (-tokens, readable only
-by this service) or, for a quick demo, with -token token=kiosk-id.
+Runs the hall kiosk back office. Every client authenticates with a bearer
+token; give the tokens in a JSON file (-tokens, readable only by this
+service) or, for a quick demo, kiosk tokens with -token token=kiosk-id.
+The file maps each token to who it is:
+
+  {
+    "tok-1": "K01",
+    "tok-2": {"role": "kiosk", "kiosk": "K07", "number": 7},
+    "tok-3": {"role": "counter", "name": "desk 3", "counters": ["3", "4"]},
+    "tok-4": {"role": "admin", "name": "duty manager"}
+  }
+
+  kiosk    syncs its own records, takes ticket numbers, reads appointments
+           and progress. "number" is the kiosk_number printed in its
+           offline tickets (A07-015); a plain "token": "kiosk-id" entry is
+           a kiosk token whose number is bound to the first offline series
+           it reports.
+  counter  calls the next citizen at the listed counters only.
+  admin    calls the next citizen at any counter.
+
+Personal data (appointments, progress, the hall key) is served only over
+TLS or to a client on the loopback interface.
+
+Flags (environment variables in brackets give defaults):
 
 Flags (environment variables in brackets give defaults):
 `
@@ -75,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	tokens := tokenFlags{}
 	listen := fs.String("listen", env("HALLKIOSK_BO_LISTEN", ":8080"), "listen `address` [HALLKIOSK_BO_LISTEN]")
 	dbPath := fs.String("db", env("HALLKIOSK_BO_DB", "backoffice.db"), "SQLite database `file`, created when missing [HALLKIOSK_BO_DB]")
-	tokensFile := fs.String("tokens", env("HALLKIOSK_BO_TOKENS", ""), "JSON `file` mapping token to kiosk id [HALLKIOSK_BO_TOKENS]")
+	tokensFile := fs.String("tokens", env("HALLKIOSK_BO_TOKENS", ""), "JSON `file` mapping each token to a kiosk id or a role (see above) [HALLKIOSK_BO_TOKENS]")
 	fs.Var(tokens, "token", "a kiosk token as `token=kiosk-id` (repeatable; visible in ps, prefer -tokens)")
 	cert := fs.String("tls-cert", env("HALLKIOSK_BO_TLS_CERT", ""), "TLS certificate PEM `file` [HALLKIOSK_BO_TLS_CERT]")
 	key := fs.String("tls-key", env("HALLKIOSK_BO_TLS_KEY", ""), "TLS private key PEM `file` [HALLKIOSK_BO_TLS_KEY]")
@@ -107,18 +129,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	log := slog.New(handler)
 
+	var principals map[string]backoffice.Principal
 	if *tokensFile != "" {
 		fileTokens, err := readTokens(*tokensFile, log)
 		if err != nil {
 			fmt.Fprintf(stderr, "backoffice: %v\n", err)
 			return 2
 		}
-		for tok, kiosk := range fileTokens {
-			tokens[tok] = kiosk
+		principals = fileTokens
+		for tok := range tokens {
+			if _, dup := principals[tok]; dup {
+				fmt.Fprintln(stderr, "backoffice: a -token is also in the tokens file")
+				return 2
+			}
 		}
 	}
-	if len(tokens) == 0 {
-		fmt.Fprintln(stderr, "backoffice: no kiosk tokens: give -tokens FILE or -token token=kiosk-id (see -help)")
+	if len(tokens)+len(principals) == 0 {
+		fmt.Fprintln(stderr, "backoffice: no tokens: give -tokens FILE or -token token=kiosk-id (see -help)")
 		return 2
 	}
 	var catalog []byte
@@ -133,6 +160,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	srv, err := backoffice.Open(backoffice.Options{
 		DBPath:       *dbPath,
 		Tokens:       tokens,
+		Principals:   principals,
 		Catalog:      catalog,
 		Demo:         *demo,
 		MaxBodyBytes: *maxBody,
@@ -145,7 +173,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer srv.Close()
 	if *cert == "" {
-		log.Warn("serving plain HTTP: kiosks send ID numbers and phone numbers only over TLS; use -tls-cert and -tls-key outside a demo")
+		log.Warn("serving plain HTTP: appointments, progress and the hall key answer only clients on this machine; use -tls-cert and -tls-key outside a demo")
 	}
 	err = srv.ListenAndServe(ctx, backoffice.ListenConfig{Addr: *listen, CertFile: *cert, KeyFile: *key})
 	if err != nil {
@@ -156,24 +184,52 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// readTokens reads a {"token": "kiosk-id"} file. A file others can read
-// hands out every kiosk's identity, so that is logged as a warning.
-func readTokens(path string, log *slog.Logger) (map[string]string, error) {
+// tokenEntry is one token of the tokens file written as an object.
+type tokenEntry struct {
+	Role     string   `json:"role"`
+	Kiosk    string   `json:"kiosk"`
+	Number   int      `json:"number"`
+	Counters []string `json:"counters"`
+	Name     string   `json:"name"`
+}
+
+// readTokens reads the tokens file: each token maps to a kiosk id (a kiosk
+// token, the original format) or to an object with a role. A file others
+// can read hands out every client's identity, so that is logged as a
+// warning.
+func readTokens(path string, log *slog.Logger) (map[string]backoffice.Principal, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("tokens: %w", err)
 	}
-	var m map[string]string
+	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("tokens %s: want a JSON object {\"token\": \"kiosk-id\"}: %w", path, err)
+		return nil, fmt.Errorf("tokens %s: want a JSON object {\"token\": \"kiosk-id\" or {\"role\": ...}}: %w", path, err)
 	}
-	for tok, kiosk := range m {
-		if tok == "" || kiosk == "" {
-			return nil, fmt.Errorf("tokens %s: empty token or kiosk id", path)
+	out := make(map[string]backoffice.Principal, len(m))
+	for tok, raw := range m {
+		if tok == "" {
+			return nil, fmt.Errorf("tokens %s: empty token", path)
 		}
+		var kiosk string
+		if json.Unmarshal(raw, &kiosk) == nil {
+			if kiosk == "" {
+				return nil, fmt.Errorf("tokens %s: empty token or kiosk id", path)
+			}
+			out[tok] = backoffice.Principal{Role: backoffice.RoleKiosk, Kiosk: kiosk}
+			continue
+		}
+		var e tokenEntry
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&e); err != nil {
+			// The error names the field, never the token.
+			return nil, fmt.Errorf("tokens %s: an entry is neither a kiosk id nor {\"role\", \"kiosk\", \"number\", \"counters\", \"name\"}: %w", path, err)
+		}
+		out[tok] = backoffice.Principal{Role: backoffice.Role(e.Role), Kiosk: e.Kiosk, Number: e.Number, Counters: e.Counters, Name: e.Name}
 	}
 	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		log.Warn("tokens file is readable by others; chmod 600 it", "file", path, "mode", fi.Mode().Perm().String())
 	}
-	return m, nil
+	return out, nil
 }

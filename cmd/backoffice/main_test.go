@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"hallkiosk/backoffice"
 )
 
 func TestRunArguments(t *testing.T) {
@@ -15,6 +19,10 @@ func TestRunArguments(t *testing.T) {
 	os.WriteFile(good, []byte(`{"tok-a": "K01", "tok-b": "K02"}`), 0o600)
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`["tok-a"]`), 0o600)
+	badRole := filepath.Join(dir, "badrole.json")
+	os.WriteFile(badRole, []byte(`{"tok-a": {"role": "boss"}}`), 0o600)
+	badField := filepath.Join(dir, "badfield.json")
+	os.WriteFile(badField, []byte(`{"tok-a": {"role": "counter", "counter": "1"}}`), 0o600)
 	empty := filepath.Join(dir, "empty.json")
 	os.WriteFile(empty, []byte(`{"tok-a": ""}`), 0o600)
 	tests := []struct {
@@ -28,10 +36,12 @@ func TestRunArguments(t *testing.T) {
 		{"short help", []string{"-h"}, 0, "HALLKIOSK_BO_DB", ""},
 		{"unknown flag", []string{"-nope"}, 2, "", "not defined"},
 		{"stray argument", []string{"-token", "a=K01", "serve"}, 2, "", "unexpected argument"},
-		{"no tokens", []string{"-db", filepath.Join(dir, "x.db")}, 2, "", "no kiosk tokens"},
+		{"no tokens", []string{"-db", filepath.Join(dir, "x.db")}, 2, "", "no tokens"},
 		{"malformed -token", []string{"-token", "abc"}, 2, "", "token=kiosk-id"},
 		{"tokens file not an object", []string{"-tokens", bad}, 2, "", "JSON object"},
 		{"tokens file with empty id", []string{"-tokens", empty}, 2, "", "empty token"},
+		{"tokens file with an unknown role", []string{"-tokens", badRole, "-db", filepath.Join(dir, "r.db")}, 1, "", "unknown role"},
+		{"tokens file with a misspelt field", []string{"-tokens", badField, "-db", filepath.Join(dir, "f.db")}, 2, "", "unknown field \"counter\""},
 		{"missing tokens file", []string{"-tokens", filepath.Join(dir, "none.json")}, 2, "", "no such file"},
 		{"bad log level", []string{"-tokens", good, "-log-level", "loud"}, 2, "", "log-level"},
 		{"missing catalog", []string{"-tokens", good, "-catalog", filepath.Join(dir, "none")}, 2, "", "catalog"},
@@ -58,5 +68,24 @@ func TestRunStopsOnCancel(t *testing.T) {
 	code := run(ctx, []string{"-token", "t=K01", "-db", filepath.Join(dir, "b.db"), "-listen", "127.0.0.1:0", "-demo"}, &out, &errb)
 	if code != 0 || !strings.Contains(errb.String(), "plain HTTP") || !strings.Contains(errb.String(), "stopped") {
 		t.Fatalf("code %d: %s", code, errb.String())
+	}
+}
+
+func TestReadTokensRoles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	os.WriteFile(path, []byte(`{"tok-a": "K01", "tok-b": {"role": "kiosk", "kiosk": "K02", "number": 2},
+		"tok-c": {"role": "counter", "name": "desk", "counters": ["1", "2"]}, "tok-d": {"role": "admin", "name": "ops"}}`), 0o600)
+	got, err := readTokens(path, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]backoffice.Principal{
+		"tok-a": {Role: backoffice.RoleKiosk, Kiosk: "K01"},
+		"tok-b": {Role: backoffice.RoleKiosk, Kiosk: "K02", Number: 2},
+		"tok-c": {Role: backoffice.RoleCounter, Name: "desk", Counters: []string{"1", "2"}},
+		"tok-d": {Role: backoffice.RoleAdmin, Name: "ops"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("tokens %+v\nwant %+v", got, want)
 	}
 }

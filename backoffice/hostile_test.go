@@ -1,0 +1,451 @@
+package backoffice
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"hallkiosk/backoffice/api"
+)
+
+// The tests in this file play a client that never read the back office's
+// tests: a kiosk token in the wrong hands, or a broken kiosk. Each runs a
+// real HTTP server on a real SQLite file (newEnv).
+
+// maxLogPerRequest is more than any bounded line needs and far less than
+// the megabyte a hostile client sends.
+const maxLogPerRequest = 4 << 10
+
+func TestHostileHugeStringsDoNotGrowTheLog(t *testing.T) {
+	huge := strings.Repeat("x", 1<<20)
+	tests := []struct {
+		name string
+		body func(e *env) any
+	}{
+		{"empty sync with a huge boot_id", func(e *env) any {
+			return api.SyncRequest{KioskID: "K01", BootID: huge, SentAt: e.clock.Now()}
+		}},
+		{"rejected record with a huge id", func(e *env) any {
+			r := rec(t, 1, api.KindSuggestion, suggestion(1))
+			r.ID = huge
+			return api.SyncRequest{KioskID: "K01", SentAt: e.clock.Now(), Records: []api.Record{r}}
+		}},
+		{"record with a huge unknown kind", func(e *env) any {
+			r := rec(t, 1, api.KindSuggestion, suggestion(1))
+			r.Kind = huge
+			return api.SyncRequest{KioskID: "K01", SentAt: e.clock.Now(), Records: []api.Record{r}}
+		}},
+		{"control characters and invalid UTF-8 in boot_id", func(e *env) any {
+			return `{"kiosk_id":"K01","boot_id":"a\nlevel=ERROR msg=forged \u0000 \udc00","records":[]}`
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			before := len(e.logs.String())
+			code, _, out := e.do("POST", "/v1/sync", tokK1, tc.body(e))
+			if code != http.StatusOK {
+				t.Fatalf("status %d: %.200s", code, out)
+			}
+			logs := e.logs.String()[before:]
+			if len(logs) > maxLogPerRequest {
+				t.Fatalf("one request added %d bytes to the log", len(logs))
+			}
+			if strings.Contains(logs, "\nlevel=ERROR msg=forged") {
+				t.Fatalf("a client value forged a log line:\n%s", logs)
+			}
+		})
+	}
+}
+
+func TestHostileHugeMethodDoesNotGrowTheLog(t *testing.T) {
+	e := newEnv(t, nil)
+	before := len(e.logs.String())
+	code, _, _ := e.do(strings.Repeat("M", 100<<10), "/v1/sync", tokK1, nil)
+	if code != http.StatusMethodNotAllowed {
+		t.Fatalf("status %d", code)
+	}
+	if grown := len(e.logs.String()) - before; grown > maxLogPerRequest {
+		t.Fatalf("one request added %d bytes to the log", grown)
+	}
+}
+
+func TestHostileRejectionReasonsNameTheFieldNotTheValue(t *testing.T) {
+	const phone = "13912345678"
+	tests := []struct {
+		name, kind, payload, want string
+	}{
+		{"phone in a time field", api.KindRating, `{"ticket_number":"A001","overall":3,"at":"` + phone + `"}`, "field at must be an RFC 3339 time"},
+		{"phone as a number in a string field", api.KindSuggestion, `{"category":"x","phone":` + phone + `}`, "field phone must be a string"},
+		{"phone in a number field", api.KindRating, `{"ticket_number":"A001","overall":"` + phone + `"}`, "field overall must be a whole number"},
+		{"phone in a list", api.KindRating, `{"ticket_number":"A001","overall":3,"reasons":[` + phone + `]}`, "field reasons must be a list, each item a string"},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			r := recRaw(t, newID(t), int64(i+1), tc.kind, []byte(tc.payload))
+			resp := e.sync(tokK1, "K01", r)
+			got := resp.Results[0]
+			if got.Status != api.StatusRejected || !strings.Contains(got.Reason, tc.want) {
+				t.Fatalf("result %+v, want rejected with %q", got, tc.want)
+			}
+			if strings.Contains(got.Reason, phone) {
+				t.Fatalf("reason echoes the value: %q", got.Reason)
+			}
+			if logs := e.logs.String(); strings.Contains(logs, phone) {
+				t.Fatalf("log contains the value:\n%s", logs)
+			}
+			if n, _ := e.srv.RecordCount("K01"); n != 0 {
+				t.Fatalf("%d records stored", n)
+			}
+		})
+	}
+}
+
+func TestHostileInvalidUTF8IsRejectedNotStored(t *testing.T) {
+	e := newEnv(t, nil)
+	good := rec(t, 1, api.KindSuggestion, api.Suggestion{Category: "环境", Reasons: []string{"座椅不足"}, At: monday10})
+	bad := recRaw(t, newID(t), 2, api.KindSuggestion, []byte("{\"category\":\"\xe7\x8e\",\"reasons\":[\"\xff\xfe\"]}"))
+	// Written by hand: encoding/json would replace the bad bytes.
+	body := `{"kiosk_id":"K01","records":[` + recJSON(t, good) + `,` + recJSON(t, bad) + `]}`
+	code, _, out := e.do("POST", "/v1/sync", tokK1, body)
+	if code != http.StatusOK {
+		t.Fatalf("status %d: %s", code, out)
+	}
+	var resp api.SyncResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if got := statuses(resp); len(got) != 2 || got[0] != "created" || got[1] != "rejected" {
+		t.Fatalf("statuses %v (%+v)", got, resp.Results)
+	}
+	if !strings.Contains(resp.Results[1].Reason, "UTF-8") {
+		t.Fatalf("reason %q, want one about UTF-8", resp.Results[1].Reason)
+	}
+	stored, err := e.srv.Records("K01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != 1 || stored[0].ID != good.ID {
+		t.Fatalf("stored %d records, want only the valid one", len(stored))
+	}
+}
+
+// recJSON writes a record as the kiosk's JSON with the payload's bytes
+// exactly as they are, valid UTF-8 or not.
+func recJSON(t *testing.T, r api.Record) string {
+	t.Helper()
+	occurred, err := r.OccurredAt.MarshalText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return `{"id":"` + r.ID + `","seq":` + itoa(r.Seq) + `,"kind":"` + r.Kind + `","occurred_at":"` + string(occurred) +
+		`","payload":` + string(r.Payload) + `,"payload_sha256":"` + r.PayloadSHA256 + `"}`
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+func TestHostileCounterCallsNeedACounterToken(t *testing.T) {
+	e := newEnv(t, nil)
+	e.ticket(tokK1, "K01", newID(t), "b", false)
+	e.ticket(tokK1, "K01", newID(t), "b", false)
+	tests := []struct {
+		name, token, counter string
+		status               int
+		code                 string
+	}{
+		{"kiosk token", tokK1, "2", http.StatusForbidden, "forbidden"},
+		{"other kiosk's token", tokK2, "1", http.StatusForbidden, "forbidden"},
+		{"counter token at another counter", tokDesk2, "1", http.StatusForbidden, "forbidden"},
+		{"counter token at a counter that does not exist", tokDesk2, "99", http.StatusForbidden, "forbidden"},
+		{"no token", "", "2", http.StatusUnauthorized, "unauthorized"},
+		{"counter token at its counter", tokDesk2, "2", http.StatusOK, ""},
+		{"admin token at any counter", tokAdmin, "2", http.StatusOK, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e.t = t
+			path := "/v1/counters/" + tc.counter + "/call-next"
+			if tc.status != http.StatusOK {
+				e.fail("POST", path, tc.token, nil, tc.status, tc.code)
+				return
+			}
+			var got api.CallResult
+			e.ok("POST", path, tc.token, nil, &got)
+			if got.Counter != tc.counter || got.Number == "" {
+				t.Fatalf("called %+v", got)
+			}
+		})
+	}
+	e.t = t
+	// Only the two allowed calls took citizens off the queue.
+	if q := e.queue()["b"]; q.Waiting != 0 || q.IssuedToday != 2 {
+		t.Fatalf("queue b: %+v", q)
+	}
+	// A counter or admin token is not a kiosk: it cannot sync or take numbers.
+	e.fail("POST", "/v1/sync", tokAdmin, api.SyncRequest{KioskID: "", SentAt: e.clock.Now()}, http.StatusForbidden, "forbidden")
+	e.fail("POST", "/v1/tickets", tokDesk2, api.TicketRequest{RecordID: newID(t), ServiceID: "b"}, http.StatusForbidden, "forbidden")
+	e.fail("GET", "/v1/appointments", tokDesk2, nil, http.StatusForbidden, "forbidden")
+}
+
+func TestOpenChecksPrincipals(t *testing.T) {
+	tests := []struct {
+		name string
+		p    map[string]Principal
+		want string
+	}{
+		{"unknown role", map[string]Principal{"t": {Role: "boss"}}, "unknown role"},
+		{"counter bound to nothing", map[string]Principal{"t": {Role: RoleCounter, Name: "x"}}, "no counter"},
+		{"counter bound to a missing counter", map[string]Principal{"t": {Role: RoleCounter, Name: "x", Counters: []string{"77"}}}, "no counter \"77\""},
+		{"kiosk without id", map[string]Principal{"t": {Role: RoleKiosk, Number: 3}}, "without a kiosk id"},
+		{"kiosk number out of range", map[string]Principal{"t": {Role: RoleKiosk, Kiosk: "K9", Number: 100}}, "outside 1–99"},
+		{"two kiosks, one number", map[string]Principal{"t": {Role: RoleKiosk, Kiosk: "K9", Number: 9}, "u": {Role: RoleKiosk, Kiosk: "K8", Number: 9}}, "share number 9"},
+		{"token twice", map[string]Principal{tokK1: {Role: RoleAdmin}}, "given twice"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Open(Options{DBPath: ":memory:", Catalog: []byte(testCatalog), Tokens: map[string]string{tokK1: "K01"}, Principals: tc.p})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Open: %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestHostileReportedNumbersDoNotUseUpTheSeries(t *testing.T) {
+	issued := func(number string, offline bool) api.TicketIssued {
+		return api.TicketIssued{Number: number, ServiceID: "c", BusinessDate: "2026-11-30", IssuedAt: monday10, Offline: offline}
+	}
+	tests := []struct {
+		name   string
+		rec    func(t *testing.T) api.Record
+		reason string
+	}{
+		{"last number of the series, online", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindTicketIssued, issued("C999", false))
+		}, "not issued by the back office"},
+		{"last number of the series, marked offline", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindTicketIssued, issued("C999", true))
+		}, "not issued by the back office"},
+		{"another service's prefix", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindTicketIssued, issued("A01-999", true))
+		}, "not a ticket number"},
+		{"not a number at all", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindTicketIssued, issued("C1000", false))
+		}, "not a ticket number"},
+		{"serial of seven digits", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindTicketIssued, issued("C01-1000000", true))
+		}, "not a ticket number"},
+		{"series 00", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindTicketIssued, issued("C00-001", true))
+		}, "not a ticket number"},
+		{"check-in with a number never issued", func(t *testing.T) api.Record {
+			return rec(t, 1, api.KindCheckIn, api.CheckIn{AppointmentCode: "26113009", ServiceID: "c", Number: "C999", BusinessDate: "2026-11-30"})
+		}, "not issued by the back office"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			resp := e.sync(tokK1, "K01", tc.rec(t))
+			if got := resp.Results[0]; got.Status != api.StatusRejected || !strings.Contains(got.Reason, tc.reason) {
+				t.Fatalf("result %+v, want rejected with %q", got, tc.reason)
+			}
+			// Ticketing goes on where it was: the first number of the day.
+			if got := e.ticket(tokK2, "K02", newID(t), "c", false); got.Number != "C001" {
+				t.Fatalf("next ticket %s, want C001", got.Number)
+			}
+			if n, _ := e.srv.RecordCount("K01"); n != 0 {
+				t.Fatalf("%d records stored", n)
+			}
+		})
+	}
+}
+
+func TestHostileOfflineSeriesBelongToTheirKiosk(t *testing.T) {
+	e := newEnv(t, func(o *Options) {
+		o.Principals = map[string]Principal{"tok-k07": {Role: RoleKiosk, Kiosk: "K07", Number: 7}}
+	})
+	offline := func(seq int64, number string) api.Record {
+		return rec(t, seq, api.KindTicketIssued, api.TicketIssued{Number: number, ServiceID: "b", BusinessDate: "2026-11-30", IssuedAt: monday10, Offline: true})
+	}
+	steps := []struct {
+		name, token, kiosk string
+		rec                api.Record
+		want, reason       string
+	}{
+		{"configured kiosk, its series", "tok-k07", "K07", offline(1, "B07-001"), "created", ""},
+		{"configured kiosk, another series", "tok-k07", "K07", offline(2, "B08-001"), "rejected", "not from this kiosk's offline series"},
+		{"legacy kiosk, a configured kiosk's series", tokK1, "K01", offline(1, "B07-002"), "rejected", "not from this kiosk's offline series"},
+		{"legacy kiosk binds its first series", tokK1, "K01", offline(1, "B01-001"), "created", ""},
+		{"legacy kiosk, its series past 999", tokK1, "K01", offline(2, "B01-1000"), "created", ""},
+		{"another legacy kiosk, the bound series", tokK2, "K02", offline(1, "B01-003"), "rejected", "not from this kiosk's offline series"},
+		{"another legacy kiosk binds its own", tokK2, "K02", offline(1, "B02-001"), "created", ""},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			e.t = t
+			resp := e.sync(st.token, st.kiosk, st.rec)
+			if got := resp.Results[0]; got.Status != st.want || !strings.Contains(got.Reason, st.reason) {
+				t.Fatalf("result %+v, want %s %q", got, st.want, st.reason)
+			}
+		})
+	}
+	e.t = t
+	if q := e.queue()["b"]; q.Waiting != 4 {
+		t.Fatalf("waiting %d, want the 4 accepted tickets", q.Waiting)
+	}
+}
+
+func TestHostilePersonalDataOnlyOverTLSOrLoopback(t *testing.T) {
+	e := newEnv(t, nil)
+	if err := e.srv.AddAppointment(api.Appointment{Code: "26113001", ServiceID: "a", Start: monday10, End: monday10.Add(time.Hour),
+		IDNumber: "11010519491231002X", Name: "李秀英"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.PutProgress(api.Progress{Receipt: "SB1", ServiceID: "a", Status: "accepted"}, "002X"); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{"/v1/appointments?date=2026-11-30", "/v1/progress/SB1?id_last4=002X", "/v1/hall-key"}
+	tests := []struct {
+		name   string
+		target string // https:// makes httptest.NewRequest set r.TLS
+		remote string
+		status int
+	}{
+		{"plain HTTP from the hall's network", "http://bo.hall", "192.0.2.7:40000", http.StatusForbidden},
+		{"plain HTTP from an IPv6 neighbour", "http://bo.hall", "[2001:db8::7]:40000", http.StatusForbidden},
+		{"plain HTTP from IPv4 loopback", "http://bo.hall", "127.0.0.1:40000", http.StatusOK},
+		{"plain HTTP from IPv6 loopback", "http://bo.hall", "[::1]:40000", http.StatusOK},
+		{"TLS from the hall's network", "https://bo.hall", "192.0.2.7:40000", http.StatusOK},
+	}
+	for _, tc := range tests {
+		for _, path := range paths {
+			t.Run(tc.name+" "+path, func(t *testing.T) {
+				req := httptest.NewRequest("GET", tc.target+path, nil)
+				req.RemoteAddr = tc.remote
+				req.Header.Set("Authorization", "Bearer "+tokK1)
+				rr := httptest.NewRecorder()
+				e.srv.Handler().ServeHTTP(rr, req)
+				if rr.Code != tc.status {
+					t.Fatalf("status %d, want %d: %s", rr.Code, tc.status, rr.Body)
+				}
+				body := rr.Body.String()
+				if tc.status != http.StatusOK {
+					if strings.Contains(body, "11010519491231002X") || strings.Contains(body, "李秀英") || !strings.Contains(body, "tls_required") {
+						t.Fatalf("refusal %s", body)
+					}
+				}
+			})
+		}
+	}
+	// What carries no personal data still works from anywhere.
+	req := httptest.NewRequest("GET", "http://bo.hall/v1/queue", nil)
+	req.RemoteAddr = "192.0.2.7:40000"
+	req.Header.Set("Authorization", "Bearer "+tokK1)
+	rr := httptest.NewRecorder()
+	e.srv.Handler().ServeHTTP(rr, req)
+	if rr.Code != http.StatusOK {
+		t.Fatalf("queue over plain HTTP: %d", rr.Code)
+	}
+}
+
+func TestHostileProgressGuessingIsThrottled(t *testing.T) {
+	e := newEnv(t, nil)
+	if err := e.srv.PutProgress(api.Progress{Receipt: "SB1", ServiceID: "a", Status: "accepted"}, "002X"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.PutProgress(api.Progress{Receipt: "SB2", ServiceID: "a", Status: "accepted"}, "1234"); err != nil {
+		t.Fatal(err)
+	}
+	// Guessing SB1's tail: five misses, then even the right tail waits.
+	for i := range progressPerReceipt {
+		e.fail("GET", "/v1/progress/SB1?id_last4=000"+itoa(int64(i)), tokK1, nil, http.StatusNotFound, "not_found")
+	}
+	code, hdr, out := e.do("GET", "/v1/progress/SB1?id_last4=002X", tokK2, nil)
+	if code != http.StatusTooManyRequests || hdr.Get("Retry-After") != "900" || !strings.Contains(string(out), "too_many_requests") {
+		t.Fatalf("sixth guess: %d Retry-After %q %s", code, hdr.Get("Retry-After"), out)
+	}
+	// Another receipt is not held up by SB1's guesser.
+	e.ok("GET", "/v1/progress/SB2?id_last4=1234", tokK2, nil, nil)
+	e.clock.Advance(10 * time.Minute)
+	if _, hdr, _ := e.do("GET", "/v1/progress/SB1?id_last4=002X", tokK2, nil); hdr.Get("Retry-After") != "300" {
+		t.Fatalf("ten minutes later: Retry-After %q, want 300", hdr.Get("Retry-After"))
+	}
+	e.clock.Advance(5 * time.Minute)
+	var p api.Progress
+	e.ok("GET", "/v1/progress/SB1?id_last4=002X", tokK2, nil, &p)
+	if p.Receipt != "SB1" {
+		t.Fatalf("progress %+v", p)
+	}
+	// A right answer does not count against the receipt.
+	for range progressPerReceipt + 1 {
+		e.ok("GET", "/v1/progress/SB2?id_last4=1234", tokK1, nil, nil)
+	}
+}
+
+func TestHostileLookupsAreThrottledPerToken(t *testing.T) {
+	e := newEnv(t, nil)
+	// Many receipts, one guess each: the token runs out.
+	for i := range progressPerToken {
+		e.fail("GET", "/v1/progress/R"+itoa(int64(i))+"?id_last4=0000", tokK1, nil, http.StatusNotFound, "not_found")
+	}
+	e.clock.Advance(20 * time.Second)
+	code, hdr, _ := e.do("GET", "/v1/progress/RX?id_last4=0000", tokK1, nil)
+	if code != http.StatusTooManyRequests || hdr.Get("Retry-After") != "40" {
+		t.Fatalf("progress over the token's limit: %d Retry-After %q", code, hdr.Get("Retry-After"))
+	}
+	// Another kiosk is not held up.
+	e.fail("GET", "/v1/progress/RX?id_last4=0000", tokK2, nil, http.StatusNotFound, "not_found")
+
+	for range appointmentsPerToken {
+		e.ok("GET", "/v1/appointments?date=2026-11-30", tokK1, nil, nil)
+	}
+	code, hdr, _ = e.do("GET", "/v1/appointments?date=2026-11-30", tokK1, nil)
+	if code != http.StatusTooManyRequests || hdr.Get("Retry-After") != "60" {
+		t.Fatalf("appointments over the token's limit: %d Retry-After %q", code, hdr.Get("Retry-After"))
+	}
+	e.ok("GET", "/v1/appointments?date=2026-11-30", tokK2, nil, nil)
+	e.clock.Advance(time.Minute)
+	e.ok("GET", "/v1/appointments?date=2026-11-30", tokK1, nil, nil)
+	e.fail("GET", "/v1/progress/RX?id_last4=0000", tokK1, nil, http.StatusNotFound, "not_found")
+}
+
+func TestThrottleForgetsEndedWindows(t *testing.T) {
+	th := newThrottle(1, time.Minute)
+	for i := range maxThrottleKeys {
+		th.add("made-up-"+itoa(int64(i)), monday10)
+	}
+	th.add("late", monday10.Add(time.Minute))
+	if n := len(th.keys); n != 1 {
+		t.Fatalf("%d keys kept, want only the one whose window is open", n)
+	}
+	if d := th.wait("late", monday10.Add(time.Minute+time.Second)); d != 59*time.Second {
+		t.Fatalf("wait %v", d)
+	}
+}
+
+func TestHostileTokenCannotActForAnotherKiosk(t *testing.T) {
+	e := newEnv(t, nil)
+	huge := strings.Repeat("K", 1<<20)
+	before := len(e.logs.String())
+	e.fail("POST", "/v1/sync", tokK1, api.SyncRequest{KioskID: "K02", SentAt: e.clock.Now(),
+		Records: []api.Record{rec(t, 1, api.KindSuggestion, suggestion(1))}}, http.StatusForbidden, "forbidden")
+	e.fail("POST", "/v1/sync", tokK1, api.SyncRequest{KioskID: huge, SentAt: e.clock.Now()}, http.StatusForbidden, "forbidden")
+	e.fail("POST", "/v1/tickets", tokK1, api.TicketRequest{RecordID: newID(t), KioskID: "K02", ServiceID: "b"}, http.StatusForbidden, "forbidden")
+	e.fail("POST", "/v1/sync", "not-a-token", api.SyncRequest{KioskID: "K01", SentAt: e.clock.Now()}, http.StatusUnauthorized, "unauthorized")
+	if n, _ := e.srv.RecordCount("K02"); n != 0 {
+		t.Fatalf("K02 holds %d records written with K01's token", n)
+	}
+	if q := e.queue()["b"]; q.IssuedToday != 0 {
+		t.Fatalf("queue b: %+v", q)
+	}
+	if grown := len(e.logs.String()) - before; grown > maxLogPerRequest {
+		t.Fatalf("refusals added %d bytes to the log", grown)
+	}
+}

@@ -1,0 +1,96 @@
+package backoffice
+
+import (
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Lookup limits. A progress lookup is unlocked by the last four characters
+// of an ID number, 10,000 possibilities, so the guesses one receipt may take
+// are few; a kiosk token (which may be taken from a public kiosk) may ask
+// more, spread over many receipts. The appointments list is fetched by a
+// kiosk every few minutes.
+const (
+	progressPerToken      = 20 // lookups of one token per minute
+	progressPerReceipt    = 5  // misses of one receipt per 15 minutes
+	appointmentsPerToken  = 30 // lists of one token per minute
+	maxThrottleKeys       = 10000
+	progressReceiptWindow = 15 * time.Minute
+)
+
+// throttle counts events per key in fixed windows on the server's clock.
+// It lives in memory: a restart forgets the counts, which only shortens
+// one window.
+type throttle struct {
+	limit  int
+	window time.Duration
+
+	mu   sync.Mutex
+	keys map[string]*window
+}
+
+type window struct {
+	start time.Time
+	n     int
+}
+
+func newThrottle(limit int, per time.Duration) *throttle {
+	return &throttle{limit: limit, window: per, keys: map[string]*window{}}
+}
+
+// wait returns how long key must wait before its next event, 0 when it may
+// go now.
+func (t *throttle) wait(key string, now time.Time) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	w := t.keys[key]
+	if w == nil || now.Sub(w.start) >= t.window || w.n < t.limit {
+		return 0
+	}
+	return w.start.Add(t.window).Sub(now)
+}
+
+// add counts one event of key.
+func (t *throttle) add(key string, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	w := t.keys[key]
+	if w == nil || now.Sub(w.start) >= t.window {
+		if w == nil && len(t.keys) >= maxThrottleKeys {
+			t.pruneLocked(now)
+		}
+		w = &window{start: now}
+		t.keys[key] = w
+	}
+	w.n++
+}
+
+// take counts one event of key unless it must wait; it returns the wait.
+func (t *throttle) take(key string, now time.Time) time.Duration {
+	if d := t.wait(key, now); d > 0 {
+		return d
+	}
+	t.add(key, now)
+	return 0
+}
+
+// pruneLocked forgets windows that have ended, so keys a client made up
+// do not pile up in memory.
+func (t *throttle) pruneLocked(now time.Time) {
+	for k, w := range t.keys {
+		if now.Sub(w.start) >= t.window {
+			delete(t.keys, k)
+		}
+	}
+}
+
+// tooMany is the 429 answer with the wait in whole seconds, rounded up.
+func tooMany(d time.Duration) *apiError {
+	secs := int((d + time.Second - 1) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	return &apiError{status: http.StatusTooManyRequests, code: "too_many_requests",
+		msg: "too many lookups; try again after Retry-After seconds", retryAfter: secs}
+}
