@@ -121,6 +121,34 @@ func walkTexts(t *testing.T, v reflect.Value, path string) {
 	}
 }
 
+// TestSeedIDMaterialsForForeigners: a foreign national reading a checklist
+// in English learns what to bring instead of a resident identity card,
+// which only citizens have.
+func TestSeedIDMaterialsForForeigners(t *testing.T) {
+	cat, err := parseCatalog(assets.SeedCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, svc := range cat.Services {
+		for _, m := range svc.Materials {
+			if !strings.Contains(m.Name.Zh, "居民身份证") || strings.Contains(m.Name.Zh, "户口簿") {
+				continue // a household register is a citizen's document anyway
+			}
+			n++
+			if en := m.Name.En + " " + m.Note.En; !strings.Contains(strings.ToLower(en), "passport") {
+				t.Errorf("%s: %q asks a foreign national for a resident identity card only: %q", svc.ID, m.Name.Zh, en)
+			}
+			if !strings.Contains(m.Name.Zh+m.Note.Zh, "护照") {
+				t.Errorf("%s: %q names no document for foreign nationals in Chinese", svc.ID, m.Name.Zh)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("the seed asks for no resident identity card at all")
+	}
+}
+
 func TestSeedTextsRequired(t *testing.T) {
 	var cat api.Catalog
 	if err := json.Unmarshal(assets.SeedCatalog(), &cat); err != nil {
