@@ -70,7 +70,7 @@ func (s *statusBar) buildUI() fyne.CanvasObject {
 	bg := canvas.NewRectangle(theme.Color(colorNameSurface))
 	pad := theme.Size(theme.SizeNamePadding)
 	var hallArea fyne.CanvasObject = container.New(&shrinkToFit{label: hall,
-		sizes: []fyne.ThemeSizeName{theme.SizeNameSubHeadingText, theme.SizeNameText}}, hall)
+		sizes: []fyne.ThemeSizeName{theme.SizeNameSubHeadingText, theme.SizeNameText, theme.SizeNameCaptionText}}, hall)
 	if k.deps.Technician != nil {
 		if k.secret == nil {
 			k.secret = &secretTapper{now: k.now, fire: k.deps.Technician}
@@ -127,8 +127,8 @@ func vcenter(o fyne.CanvasObject) fyne.CanvasObject {
 }
 
 // shrinkToFit lays out a one-line label at the largest of its text sizes at
-// which the text fits the width it gets; at the smallest it is cut short
-// with an ellipsis (the label's Truncation). The hall's name in English
+// which the text fits the width it gets; a text too long even at the
+// smallest size takes two lines at it. The hall's name in English
 // large text is the long case: smaller type that is read whole beats
 // large type that is cut.
 type shrinkToFit struct {
@@ -137,16 +137,21 @@ type shrinkToFit struct {
 }
 
 func (l *shrinkToFit) Layout(objs []fyne.CanvasObject, s fyne.Size) {
-	pick := l.sizes[len(l.sizes)-1]
+	pick, fits := l.sizes[len(l.sizes)-1], false
 	room := s.Width - 2*theme.Size(theme.SizeNameInnerPadding)
 	for _, n := range l.sizes {
 		if fyne.MeasureText(l.label.Text, theme.Size(n), l.label.TextStyle).Width <= room {
-			pick = n
+			pick, fits = n, true
 			break
 		}
 	}
-	if l.label.SizeName != pick {
-		l.label.SizeName = pick
+	// Too long even at the smallest size: two lines rather than a cut.
+	wrap, trunc := fyne.TextWrapOff, fyne.TextTruncateEllipsis
+	if !fits {
+		wrap, trunc = fyne.TextWrapWord, fyne.TextTruncateOff
+	}
+	if l.label.SizeName != pick || l.label.Wrapping != wrap {
+		l.label.SizeName, l.label.Wrapping, l.label.Truncation = pick, wrap, trunc
 		l.label.Refresh()
 	}
 	for _, o := range objs {
