@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 
 	"hallkiosk/backoffice/api"
 	"hallkiosk/clock"
+	"hallkiosk/internal/testutil"
 )
 
 // testCatalog is a small hall whose numbers the tests can reason about:
@@ -69,31 +69,14 @@ type env struct {
 	http  *httptest.Server
 	clock *clock.Fake
 	path  string
-	logs  *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs  *testutil.SyncBuffer
 }
 
 // newEnv starts a back office on the test catalog, a file database and a
 // fake clock at monday10. mod may change the options.
 func newEnv(t testing.TB, mod func(*Options)) *env {
 	t.Helper()
-	e := &env{t: t, clock: clock.NewFake(monday10), path: filepath.Join(t.TempDir(), "bo.db"), logs: &syncBuffer{}}
+	e := &env{t: t, clock: clock.NewFake(monday10), path: filepath.Join(t.TempDir(), "bo.db"), logs: &testutil.SyncBuffer{}}
 	opts := Options{
 		DBPath: e.path,
 		Tokens: map[string]string{tokK1: "K01", tokK2: "K02"},

@@ -1,40 +1,20 @@
 package devices
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"hallkiosk/devices/sim/printersim"
+	"hallkiosk/internal/testutil"
 )
-
-// lockedBuffer is a log sink the set's goroutines may write to while the
-// test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // A printer that runs out of paper and is refilled leaves a trace: an
 // incident with its start and end, and a log line for each.
 func TestPaperOutLeavesAnIncident(t *testing.T) {
-	var logBuf lockedBuffer
+	var logBuf testutil.SyncBuffer
 	s, err := Open(Options{Config: simConfig(), DataDir: t.TempDir(), RetryOpen: 50 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
 	if err != nil {

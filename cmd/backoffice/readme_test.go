@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -16,41 +15,20 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-)
 
-// readmeCommands returns the README's shell lines that run prog.
-func readmeCommands(t *testing.T, prog string) [][]string {
-	t.Helper()
-	f, err := os.Open("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out [][]string
-	inCode := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(line, "```") {
-			inCode = !inCode
-			continue
-		}
-		if inCode && strings.HasPrefix(line, prog+" ") {
-			line, _, _ = strings.Cut(line, "#")
-			out = append(out, strings.Fields(line)[1:])
-		}
-	}
-	return out
-}
+	"hallkiosk/internal/testutil"
+)
 
 // The back office command in the README runs as written: with the files
 // it names in place (a tokens file, a certificate and its key), it serves
 // HTTPS on its -listen address until stopped.
 func TestREADMEBackOfficeCommandRuns(t *testing.T) {
-	cmds := readmeCommands(t, "bin/backoffice")
+	cmds, err := testutil.ShellCommands("../../README.md", "bin/backoffice")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(cmds) == 0 {
 		t.Fatal("the README shows no bin/backoffice command")
 	}
@@ -67,9 +45,9 @@ func TestREADMEBackOfficeCommandRuns(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			var stderr syncBuffer
+			var stderr testutil.SyncBuffer
 			done := make(chan int, 1)
-			go func() { done <- run(ctx, args, &syncBuffer{}, &stderr) }()
+			go func() { done <- run(ctx, args, &testutil.SyncBuffer{}, &stderr) }()
 
 			client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{
 				TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} // the test's own certificate
@@ -150,23 +128,4 @@ func freeLoopback(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
-}
-
-// syncBuffer is a log sink the server's goroutines write while the test
-// reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
