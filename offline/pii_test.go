@@ -12,6 +12,7 @@ import (
 
 	"hallkiosk/backoffice/api"
 	"hallkiosk/clock"
+	"hallkiosk/internal/testutil"
 )
 
 // The test citizen. Their name, ID number and phone must never be found in
@@ -30,7 +31,7 @@ func TestPersonalDataNeverInClear(t *testing.T) {
 		Start: t0.Add(5 * time.Minute), End: t0.Add(35 * time.Minute), IDNumber: citizenID, Name: citizenName}); err != nil {
 		t.Fatal(err)
 	}
-	var logs logBuffer
+	var logs testutil.SyncBuffer
 	o := testOptions(t, clk)
 	o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	o.Client = newTestClient(t, bo.url, clk)

@@ -31,6 +31,13 @@ func (s *SyncBuffer) String() string {
 	return s.b.String()
 }
 
+// Bytes returns a copy of everything written so far.
+func (s *SyncBuffer) Bytes() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.b.Bytes())
+}
+
 // Len returns how many bytes were written so far.
 func (s *SyncBuffer) Len() int {
 	s.mu.Lock()
