@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -145,9 +146,10 @@ func (l *shrinkToFit) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 			break
 		}
 	}
-	// Too long even at the smallest size: two lines rather than a cut.
+	// Too long even at the smallest size: two lines rather than a cut,
+	// when two lines hold it without breaking a word; else it is cut.
 	wrap, trunc := fyne.TextWrapOff, fyne.TextTruncateEllipsis
-	if !fits {
+	if !fits && l.twoLines(pick, room) {
 		wrap, trunc = fyne.TextWrapWord, fyne.TextTruncateOff
 	}
 	if l.label.SizeName != pick || l.label.Wrapping != wrap {
@@ -158,6 +160,29 @@ func (l *shrinkToFit) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 		o.Move(fyne.NewPos(0, (s.Height-o.MinSize().Height)/2))
 		o.Resize(fyne.NewSize(s.Width, o.MinSize().Height))
 	}
+}
+
+// twoLines says whether the label's text, at size n, fills at most two
+// lines of width room with every word whole (a CJK name without spaces is
+// one word here, and is cut rather than broken at random).
+func (l *shrinkToFit) twoLines(n fyne.ThemeSizeName, room float32) bool {
+	measure := func(s string) float32 { return fyne.MeasureText(s, theme.Size(n), l.label.TextStyle).Width }
+	lines, width := 1, float32(0)
+	for _, w := range strings.Fields(l.label.Text) {
+		ww := measure(w)
+		if ww > room {
+			return false
+		}
+		switch {
+		case width == 0:
+			width = ww
+		case width+measure(" ")+ww <= room:
+			width += measure(" ") + ww
+		default:
+			lines, width = lines+1, ww
+		}
+	}
+	return lines <= 2
 }
 
 // MinSize is the label's at the largest size, so that the bar keeps its
