@@ -678,3 +678,19 @@ func TestHallNameFitsInLargeText(t *testing.T) {
 		}
 	}
 }
+
+// TestElderHomeKeepsTileLines: in elder mode the home tiles keep the line
+// under their names (选择业务，领取排队号 …) at 1280×800; they were a few
+// dots short of room and dropped it.
+func TestElderHomeKeepsTileLines(t *testing.T) {
+	h := newHarness(t, newParts(t))
+	h.tap(h.tr("status.elder"))
+	h.settle("large text", isElder)
+	layoutcheck.Relayout(h.content())
+	for _, id := range []string{tileTicket, tileCheckIn, tileGuide, tileRating, tileSuggestion, tileProgress} {
+		if sub := h.tr("home." + id + ".sub"); !h.shows(sub) {
+			t.Errorf("the %s tile lost its line %q: %q", id, sub, texts(h.content()))
+		}
+	}
+	checkLayout(t, h.k.win.Canvas())
+}

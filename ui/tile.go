@@ -281,7 +281,11 @@ func (l *tileLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	if fit() > s.Height {
 		hh = 0
 	}
-	if fit() > s.Height && l.subOptional {
+	// The line under the title stays while the texts overflow by no more
+	// than one inner padding: that is only the last text's own padding,
+	// its letters still inside (elder mode's home tiles are a few dots
+	// short of it at 1280×800).
+	if fit() > s.Height+ip && l.subOptional {
 		sh = 0
 	}
 	if fit() > s.Height && !wide {
