@@ -281,21 +281,21 @@ func (l *tileLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	if fit() > s.Height {
 		hh = 0
 	}
-	// The line under the title stays while the texts overflow by no more
-	// than one inner padding: that is only the last text's own padding,
-	// its letters still inside (elder mode's home tiles are a few dots
-	// short of it at 1280×800).
+	// The line under the title, and the icon, stay while the texts
+	// overflow by no more than one inner padding: that is only the last
+	// text's own padding, its letters still inside (elder mode's home
+	// tiles are a few dots short of room at 1280×800).
 	if fit() > s.Height+ip && l.subOptional {
 		sh = 0
 	}
-	if fit() > s.Height && !wide {
+	if fit() > s.Height+ip && !wide {
 		iconH = 0
 	}
-	if fit() > s.Height && wide && e > 0 {
+	if fit() > s.Height+ip && wide && e > 0 {
 		// Without the icon the text gets the whole width, so fewer lines.
 		e, x, tw = 0, 0, s.Width
 		th, sh = textHeight(title, tw), textHeight(sub, tw)
-		if l.subOptional && th+sh-ip > s.Height {
+		if l.subOptional && th+sh-ip > s.Height+ip {
 			sh = 0
 		}
 	}
