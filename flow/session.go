@@ -2,13 +2,12 @@ package flow
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"fmt"
 	"sync"
 	"time"
 
 	"hallkiosk/clock"
+	"hallkiosk/devices/idcard"
 )
 
 // Languages the kiosk speaks; api.Text.In takes the same codes.
@@ -133,7 +132,7 @@ type Session struct {
 	// The visit's ID card: a salted hash of its number (the number itself
 	// is not kept), whether it still lies on the reader, and the watch
 	// that notices it being taken away.
-	salt      [16]byte
+	keys      idcard.NumberKeys
 	cardKey   [32]byte
 	hasCard   bool
 	cardOn    bool
@@ -165,7 +164,7 @@ func NewSession(opts SessionOptions) *Session {
 		opts.Language = LangZh
 	}
 	s := &Session{opts: opts, clk: clock.Or(opts.Clock), lang: opts.Language}
-	rand.Read(s.salt[:])
+	s.keys = idcard.NewNumberKeys()
 	s.out.fn = opts.OnChange
 	return s
 }
@@ -594,16 +593,6 @@ func (s *Session) step(t clock.Timer, stop chan struct{}) bool {
 	return false
 }
 
-// cardKeyOf is the session's salted hash of an ID number.
-func (s *Session) cardKeyOf(id string) [32]byte {
-	h := sha256.New()
-	h.Write(s.salt[:])
-	h.Write([]byte(id))
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
-}
-
 // noteCard records the card a transaction of this visit read: a later
 // card step of the same visit may read it again while it lies on the
 // reader (isVisitCard), and the screens remind the citizen to take it.
@@ -616,7 +605,7 @@ func (s *Session) noteCard(id string) {
 	if s.closed || s.state == SessionIdle {
 		return
 	}
-	s.cardKey, s.hasCard = s.cardKeyOf(id), true
+	s.cardKey, s.hasCard = s.keys.Key(id), true
 	if s.opts.Cards == nil || !s.opts.Cards.CardPresent() {
 		return
 	}
@@ -645,7 +634,7 @@ func (s *Session) isVisitCard(id string) bool {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.hasCard && s.cardKey == s.cardKeyOf(id)
+	return s.hasCard && s.cardKey == s.keys.Key(id)
 }
 
 // watchCardLocked waits, on a goroutine of its own, for the visit's card

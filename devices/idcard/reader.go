@@ -2,8 +2,6 @@ package idcard
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -242,7 +240,7 @@ type Reader struct {
 	absent    int      // consecutive no-card polls
 	prevFound bool     // the previous poll found a card
 	cooldown  int      // polls to skip before reading a card that failed again
-	salt      [16]byte
+	keys      NumberKeys
 
 	idleHook func() // tests: called when Run starts waiting for its next poll
 	// tests: called when an exchange starts waiting for more bytes, with
@@ -268,7 +266,7 @@ func New(conn Conn, opts Opts) *Reader {
 		resync: true,
 	}
 	r.st.Connected = true
-	rand.Read(r.salt[:])
+	r.keys = NewNumberKeys()
 	go r.receive()
 	return r
 }
@@ -772,24 +770,13 @@ func (r *Reader) poll(ctx context.Context) {
 		}
 		return
 	}
-	key := r.key(c.IDNumber)
+	key := r.keys.Key(c.IDNumber)
 	if verify && key == r.lastKey {
 		c.Clear()
 		return
 	}
 	r.present, r.lastKey = true, key
 	r.deliver(c, err)
-}
-
-// key is a salted hash of an ID number, so that Run can recognise the card
-// on the reader without keeping the number (offline-sync.md 4).
-func (r *Reader) key(id string) [32]byte {
-	h := sha256.New()
-	h.Write(r.salt[:])
-	h.Write([]byte(id))
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
 }
 
 func (r *Reader) deliver(c *Card, err error) {
