@@ -15,6 +15,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -70,6 +71,7 @@ type Client struct {
 
 	online       atomic.Bool
 	unauthorized atomic.Bool
+	tlsOnce      sync.Once    // the log line about tls_required
 	lastFailure  atomic.Int64 // clock time (Unix ns) of the last failed contact
 }
 
@@ -299,9 +301,9 @@ func (c *Client) do(ctx context.Context, timeout time.Duration, method, path str
 		}
 		return nil, fmt.Errorf("%w: %s %s: %v", ErrOffline, method, path, err)
 	}
-	c.markContact(resp.StatusCode)
 	r := &response{status: resp.StatusCode, header: resp.Header, body: data}
 	if resp.StatusCode/100 == 2 || resp.StatusCode == http.StatusNotModified {
+		c.markContact(resp.StatusCode)
 		return r, nil
 	}
 	he := &HTTPError{Method: method, Path: path, Status: resp.StatusCode}
@@ -310,11 +312,27 @@ func (c *Client) do(ctx context.Context, timeout time.Duration, method, path str
 		he.Code = eb.Error.Code
 		he.Message = truncate(eb.Error.Message, 200)
 	}
+	if he.Code == codeTLSRequired {
+		// The back office answered and took the token; it only keeps
+		// personal data off a plain-HTTP link from another machine. The
+		// kiosk is not offline for it: it says what to change, once.
+		c.markContact(http.StatusOK)
+		c.tlsOnce.Do(func() {
+			c.log.Error("the back office sends personal data (appointments, progress) only over TLS: give backoffice.url as https://",
+				"url", c.base.Redacted(), "path", path)
+		})
+		return r, he
+	}
+	c.markContact(resp.StatusCode)
 	if ra := resp.Header.Get("Retry-After"); ra != "" {
 		he.RetryAfter = parseRetryAfter(ra, c.clk.Now())
 	}
 	return r, he
 }
+
+// codeTLSRequired is the back office's error code for personal data asked
+// over plain HTTP from another machine (backoffice: private endpoints).
+const codeTLSRequired = "tls_required"
 
 // parseRetryAfter reads delta-seconds or an HTTP date (RFC 9110 §10.2.3);
 // garbage and past dates give 0, absurd values are capped at an hour.
