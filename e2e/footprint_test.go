@@ -157,6 +157,8 @@ func (p *proc) waitScreen(tb testing.TB, want string) {
 type xvfb struct {
 	display string
 	cmd     *exec.Cmd
+	// exited, when set, is closed when the server has exited.
+	exited <-chan struct{}
 }
 
 func startXvfb(tb testing.TB) *xvfb {
@@ -340,7 +342,9 @@ func mb(b int64) float64 { return float64(b) / (1 << 20) }
 // productionSetup starts the back office and the simulators as processes
 // of their own and writes the kiosk's configuration file; it returns the
 // kiosk's command line.
-func productionSetup(tb testing.TB, x *xvfb, kiosk, backoffice string) func() *exec.Cmd {
+//
+// tweak, when given, changes the configuration before it is written.
+func productionSetup(tb testing.TB, x *xvfb, kiosk, backoffice string, tweak ...func(cfg map[string]any)) func() *exec.Cmd {
 	dir := tb.TempDir()
 	var cat api.Catalog
 	if err := json.Unmarshal(assets.SeedCatalog(), &cat); err != nil {
@@ -388,6 +392,9 @@ func productionSetup(tb testing.TB, x *xvfb, kiosk, backoffice string) func() *e
 		},
 		"ui":   map[string]any{"fullscreen": false, "width": 1280, "height": 800},
 		"diag": map[string]any{"health_addr": freeAddr(tb)},
+	}
+	for _, f := range tweak {
+		f(cfg)
 	}
 	cfgFile := filepath.Join(dir, "kiosk.json")
 	writeJSON(tb, cfgFile, cfg)

@@ -2,7 +2,8 @@
 # `make smoke`: the real binaries. The back office and the kiosk answer
 # --help; the kiosk starts in demo mode on Xvfb, draws its home screen and
 # stops cleanly (scripts/smoke-binary.sh); then the end-to-end test drives
-# the real window with xdotool (e2e/).
+# the real window with xdotool, and presses the escape keys of a USB
+# keyboard on the hall's X session (e2e/).
 set -eu
 cd "$(dirname "$0")/.."
 bin/kiosk --help >/dev/null
