@@ -1,7 +1,9 @@
 package backoffice
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -344,6 +346,34 @@ func TestHostilePersonalDataOnlyOverTLSOrLoopback(t *testing.T) {
 			})
 		}
 	}
+	// Records carry phones, suggestion texts and ID hashes: a sync over
+	// plain HTTP from the hall's network is refused before it is read, and
+	// nothing is stored.
+	for _, tc := range []struct {
+		remote string
+		status int
+	}{{"192.0.2.7:40000", http.StatusForbidden}, {"127.0.0.1:40000", http.StatusOK}} {
+		body, err := json.Marshal(api.SyncRequest{KioskID: "K01", Records: []api.Record{rec(t, 1, api.KindSuggestion, suggestion(1))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest("POST", "http://bo.hall/v1/sync", bytes.NewReader(body))
+		req.RemoteAddr = tc.remote
+		req.Header.Set("Authorization", "Bearer "+tokK1)
+		rr := httptest.NewRecorder()
+		e.srv.Handler().ServeHTTP(rr, req)
+		if rr.Code != tc.status {
+			t.Fatalf("sync from %s: status %d, want %d: %s", tc.remote, rr.Code, tc.status, rr.Body)
+		}
+		recs, err := e.srv.Records("K01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[int]int{http.StatusForbidden: 0, http.StatusOK: 1}[tc.status]; len(recs) != want {
+			t.Fatalf("after a sync from %s the back office holds %d records, want %d; answer %s", tc.remote, len(recs), want, rr.Body)
+		}
+	}
+
 	// What carries no personal data still works from anywhere.
 	req := httptest.NewRequest("GET", "http://bo.hall/v1/queue", nil)
 	req.RemoteAddr = "192.0.2.7:40000"
@@ -447,5 +477,42 @@ func TestHostileTokenCannotActForAnotherKiosk(t *testing.T) {
 	}
 	if grown := len(e.logs.String()) - before; grown > maxLogPerRequest {
 		t.Fatalf("refusals added %d bytes to the log", grown)
+	}
+}
+
+// A kiosk token, which may be taken from a public kiosk, cannot download
+// the day's ID numbers and names: the appointments list carries the
+// hall-keyed hash and the masked name only.
+func TestHostileAppointmentsListHasNoIDNumbersOrNames(t *testing.T) {
+	e := newEnv(t, nil)
+	people := map[string]string{"11010519491231002X": "李秀英", "310104195007200029": "欧阳明"}
+	i := 0
+	for id, name := range people {
+		i++
+		if err := e.srv.AddAppointment(api.Appointment{Code: fmt.Sprintf("2611300%d", i), ServiceID: "a",
+			Start: monday10, End: monday10.Add(time.Hour), IDNumber: id, Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _, body := e.do("GET", "/v1/appointments", tokK1, nil)
+	for id, name := range people {
+		for _, leak := range []string{id, id[:6] + id[len(id)-4:], name, name[len(name)-3:]} {
+			if strings.Contains(string(body), leak) {
+				t.Fatalf("the list a kiosk token gets holds %q: %s", leak, body)
+			}
+		}
+	}
+	var list api.AppointmentList
+	if err := json.Unmarshal(body, &list); err != nil || len(list.Appointments) != 2 {
+		t.Fatalf("list %s: %v", body, err)
+	}
+	key := e.hallKey()
+	for _, a := range list.Appointments {
+		if a.IDHash == "" || (a.IDHash != api.HallIDHash(key, "11010519491231002X") && a.IDHash != api.HallIDHash(key, "310104195007200029")) {
+			t.Fatalf("appointment %s: id_hash %q is not the hall-keyed hash of its holder", a.Code, a.IDHash)
+		}
+		if a.NameMasked != "李**" && a.NameMasked != "欧**" {
+			t.Fatalf("appointment %s: name_masked %q", a.Code, a.NameMasked)
+		}
 	}
 }

@@ -46,7 +46,8 @@ type ctxKey struct{}
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
-	mux.Handle("POST /v1/sync", s.auth(kioskOnly, s.handleSync))
+	// Records carry phone numbers, suggestion texts and ID hashes.
+	mux.Handle("POST /v1/sync", s.auth(kioskOnly, private(s.handleSync)))
 	mux.Handle("GET /v1/catalog", s.auth(anyRole, s.handleCatalog))
 	mux.Handle("POST /v1/tickets", s.auth(kioskOnly, s.handleTickets))
 	mux.Handle("GET /v1/queue", s.auth(anyRole, s.handleQueue))
@@ -134,7 +135,7 @@ func (s *Server) auth(may access, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var p *Principal
 		if scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
-			p = s.tokens[sha256.Sum256([]byte(strings.TrimSpace(tok)))]
+			p = s.principal(strings.TrimSpace(tok))
 		}
 		if p == nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="hallkiosk"`)
@@ -397,19 +398,33 @@ func (s *Server) handleAppointments(w http.ResponseWriter, r *http.Request, kios
 		return err
 	}
 	list := api.AppointmentList{Date: date}
-	err := s.store.View(r.Context(), func(tx Tx) (err error) {
+	var key []byte
+	err := s.store.Update(r.Context(), func(tx Tx) (err error) {
+		if key, err = tx.Secret(hallKeyName, hallKeySize); err != nil {
+			return err
+		}
 		list.Appointments, err = tx.Appointments(date)
 		return err
 	})
 	if err != nil {
 		return err
 	}
+	// A kiosk needs to find a booking by the card and to show whose it is,
+	// not to know the day's ID numbers and names: it gets the hall-keyed
+	// hash and the masked name, so a token taken from a kiosk downloads
+	// neither.
+	for i, a := range list.Appointments {
+		a.IDHash, a.NameMasked = api.HallIDHash(key, a.IDNumber), api.MaskName(a.Name)
+		a.IDNumber, a.Name = "", ""
+		list.Appointments[i] = a
+	}
 	body, err := json.Marshal(list)
 	if err != nil {
 		return fmt.Errorf("encode appointments: %w", err)
 	}
 	sum := sha256.Sum256(body)
-	// private: the list carries names and ID numbers, no shared cache may keep it.
+	// private: hashes and masked names are still personal data; no shared
+	// cache may keep them.
 	writeTagged(w, r, `"`+hex.EncodeToString(sum[:16])+`"`, "private, no-cache", body)
 	return nil
 }

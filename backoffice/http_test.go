@@ -137,8 +137,14 @@ func TestAppointments(t *testing.T) {
 	var list api.AppointmentList
 	e.ok("GET", "/v1/appointments", tokK1, nil, &list)
 	if list.Date != "2026-11-30" || len(list.Appointments) != 2 || list.Appointments[0].Code != "C2" ||
-		list.Appointments[0].Status != "booked" || !list.Appointments[0].Start.Equal(monday10) || list.Appointments[0].IDNumber != "11010519491231002X" {
+		list.Appointments[0].Status != "booked" || !list.Appointments[0].Start.Equal(monday10) {
 		t.Fatalf("today: %+v", list)
+	}
+	// What a kiosk gets to find the booking by the card and to show it:
+	// the hall-keyed hash and the masked name, not the number or the name.
+	if a := list.Appointments[0]; a.IDNumber != "" || a.Name != "" ||
+		a.IDHash != api.HallIDHash(e.hallKey(), "11010519491231002x") || a.NameMasked != "李**" {
+		t.Fatalf("today's first appointment as a kiosk gets it: %+v", a)
 	}
 	e.ok("GET", "/v1/appointments?date=2026-12-01", tokK1, nil, &list)
 	if len(list.Appointments) != 1 || list.Appointments[0].Code != "C3" {
@@ -219,7 +225,8 @@ func TestDemoData(t *testing.T) {
 		t.Fatalf("%d demo appointments", len(list.Appointments))
 	}
 	first := list.Appointments[0]
-	if first.Code != "26113001" || first.Start.In(shanghai).Format("15:04") != "09:00" || first.IDNumber != "310104195007200029" {
+	if first.Code != "26113001" || first.Start.In(shanghai).Format("15:04") != "09:00" ||
+		first.IDHash != api.HallIDHash(e.hallKey(), "310104195007200029") {
 		t.Fatalf("first demo appointment %+v", first)
 	}
 	// Any other day gets the same appointments under that day's codes.

@@ -57,6 +57,7 @@ func TestSyncRequestErrors(t *testing.T) {
 		body := []byte(`{"kiosk_id":"K01","boot_id":"` + strings.Repeat("x", 5000) + `"}`)
 		req := httptest.NewRequest("POST", "/v1/sync", bytes.NewReader(body))
 		req.ContentLength = -1
+		req.RemoteAddr = "127.0.0.1:40000"
 		req.Header.Set("Authorization", "Bearer "+tokK1)
 		w := httptest.NewRecorder()
 		e.srv.Handler().ServeHTTP(w, req)

@@ -19,13 +19,15 @@ func (s *Store) Refresh(ctx context.Context) error {
 	if s.client == nil {
 		return fmt.Errorf("offline: refresh: %w: no back office configured", ErrOffline)
 	}
-	return errors.Join(s.refreshCatalog(ctx), s.refreshAppointments(ctx, s.businessDate(s.now())),
-		s.refreshHallKey(ctx))
+	// The hall key first: the appointments' ID hashes are made with it.
+	return errors.Join(s.refreshCatalog(ctx), s.refreshHallKey(ctx),
+		s.refreshAppointments(ctx, s.businessDate(s.now())))
 }
 
-// refreshAppointments replaces the cached appointments of date. Raw ID
-// numbers are hashed and names sealed before anything is written; the
-// answer's body itself is never stored.
+// refreshAppointments replaces the cached appointments of date. Only ID
+// hashes and masked names are written (sealed); a raw ID number or a whole
+// name from a back office that still sends them is hashed or masked first,
+// and the answer's body itself is never stored.
 func (s *Store) refreshAppointments(ctx context.Context, date string) error {
 	var stored string
 	err := s.rdb.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'appointments_etag'`).Scan(&stored)
@@ -59,7 +61,7 @@ func (s *Store) refreshAppointments(ctx context.Context, date string) error {
 					id_hash = excluded.id_hash, name = excluded.name,
 					status = CASE WHEN appointments.checked_in_at IS NOT NULL THEN 'checked_in' ELSE excluded.status END`,
 				a.Code, date, a.ServiceID, a.Start.UnixNano(), a.End.UnixNano(),
-				nullString(s.seal.idHash(a.IDNumber)), s.seal.sealString("appointments", a.Code, "name", a.Name),
+				nullString(s.appointmentHash(a)), s.seal.sealString("appointments", a.Code, "name", api.MaskName(nameOf(a))),
 				defaultString(a.Status, "booked"))
 			if err != nil {
 				return fmt.Errorf("store appointment: %w", err)
@@ -97,6 +99,32 @@ func (s *Store) refreshAppointments(ctx context.Context, date string) error {
 	})
 }
 
+// appointmentHash is what the kiosk keeps to find a booking by ID card:
+// the hall-keyed hash the back office sent (it sends no ID numbers), or,
+// from a back office that sends the number, the kiosk's own keyed hash
+// of it. findAppointment matches either.
+func (s *Store) appointmentHash(a api.Appointment) string {
+	if a.IDHash != "" {
+		return strings.ToLower(a.IDHash)
+	}
+	return s.seal.idHash(a.IDNumber)
+}
+
+// nameOf is the name an appointment carries: masked already by the back
+// office, or whole from one that sends it; the kiosk keeps only the mask.
+func nameOf(a api.Appointment) string {
+	if a.NameMasked != "" {
+		return a.NameMasked
+	}
+	return a.Name
+}
+
+// idHashes are the two hashes a booking of idNumber may be kept under:
+// the kiosk's own and the hall's ("" without the hall key).
+func (s *Store) idHashes(idNumber string) (kiosk, hall string) {
+	return s.seal.idHash(idNumber), s.hallHash(idNumber)
+}
+
 func defaultString(s, def string) string {
 	if s == "" {
 		return def
@@ -130,7 +158,7 @@ func (s *Store) scanAppointments(rows *sql.Rows) ([]apptRow, error) {
 			if err != nil {
 				return nil, err
 			}
-			a.NameMasked = maskName(string(plain))
+			a.NameMasked = api.MaskName(string(plain))
 		}
 		out = append(out, a)
 	}
@@ -140,8 +168,8 @@ func (s *Store) scanAppointments(rows *sql.Rows) ([]apptRow, error) {
 const apptColumns = `code, service_id, start_at, end_at, id_hash, name, status, checked_in_at`
 
 // FindAppointment finds one of the day's cached appointments (the day of
-// q.At, default now), by appointment code or by ID number — hashed with the
-// store's key before the look-up. With several appointments for one ID, the
+// q.At, default now), by appointment code or by ID number — hashed before
+// the look-up, with the hall's key and with the store's own (appointmentHash). With several appointments for one ID, the
 // first one not yet checked in, nearest to q.At, wins. ErrNotFound when none
 // (or it was cancelled).
 func (s *Store) FindAppointment(ctx context.Context, q AppointmentQuery) (*Appointment, error) {
@@ -166,8 +194,9 @@ func (s *Store) findAppointment(ctx context.Context, q AppointmentQuery) (*apptR
 		rows, err = s.rdb.QueryContext(ctx, `SELECT `+apptColumns+` FROM appointments
 			WHERE code = ? AND business_date = ?`, strings.TrimSpace(q.Code), date)
 	case q.IDNumber != "":
+		kiosk, hall := s.idHashes(q.IDNumber)
 		rows, err = s.rdb.QueryContext(ctx, `SELECT `+apptColumns+` FROM appointments
-			WHERE id_hash = ? AND business_date = ?`, s.seal.idHash(q.IDNumber), date)
+			WHERE id_hash IN (?, ?) AND business_date = ?`, kiosk, hall, date)
 	default:
 		return nil, errors.New("offline: find appointment: neither code nor ID number given")
 	}
@@ -210,19 +239,6 @@ func absDur(d time.Duration) time.Duration {
 	return d
 }
 
-// maskName de-identifies a name for the screen (GB/T 35273 §7.2;
-// offline-sync.md §4.2): the first character stays, 张* / 欧** .
-func maskName(n string) string {
-	r := []rune(strings.TrimSpace(n))
-	if len(r) == 0 {
-		return ""
-	}
-	if len(r) == 1 {
-		return "*"
-	}
-	return string(r[0]) + strings.Repeat("*", len(r)-1)
-}
-
 // Check-in methods.
 var checkInMethods = map[string]bool{"id_card": true, "qr": true, "code": true}
 
@@ -242,7 +258,7 @@ func (s *Store) CheckIn(ctx context.Context, r CheckInRequest) (*Ticket, error) 
 	if err != nil {
 		return nil, err
 	}
-	if r.IDNumber != "" && a.idHash != s.seal.idHash(r.IDNumber) {
+	if kiosk, hall := s.idHashes(r.IDNumber); r.IDNumber != "" && a.idHash != kiosk && a.idHash != hall {
 		return nil, fmt.Errorf("offline: appointment %s: ID number does not match: %w", a.Code, ErrNotFound)
 	}
 	if a.CheckedIn {

@@ -2,8 +2,6 @@ package offline
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -81,13 +79,10 @@ func (s *Store) refreshHallKey(ctx context.Context) error {
 // key or a number.
 func (s *Store) hallHash(idNumber string) string {
 	k := s.hallKey.Load()
-	n := normaliseID(idNumber)
-	if k == nil || n == "" {
+	if k == nil {
 		return ""
 	}
-	m := hmac.New(sha256.New, *k)
-	m.Write([]byte(n))
-	return hex.EncodeToString(m.Sum(nil))
+	return api.HallIDHash(*k, idNumber)
 }
 
 // fetchHallKey gets the hall's ID-hash key.

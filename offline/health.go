@@ -25,6 +25,7 @@ const (
 	AlarmDeadLetters    = "dead_letters"
 	AlarmUnauthorized   = "sync_unauthorized"
 	AlarmCertificate    = "sync_certificate"
+	AlarmTLSRequired    = "sync_tls_required"
 	AlarmServerGap      = "server_gap"
 	AlarmStorageBroken  = "storage_broken"
 	AlarmStorageFull    = "storage_full"

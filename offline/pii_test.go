@@ -3,9 +3,12 @@ package offline
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"testing"
 	"time"
@@ -292,5 +295,44 @@ func TestHealthAlarms(t *testing.T) {
 	h := s.Health(ctx)
 	if h.Pending != 5001 || h.OldestPending != 24*time.Hour+time.Minute || h.DBBytes == 0 || !h.IntegrityOK {
 		t.Errorf("Health %+v", h)
+	}
+}
+
+// A back office of another make may still send ID numbers and whole names
+// in the appointments list. The kiosk hashes and masks them before they are
+// written, finds the booking by the card all the same, and the database
+// holds neither.
+func TestAppointmentsWithIDNumbersFromAnotherBackOffice(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFake(t0)
+	bo := newBackOffice(t, withBOClock(clk))
+	list := api.AppointmentList{Date: t0.Format(time.DateOnly), Appointments: []api.Appointment{{
+		Code: "AP-OLD", ServiceID: "svc-a", Start: t0.Add(5 * time.Minute), End: t0.Add(35 * time.Minute),
+		IDNumber: citizenID, Name: citizenName, Status: "booked"}}}
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/appointments" {
+			w.Header().Set("Content-Type", "application/json")
+			json.NewEncoder(w).Encode(list)
+			return
+		}
+		bo.srv.Handler().ServeHTTP(w, r)
+	}))
+	defer other.Close()
+	o := testOptions(t, clk)
+	o.Client = newTestClient(t, other.URL, clk)
+	s := openStore(t, o)
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.FindAppointment(ctx, AppointmentQuery{IDNumber: "11010519491231002x"})
+	if err != nil || a.Code != "AP-OLD" || a.NameMasked != "欧***" {
+		t.Fatalf("booking by the card: %+v, %v", a, err)
+	}
+	s.Close()
+	for _, suffix := range []string{"", "-wal"} {
+		b, _ := os.ReadFile(s.path + suffix)
+		if bytes.Contains(b, []byte(citizenID)) || bytes.Contains(b, []byte(citizenName)) {
+			t.Fatalf("kiosk.db%s holds the ID number or the whole name", suffix)
+		}
 	}
 }

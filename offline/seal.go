@@ -13,7 +13,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"hallkiosk/backoffice/api"
 )
 
 // KeySize is the length of the store's master key: AES-256.
@@ -100,17 +101,13 @@ func (s *sealer) sealString(table, id, column, v string) []byte {
 // dropped, the check character X upper-cased) so "11010119900307803x" and
 // "11010119900307803X" hash alike.
 func (s *sealer) idHash(idNumber string) string {
-	n := normaliseID(idNumber)
+	n := api.NormaliseID(idNumber)
 	if n == "" {
 		return ""
 	}
 	m := hmac.New(sha256.New, s.hashKey)
 	m.Write([]byte(n))
 	return hex.EncodeToString(m.Sum(nil))
-}
-
-func normaliseID(id string) string {
-	return strings.ToUpper(strings.Join(strings.Fields(id), ""))
 }
 
 // loadOrCreateKey reads the 32-byte key at path, or creates it (mode 0600,

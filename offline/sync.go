@@ -106,7 +106,7 @@ type syncState struct {
 	limit     int // current batch limit, halved on 413
 	lastSync  time.Time
 	lastErr   string
-	stopped   string // the alarm that stopped the loop: AlarmUnauthorized, AlarmCertificate
+	stopped   string // the alarm that stopped the loop: AlarmUnauthorized, AlarmCertificate, AlarmTLSRequired
 	serverGap bool   // the back office reported a gap below a record it acknowledged
 }
 
@@ -270,8 +270,16 @@ func (s *Store) batchFailed(ctx context.Context, batch []outRecord, err error) e
 	if !errors.As(err, &he) {
 		return err
 	}
-	switch he.Status {
-	case http.StatusUnauthorized, http.StatusForbidden:
+	switch {
+	case he.Code == codeTLSRequired:
+		// The records carry personal data; the back office takes them only
+		// over TLS. Retrying over the same plain link cannot succeed.
+		s.sync.mu.Lock()
+		s.sync.stopped = AlarmTLSRequired
+		s.sync.mu.Unlock()
+		s.log.Error("the back office takes records only over TLS; sync stopped: give backoffice.url as https://")
+		return fmt.Errorf("offline: sync: %w", err)
+	case he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden:
 		// A wrong token or certificate will not fix itself; hammering the
 		// back office would only fill its logs (offline-sync.md §5.2).
 		s.sync.mu.Lock()
@@ -279,7 +287,7 @@ func (s *Store) batchFailed(ctx context.Context, batch []outRecord, err error) e
 		s.sync.mu.Unlock()
 		s.log.Error("back office refused the kiosk token; sync stopped", "status", he.Status)
 		return fmt.Errorf("offline: sync: %w: %w", ErrUnauthorized, err)
-	case http.StatusRequestEntityTooLarge, http.StatusBadRequest, http.StatusUnprocessableEntity:
+	case he.Status == http.StatusRequestEntityTooLarge || he.Status == http.StatusBadRequest || he.Status == http.StatusUnprocessableEntity:
 		// The batch as a whole was refused. Halve it until the record that
 		// causes it stands alone, then count a rejection against that one
 		// record so it ends as a dead letter instead of blocking the queue.

@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
+	"hallkiosk/backoffice/api"
 	"hallkiosk/clock"
 	"hallkiosk/internal/testutil"
 )
@@ -50,5 +52,51 @@ func TestTLSRequiredIsNotOffline(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "https://") {
 		t.Errorf("the log does not say what to change:\n%s", logs.String())
+	}
+}
+
+// Records carry phone numbers, suggestion texts and ID hashes, so the back
+// office takes them only over TLS (or from its own machine). A kiosk that
+// syncs over plain HTTP from the hall's network stops its sync loop with
+// an alarm that says why, keeps every record, and delivers them once it
+// reaches the back office over a private link.
+func TestSyncOverPlainHTTPFromTheHallStops(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFake(t0)
+	bo := newBackOffice(t, withBOClock(clk))
+	hall := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.RemoteAddr = "192.168.10.23:40112"
+		bo.srv.Handler().ServeHTTP(w, r)
+	}))
+	defer hall.Close()
+	var logs testutil.SyncBuffer
+	o := testOptions(t, clk)
+	o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	o.Client = newTestClient(t, hall.URL, clk)
+	s := openStore(t, o)
+	if err := s.RecordSuggestion(ctx, api.Suggestion{Category: "service", Reasons: []string{"请回电"}, Phone: "13912345678"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SyncOnce(ctx); err == nil {
+		t.Fatal("records went over plain HTTP from the hall's network")
+	}
+	h := s.Health(ctx)
+	if !h.SyncStopped || !slices.Contains(h.Alarms, AlarmTLSRequired) || h.Pending != 1 {
+		t.Fatalf("health after the refusal: stopped %v, alarms %v, pending %d", h.SyncStopped, h.Alarms, h.Pending)
+	}
+	if !strings.Contains(logs.String(), "https://") {
+		t.Errorf("the log does not say what to change:\n%s", logs.String())
+	}
+	if recs, _ := bo.srv.Records(testKioskID); len(recs) != 0 {
+		t.Fatalf("the back office stored %d records sent over plain HTTP", len(recs))
+	}
+	// The same kiosk on a private link (here: the back office's own
+	// machine) delivers the record it kept.
+	s.client = newTestClient(t, bo.url, clk)
+	if res, err := s.SyncOnce(ctx); err != nil || res.Acknowledged != 1 {
+		t.Fatalf("sync over a private link: %+v, %v", res, err)
+	}
+	if recs, _ := bo.srv.Records(testKioskID); len(recs) != 1 {
+		t.Fatalf("the back office holds %d records, want the one kept", len(recs))
 	}
 }

@@ -251,16 +251,26 @@ type ServiceQueue struct {
 	LastCalled     string `json:"last_called,omitempty"`
 }
 
-// Appointment is one booked slot of today. IDNumber travels only over TLS;
-// the kiosk stores a keyed hash of it, never the number.
+// Appointment is one booked slot of today.
+//
+// In the back office's own store it holds the citizen's ID number and name.
+// What GET /v1/appointments sends a kiosk holds neither: IDHash is the
+// hall-keyed hash of the number (HallIDHash), the one a kiosk computes from
+// the card to find the booking, and NameMasked the name as the kiosk shows
+// it (MaskName). A kiosk token taken from a public kiosk therefore cannot
+// download the day's ID numbers and names. A kiosk still accepts IDNumber
+// and Name from a back office that sends them, and hashes and masks them
+// itself.
 type Appointment struct {
-	Code      string    `json:"code"`
-	ServiceID string    `json:"service_id"`
-	Start     time.Time `json:"start"`
-	End       time.Time `json:"end"`
-	IDNumber  string    `json:"id_number"`
-	Name      string    `json:"name"`
-	Status    string    `json:"status"` // booked, checked_in, cancelled
+	Code       string    `json:"code"`
+	ServiceID  string    `json:"service_id"`
+	Start      time.Time `json:"start"`
+	End        time.Time `json:"end"`
+	IDNumber   string    `json:"id_number,omitempty"`
+	Name       string    `json:"name,omitempty"`
+	IDHash     string    `json:"id_hash,omitempty"`
+	NameMasked string    `json:"name_masked,omitempty"`
+	Status     string    `json:"status"` // booked, checked_in, cancelled
 }
 
 // AppointmentList is a day's appointments of the hall.
