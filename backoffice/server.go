@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"hallkiosk/assets"
@@ -78,8 +79,7 @@ type Server struct {
 	clock       clock.Clock
 	loc         *time.Location
 	log         *slog.Logger
-	tokens      map[[32]byte]*Principal
-	numbers     map[string]int // kiosk id → configured offline series number
+	creds       atomic.Pointer[credentials]
 	maxBody     int64
 	reject      func(api.Record) string
 	ignoreHours bool
@@ -99,14 +99,12 @@ func Open(opts Options) (*Server, error) {
 		return nil, errors.New("backoffice: no tokens configured")
 	}
 	s := &Server{
-		clock:  clock.Or(opts.Clock),
-		log:    opts.Logger,
-		tokens: map[[32]byte]*Principal{},
+		clock: clock.Or(opts.Clock),
+		log:   opts.Logger,
 
 		progressByToken:   newThrottle(progressPerToken, time.Minute),
 		progressByReceipt: newThrottle(progressPerReceipt, progressReceiptWindow),
 		apptsByToken:      newThrottle(appointmentsPerToken, time.Minute),
-		numbers:           map[string]int{},
 		maxBody:           opts.MaxBodyBytes,
 		reject:            opts.Reject,
 		ignoreHours:       opts.IgnoreHours,
@@ -126,9 +124,11 @@ func Open(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}
 	s.cat = cat
-	if err := s.addTokens(opts.Tokens, opts.Principals); err != nil {
+	creds, err := s.credentials(opts.Tokens, opts.Principals)
+	if err != nil {
 		return nil, fmt.Errorf("backoffice: %w", err)
 	}
+	s.creds.Store(creds)
 	s.loc = opts.Location
 	if s.loc == nil {
 		if s.loc, err = loadLocation(cat.Hall.Timezone); err != nil {
@@ -158,13 +158,30 @@ func Open(opts Options) (*Server, error) {
 	}
 	s.handler = s.routes()
 	s.log.Info("back office ready", "catalog_version", cat.Version, "services", len(cat.Services),
-		"tokens", len(s.tokens), "demo", opts.Demo, "zone", s.loc.String())
+		"tokens", len(creds.tokens), "demo", opts.Demo, "zone", s.loc.String())
 	return s, nil
 }
 
-// addTokens indexes the tokens by their hash, which keeps a lookup's timing
-// independent of how much of a guessed token is right.
-func (s *Server) addTokens(kiosks map[string]string, principals map[string]Principal) error {
+// credentials are the tokens the back office accepts, swapped whole when
+// the tokens file is read again (ReloadTokens).
+type credentials struct {
+	// tokens are indexed by their hash, which keeps a lookup's timing
+	// independent of how much of a guessed token is right.
+	tokens  map[[32]byte]*Principal
+	numbers map[string]int // kiosk id → configured offline series number
+}
+
+// principal is who a bearer token authenticates, nil for none.
+func (s *Server) principal(token string) *Principal {
+	return s.creds.Load().tokens[sha256.Sum256([]byte(token))]
+}
+
+// seriesNumbers is the configured offline series number of each kiosk.
+func (s *Server) seriesNumbers() map[string]int { return s.creds.Load().numbers }
+
+// credentials checks and indexes the tokens.
+func (s *Server) credentials(kiosks map[string]string, principals map[string]Principal) (*credentials, error) {
+	c := &credentials{tokens: map[[32]byte]*Principal{}, numbers: map[string]int{}}
 	add := func(tok string, p Principal) error {
 		if tok == "" {
 			return errors.New("empty token in tokens")
@@ -173,36 +190,53 @@ func (s *Server) addTokens(kiosks map[string]string, principals map[string]Princ
 			return err
 		}
 		h := sha256.Sum256([]byte(tok))
-		if s.tokens[h] != nil {
+		if c.tokens[h] != nil {
 			return fmt.Errorf("token of %s given twice", p.logName())
 		}
 		if p.Role == RoleKiosk && p.Number != 0 {
-			if n, ok := s.numbers[p.Kiosk]; ok && n != p.Number {
+			if n, ok := c.numbers[p.Kiosk]; ok && n != p.Number {
 				return fmt.Errorf("kiosk %s given numbers %d and %d", p.Kiosk, n, p.Number)
 			}
-			for k, n := range s.numbers {
+			for k, n := range c.numbers {
 				if n == p.Number && k != p.Kiosk {
 					return fmt.Errorf("kiosks %s and %s share number %d", k, p.Kiosk, n)
 				}
 			}
-			s.numbers[p.Kiosk] = p.Number
+			c.numbers[p.Kiosk] = p.Number
 		}
-		s.tokens[h] = &p
+		c.tokens[h] = &p
 		return nil
 	}
 	for tok, kiosk := range kiosks {
 		if kiosk == "" {
-			return errors.New("empty token or kiosk id in tokens")
+			return nil, errors.New("empty token or kiosk id in tokens")
 		}
 		if err := add(tok, Principal{Role: RoleKiosk, Kiosk: kiosk}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for tok, p := range principals {
 		if err := add(tok, p); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	if len(c.tokens) == 0 {
+		return nil, errors.New("no tokens configured")
+	}
+	return c, nil
+}
+
+// ReloadTokens replaces every token at once, as the tokens file says now:
+// a token taken out (a stolen kiosk's, a counter's that left) is refused
+// from the next request on, without a restart. Tokens that fail the checks
+// of Open leave the current ones in force.
+func (s *Server) ReloadTokens(kiosks map[string]string, principals map[string]Principal) error {
+	c, err := s.credentials(kiosks, principals)
+	if err != nil {
+		return fmt.Errorf("backoffice: tokens not reloaded: %w", err)
+	}
+	old := s.creds.Swap(c)
+	s.log.Info("tokens reloaded", "tokens", len(c.tokens), "before", len(old.tokens))
 	return nil
 }
 

@@ -366,13 +366,14 @@ func (s *Server) kioskSeries(tx Tx, kiosk, serviceID, number string) (reject str
 	if !ok {
 		return "number: not a ticket number of service_id (prefix, kiosk number, dash, three digits)", nil
 	}
-	if want, set := s.numbers[kiosk]; set {
+	numbers := s.seriesNumbers()
+	if want, set := numbers[kiosk]; set {
 		if n != want {
 			return "number: not from this kiosk's offline series", nil
 		}
 		return "", nil
 	}
-	for other, m := range s.numbers {
+	for other, m := range numbers {
 		if m == n && other != kiosk {
 			return "number: not from this kiosk's offline series", nil
 		}

@@ -50,8 +50,12 @@ The file maps each token to who it is:
   counter  calls the next citizen at the listed counters only.
   admin    calls the next citizen at any counter.
 
-Personal data (appointments, progress, the hall key) is served only over
-TLS or to a client on the loopback interface.
+On SIGHUP (systemctl reload) the tokens file is read again and replaces
+every token at once: take a stolen kiosk's token out of the file and
+reload. A file that does not check keeps the tokens in force.
+
+Personal data (synced records, appointments, progress, the hall key) is
+served only over TLS or to a client on the loopback interface.
 
 Flags (environment variables in brackets give defaults):
 
@@ -172,6 +176,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer srv.Close()
+	if *tokensFile != "" {
+		stopReload := reloadOnHangup(srv, *tokensFile, tokens, log)
+		defer stopReload()
+	}
 	if *cert == "" {
 		log.Warn("serving plain HTTP: appointments, progress and the hall key answer only clients on this machine; use -tls-cert and -tls-key outside a demo")
 	}
@@ -182,6 +190,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// reloadOnHangup reads the tokens file again on SIGHUP (systemctl reload),
+// so a token taken out of it — a stolen kiosk's, a counter's that left —
+// is refused at once, without a restart that would drop the hall's open
+// connections. A file that does not read or check keeps the tokens in
+// force. The returned function stops listening.
+func reloadOnHangup(srv *backoffice.Server, path string, flagTokens tokenFlags, log *slog.Logger) func() {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-hup:
+			}
+			principals, err := readTokens(path, log)
+			if err == nil {
+				for tok := range flagTokens {
+					if _, dup := principals[tok]; dup {
+						err = errors.New("a -token is also in the tokens file")
+					}
+				}
+			}
+			if err == nil {
+				err = srv.ReloadTokens(flagTokens, principals)
+			}
+			if err != nil {
+				log.Error("tokens file not reloaded; the tokens in force stay", "file", path, "err", err)
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(hup)
+		close(done)
+	}
 }
 
 // tokenEntry is one token of the tokens file written as an object.

@@ -3,14 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"hallkiosk/backoffice"
+	"hallkiosk/internal/testutil"
 )
 
 func TestRunArguments(t *testing.T) {
@@ -87,5 +93,82 @@ func TestReadTokensRoles(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("tokens %+v\nwant %+v", got, want)
+	}
+}
+
+// TestTokensReloadOnHangup: the real server, with a tokens file. A token
+// taken out of the file and SIGHUP refuse that token at once; a broken
+// file on the next SIGHUP keeps the tokens in force.
+func TestTokensReloadOnHangup(t *testing.T) {
+	dir := t.TempDir()
+	tokens := filepath.Join(dir, "tokens.json")
+	write := func(body string) {
+		t.Helper()
+		if err := os.WriteFile(tokens, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`{"stolen-kiosk-token": "K07", "kept-kiosk-token": "K01"}`)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var errb testutil.SyncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-tokens", tokens, "-db", filepath.Join(dir, "b.db"), "-listen", addr}, io.Discard, &errb)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	status := func(token string) int {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/v1/queue", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// until polls for a condition the server reaches on its own goroutine.
+	until := func(what string, ok func() bool) {
+		t.Helper()
+		for i := 0; i < 500; i++ {
+			if ok() {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("%s; log:\n%s", what, errb.String())
+	}
+	until("the server did not come up", func() bool { return status("stolen-kiosk-token") == http.StatusOK })
+
+	write(`{"kept-kiosk-token": "K01", "new-kiosk-token": {"role": "kiosk", "kiosk": "K08", "number": 8}}`)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	until("the token taken out of the file still works after SIGHUP", func() bool { return status("stolen-kiosk-token") == http.StatusUnauthorized })
+	if s := status("kept-kiosk-token"); s != http.StatusOK {
+		t.Fatalf("a kept token answers %d after the reload", s)
+	}
+	if s := status("new-kiosk-token"); s != http.StatusOK {
+		t.Fatalf("a new token answers %d after the reload", s)
+	}
+
+	write(`{"kept-kiosk-token": "K01", `) // cut off mid-write
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	until("a broken tokens file was not reported", func() bool { return strings.Contains(errb.String(), "tokens file not reloaded") })
+	if s := status("new-kiosk-token"); s != http.StatusOK {
+		t.Fatalf("a broken tokens file dropped the tokens in force: %d", s)
+	}
+	if strings.Contains(errb.String(), "stolen-kiosk-token") || strings.Contains(errb.String(), "kept-kiosk-token") {
+		t.Fatalf("the log names a token:\n%s", errb.String())
 	}
 }
