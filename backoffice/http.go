@@ -342,6 +342,10 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, kiosk str
 		return errorf(http.StatusBadRequest, "bad_request", "id_hash is not a lowercase hex SHA-256")
 	}
 	now := s.clock.Now()
+	if d := s.ticketsByToken.take(kiosk, now); d > 0 {
+		s.log.Warn("kiosk takes ticket numbers faster than any kiosk prints them; refused for now", "kiosk", kiosk)
+		return tooMany(d, "tickets")
+	}
 	var resp *api.TicketResponse
 	err = s.store.Update(r.Context(), func(tx Tx) (err error) {
 		resp, err = s.issueTicket(tx, kiosk, req, now)
@@ -392,7 +396,7 @@ func (s *Server) handleAppointments(w http.ResponseWriter, r *http.Request, kios
 		return errorf(http.StatusBadRequest, "bad_request", "date is not YYYY-MM-DD")
 	}
 	if d := s.apptsByToken.take(kiosk, s.clock.Now()); d > 0 {
-		return tooMany(d)
+		return tooMany(d, "appointment lists")
 	}
 	if err := s.ensureDemoDay(r.Context(), date); err != nil {
 		return err
@@ -445,7 +449,7 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, kiosk st
 	// who typed the right tail may look again, a guesser runs out.
 	now := s.clock.Now()
 	if d := max(s.progressByToken.wait(kiosk, now), s.progressByReceipt.wait(receipt, now)); d > 0 {
-		return tooMany(d)
+		return tooMany(d, "lookups")
 	}
 	s.progressByToken.add(kiosk, now)
 	var p api.Progress

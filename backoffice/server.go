@@ -90,6 +90,7 @@ type Server struct {
 	progressByToken   *throttle
 	progressByReceipt *throttle
 	apptsByToken      *throttle
+	ticketsByToken    *throttle
 }
 
 // Open opens the storage, applies migrations and checks the catalog, the
@@ -105,6 +106,7 @@ func Open(opts Options) (*Server, error) {
 		progressByToken:   newThrottle(progressPerToken, time.Minute),
 		progressByReceipt: newThrottle(progressPerReceipt, progressReceiptWindow),
 		apptsByToken:      newThrottle(appointmentsPerToken, time.Minute),
+		ticketsByToken:    newThrottle(ticketsPerToken, time.Minute),
 		maxBody:           opts.MaxBodyBytes,
 		reject:            opts.Reject,
 		ignoreHours:       opts.IgnoreHours,

@@ -12,9 +12,15 @@ import (
 // more, spread over many receipts. The appointments list is fetched by a
 // kiosk every few minutes.
 const (
-	progressPerToken      = 20 // lookups of one token per minute
-	progressPerReceipt    = 5  // misses of one receipt per 15 minutes
-	appointmentsPerToken  = 30 // lists of one token per minute
+	progressPerToken     = 20 // lookups of one token per minute
+	progressPerReceipt   = 5  // misses of one receipt per 15 minutes
+	appointmentsPerToken = 30 // lists of one token per minute
+	// ticketsPerToken bounds how fast one kiosk token takes numbers. A
+	// kiosk prints each ticket and a citizen taps through three screens
+	// first, so a busy kiosk takes a few a minute; a token taken from a
+	// kiosk could otherwise use up every service's numbers for the day in
+	// seconds. The kiosk numbers from its offline series meanwhile.
+	ticketsPerToken       = 60
 	maxThrottleKeys       = 10000
 	progressReceiptWindow = 15 * time.Minute
 )
@@ -86,11 +92,11 @@ func (t *throttle) pruneLocked(now time.Time) {
 }
 
 // tooMany is the 429 answer with the wait in whole seconds, rounded up.
-func tooMany(d time.Duration) *apiError {
+func tooMany(d time.Duration, what string) *apiError {
 	secs := int((d + time.Second - 1) / time.Second)
 	if secs < 1 {
 		secs = 1
 	}
 	return &apiError{status: http.StatusTooManyRequests, code: "too_many_requests",
-		msg: "too many lookups; try again after Retry-After seconds", retryAfter: secs}
+		msg: "too many " + what + "; try again after Retry-After seconds", retryAfter: secs}
 }
