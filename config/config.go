@@ -273,7 +273,7 @@ func (c *Config) Validate() error {
 		if u.Scheme == "http" && !c.BackOffice.AllowInsecureHTTP {
 			return bad("backoffice.url", "plain http:// needs backoffice.allow_insecure_http (local demos only)")
 		}
-		if c.BackOffice.Token == "" {
+		if tok, _ := Credential(CredentialToken); c.BackOffice.Token == "" && tok == nil {
 			return bad("backoffice.token", "is required with a back-office URL")
 		}
 	}

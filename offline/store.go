@@ -273,15 +273,43 @@ func (s *Store) initMeta(ctx context.Context) error {
 		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'kiosk_id'`).Scan(&id)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('kiosk_id', ?)`, s.opts.KioskID)
-			return err
+			if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('kiosk_id', ?)`, s.opts.KioskID); err != nil {
+				return err
+			}
 		case err != nil:
 			return err
 		case id != s.opts.KioskID:
 			return fmt.Errorf("database belongs to kiosk %q, not %q; refusing to mix their sequences", id, s.opts.KioskID)
 		}
-		return nil
+		return s.checkKey(ctx, tx)
 	})
+}
+
+// keyCheckMeta is the meta row that tells the key the database's personal
+// data was sealed with: a keyed hash of a fixed text, which says nothing
+// about the key.
+const keyCheckMeta = "key_check"
+
+// checkKey refuses a key other than the one the database was sealed with
+// (a key file restored from another kiosk, a credential set up wrongly):
+// with it every sealed record would become a dead letter. A database
+// without the row (created before it existed) takes the key it is opened
+// with.
+func (s *Store) checkKey(ctx context.Context, tx *sql.Tx) error {
+	want := s.seal.idHash("hallkiosk key check")
+	var got string
+	err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, keyCheckMeta).Scan(&got)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)`, keyCheckMeta, want)
+		return err
+	case err != nil:
+		return err
+	case got != want:
+		return fmt.Errorf("%w: %s was sealed with another key; give it the key it was made with (its .key file or the %s credential), or move it aside to start empty",
+			ErrWrongKey, s.path, "kiosk-db-key")
+	}
+	return nil
 }
 
 // Close closes the database. The sync loop should be stopped first (cancel

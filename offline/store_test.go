@@ -92,6 +92,49 @@ func TestKeyFile(t *testing.T) {
 	}
 }
 
+// TestKeyMustMatch: a database sealed under one key, opened with another
+// (a key file from another kiosk, a credential set up wrongly), is refused
+// with ErrWrongKey and left as it was; with its own key — given as a
+// credential would give it, in Options.Key — it opens and its sealed data
+// reads.
+func TestKeyMustMatch(t *testing.T) {
+	ctx := context.Background()
+	o := testOptions(t, clock.NewFake(t0))
+	s := openStore(t, o)
+	if err := s.RecordSuggestion(ctx, api.Suggestion{Category: "service", Reasons: []string{"请回电"}, Phone: citizenPhone}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	own, err := os.ReadFile(o.Path + ".key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(o.Path)
+	other := o
+	other.Key = bytes.Repeat([]byte{7}, KeySize)
+	if _, err := Open(other); !errors.Is(err, ErrWrongKey) {
+		t.Fatalf("Open with another key = %v, want ErrWrongKey", err)
+	}
+	if after, _ := os.ReadFile(o.Path); !bytes.Equal(before, after) {
+		t.Fatal("the refused open changed the database")
+	}
+	bo := newBackOffice(t)
+	given := o
+	given.Key, given.KeyFile = own, filepath.Join(t.TempDir(), "absent.key")
+	given.Client = newTestClient(t, bo.url, clock.NewFake(t0))
+	s = openStore(t, given)
+	if res, err := s.SyncOnce(ctx); err != nil || res.Acknowledged != 1 {
+		t.Fatalf("sync with the right key: %+v, %v", res, err)
+	}
+	recs, err := bo.srv.Records(testKioskID)
+	if err != nil || len(recs) != 1 || !bytes.Contains(recs[0].Payload, []byte(citizenPhone)) {
+		t.Fatalf("the back office got %d records (%v): the sealed payload did not open", len(recs), err)
+	}
+	if _, err := os.Stat(given.KeyFile); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a key given in Options wrote a key file: %v", err)
+	}
+}
+
 func TestCorruptFile(t *testing.T) {
 	t.Run("not a database", func(t *testing.T) {
 		o := testOptions(t, clock.NewFake(t0))

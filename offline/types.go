@@ -104,4 +104,8 @@ var (
 	// (wrong CA, wrong host, expired). Like ErrUnauthorized it stops syncing:
 	// a wrong certificate does not fix itself. Wrapped together with ErrOffline.
 	ErrBadCertificate = errors.New("back office certificate not trusted")
+	// ErrWrongKey: the database's personal data was sealed with another
+	// key than the one Open was given; Open refuses rather than turn every
+	// sealed record into a dead letter.
+	ErrWrongKey = errors.New("wrong database key")
 )

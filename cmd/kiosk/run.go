@@ -250,6 +250,17 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 		lg.Info("embedded back office", "url", boURL)
 	}
 	k.boURL = boURL
+	// Sealed to the board by systemd when the unit passes them: a disk
+	// taken out of the kiosk then holds neither (docs/security.md).
+	if cred, err := config.Credential(config.CredentialToken); err != nil {
+		return nil, err
+	} else if cred != nil && !demo {
+		token = strings.TrimSpace(string(cred))
+	}
+	storeKey, err := config.Credential(config.CredentialStoreKey)
+	if err != nil {
+		return nil, err
+	}
 	client, err := offline.NewClient(offline.ClientOptions{
 		BaseURL: boURL, Token: token, KioskID: cfg.KioskID,
 		CAFile: cfg.BackOffice.CAFile, AllowInsecureHTTP: insecure, Logger: lg,
@@ -260,7 +271,7 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 	k.store, err = offline.Open(offline.Options{
 		Path: filepath.Join(cfg.DataDir, "kiosk.db"), KioskID: cfg.KioskID, KioskNumber: cfg.KioskNumber,
 		Retention: cfg.Retention(), DiskBudget: int64(cfg.DiskBudgetMB) << 20,
-		Client: client, Logger: lg, SeedCatalog: seed,
+		Client: client, Logger: lg, SeedCatalog: seed, Key: storeKey,
 		// The metrics exist only once the store does; the hook reads
 		// k.metrics when an event comes, after both are set.
 		Sync: offline.SyncOptions{OnEvent: func(ev offline.SyncEvent) { k.metrics.OnSyncEvent(ev) }},
