@@ -2,6 +2,7 @@ package backoffice
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -541,4 +542,41 @@ func TestHostileTicketFloodIsThrottled(t *testing.T) {
 	}
 	e.clock.Advance(time.Minute)
 	e.ticket(tokK1, "K01", newID(t), "b", false)
+}
+
+// A check-in makes a ticket a priority one. A kiosk token cannot attach a
+// check-in to another kiosk's ticket, which would move that ticket (a
+// friend's) to the front of the queue; its own check-ins still attach.
+func TestHostileCheckInCannotPromoteAnotherKiosksTicket(t *testing.T) {
+	e := newEnv(t, nil)
+	theirs := e.ticket(tokK1, "K01", newID(t), "b", false)
+	checkIn := func(seq int64, number string) api.Record {
+		return rec(t, seq, api.KindCheckIn, api.CheckIn{AppointmentCode: "26113099", ServiceID: "b", Number: number,
+			BusinessDate: "2026-11-30", Method: "code", At: monday10})
+	}
+	resp := e.sync(tokK2, "K02", checkIn(1, theirs.Number))
+	if got := resp.Results[0]; got.Status != api.StatusRejected || !strings.Contains(got.Reason, "not a ticket of this kiosk") {
+		t.Fatalf("K02's check-in on K01's ticket %s: %+v", theirs.Number, got)
+	}
+	priority := func(number string) bool {
+		var tk *Ticket
+		if err := e.srv.store.View(context.Background(), func(tx Tx) (err error) {
+			tk, err = tx.TicketByNumber("2026-11-30", number)
+			return err
+		}); err != nil || tk == nil {
+			t.Fatalf("ticket %s: %v", number, err)
+		}
+		return tk.Priority
+	}
+	if priority(theirs.Number) {
+		t.Fatalf("ticket %s became a priority ticket through another kiosk's check-in", theirs.Number)
+	}
+	// The kiosk's own ticket takes its own check-in.
+	resp = e.sync(tokK1, "K01", checkIn(1, theirs.Number))
+	if got := resp.Results[0]; got.Status != api.StatusCreated {
+		t.Fatalf("K01's check-in on its own ticket: %+v", got)
+	}
+	if !priority(theirs.Number) {
+		t.Fatalf("K01's own check-in did not attach to its ticket %s", theirs.Number)
+	}
 }

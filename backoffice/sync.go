@@ -460,6 +460,12 @@ func (s *Server) checkIn(tx Tx, kiosk string, r api.Record, p api.CheckIn, now t
 			if t, err = tx.TicketByNumber(p.BusinessDate, p.Number); err != nil {
 				return "", err
 			}
+			// Attaching a check-in makes a ticket a priority one; a kiosk
+			// may do that only to a ticket it issued itself, or any token
+			// could move a friend's ticket to the front of the queue.
+			if t != nil && (t.KioskID != kiosk || t.ServiceID != serviceID) {
+				return "number: not a ticket of this kiosk and service", nil
+			}
 		}
 		if t == nil {
 			if why, err := s.kioskSeries(tx, kiosk, serviceID, p.Number); why != "" || err != nil {
