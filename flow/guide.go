@@ -124,8 +124,10 @@ type GuideFlow struct {
 	from     GuideState // the list a detail was opened from
 	printSt  PrintStatus
 	printErr *Problem
-	printed  int // copies of the detail's checklist printed
-	problem  *Problem
+	printed  int      // copies of the detail's checklist printed
+	problem  *Problem // searchFirst: the guide opens at its search once the catalog is
+	// read (StartSearch).
+	searchFirst bool
 }
 
 // NewGuideFlow returns a guide flow; Start begins it.
@@ -145,7 +147,12 @@ func NewGuideFlow(env Env, opts GuideOptions) *GuideFlow {
 }
 
 // Start opens the guide at its categories.
-func (f *GuideFlow) Start() {
+func (f *GuideFlow) Start() { f.start(false) }
+
+// StartSearch opens the guide at its search on the letter keypad.
+func (f *GuideFlow) StartSearch() { f.start(true) }
+
+func (f *GuideFlow) start(search bool) {
 	f.env.Session.Begin(f)
 	f.env.Session.SetReading(true)
 	f.mu.Lock()
@@ -154,6 +161,7 @@ func (f *GuideFlow) Start() {
 	f.dept, f.keyword, f.results, f.svc, f.problem = "", "", nil, nil, nil
 	f.printSt, f.printErr, f.printed = PrintIdle, nil, 0
 	f.find.close()
+	f.searchFirst = search
 	f.pager.Reset()
 	f.state = GuideLoading
 	f.notifyLocked()
@@ -168,6 +176,11 @@ func (f *GuideFlow) Start() {
 			}
 			f.ix = newCatalogIndex(cat)
 			f.state = GuideDepartments
+			if f.searchFirst {
+				f.searchFirst = false
+				f.find.open()
+				f.state = GuideSearch
+			}
 			f.notifyLocked()
 		}
 	})
@@ -181,6 +194,9 @@ func (f *GuideFlow) Snapshot() GuideSnapshot {
 }
 
 func (f *GuideFlow) pageSizeLocked() int {
+	if f.state == GuideSearch && f.find.query.kind == InputLetters {
+		return searchPageSize(f.env.Session.Elder())
+	}
 	if f.env.Session.Elder() {
 		return f.opts.ElderPageSize
 	}

@@ -270,6 +270,9 @@ func (f *TicketFlow) Snapshot() TicketSnapshot {
 }
 
 func (f *TicketFlow) pageSizeLocked() int {
+	if f.state == TicketSearch {
+		return searchPageSize(f.env.Session.Elder())
+	}
 	if f.env.Session.Elder() {
 		return f.opts.ElderPageSize
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -104,10 +105,24 @@ var heteronyms = func() gopinyin.Args {
 	return a
 }()
 
+// known holds the readings Of has looked up (rune → []string): the module
+// folds every syllable through regular expressions, and a catalog repeats
+// the same few hundred characters many times.
+var known sync.Map
+
 // Of returns the distinct toneless readings of r, most frequent first
 // ("xing", "hang", "heng" for 行); nil when r is not a Chinese character
-// the dictionary knows.
+// the dictionary knows. The slice is shared: callers must not modify it.
 func Of(r rune) []string {
+	if v, ok := known.Load(r); ok {
+		return v.([]string)
+	}
+	out := of(r)
+	known.Store(r, out)
+	return out
+}
+
+func of(r rune) []string {
 	var out []string
 	for _, p := range gopinyin.SinglePinyin(r, heteronyms) {
 		if s := Toneless(p); s != "" && !contains(out, s) {
