@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"hallkiosk/backoffice/api"
+	"hallkiosk/readings"
 )
 
 // catalog is the parsed catalog with the indexes the handlers need. It is
@@ -58,6 +59,10 @@ func parseCatalog(b []byte) (*catalog, error) {
 	}
 	if len(c.Services) == 0 {
 		return nil, errors.New("catalog: no services")
+	}
+	// A wrong reading would hide a service from the kiosks' pinyin search.
+	if _, err := readings.Parse(c.Readings); err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
 	}
 	hallHours, err := parseHours(c.Hall.OpenHours)
 	if err != nil {

@@ -245,6 +245,7 @@ func TestParseCatalogErrors(t *testing.T) {
 		{"closes before opening", `"close": "17:00"`, `"close": "08:00"`, "before it opens"},
 		{"weekday 7", `"weekdays": [6]`, `"weekdays": [7]`, "weekday"},
 		{"repeated service", `"id": "b"`, `"id": "a"`, "repeated"},
+		{"misread polyphone", `"version": "test-1"`, `"version": "test-1", "readings": {"银行": "yin xiang"}`, `reading of "银行": 行 is not read "xiang"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

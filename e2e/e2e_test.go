@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +32,13 @@ var tap = map[string][2]int{
 	"done":         {1206, 156},
 	"checkin.card": {219, 494},
 	"sim.place":    {1461, 109},
+	// The search (找事项 beside the greeting): its letter keys, and the
+	// first result in the column at the left.
+	"home.search":  {1048, 164},
+	"key.S":        {1089, 584},
+	"key.B":        {874, 358},
+	"key.K":        {1017, 471},
+	"search.first": {385, 270},
 }
 
 type desk struct {
@@ -93,6 +101,27 @@ func freeDisplay() string {
 	return ":199"
 }
 
+// openDesk starts the kiosk on an Xvfb of its own with a fresh data
+// folder, which E2E_SHOTS (its sub-folder sub) keeps with the screenshots;
+// stop ends the kiosk once, and the test's end does if it has not.
+func openDesk(t *testing.T, bin, sub string) (d *desk, data string, stop func() error) {
+	t.Helper()
+	data = filepath.Join(t.TempDir(), "data")
+	shots := t.TempDir()
+	if keep := os.Getenv("E2E_SHOTS"); keep != "" {
+		shots = filepath.Join(keep, sub)
+		data = filepath.Join(shots, "data")
+		os.MkdirAll(shots, 0o755)
+	}
+	d, _, end := startKiosk(t, bin, data)
+	d.dir = shots
+	var once sync.Once
+	var err error
+	stop = func() error { once.Do(func() { err = end() }); return err }
+	t.Cleanup(func() { stop() })
+	return d, data, stop
+}
+
 func TestTicketAndCheckInThroughTheRealWindow(t *testing.T) {
 	bin := os.Getenv("KIOSK_BIN")
 	if bin == "" {
@@ -103,20 +132,7 @@ func TestTicketAndCheckInThroughTheRealWindow(t *testing.T) {
 			t.Fatalf("%s is needed (scripts/deps.sh test installs it): %v", tool, err)
 		}
 	}
-	data := filepath.Join(t.TempDir(), "data")
-	shots := t.TempDir()
-	if keep := os.Getenv("E2E_SHOTS"); keep != "" {
-		shots, data = keep, filepath.Join(keep, "data")
-		os.MkdirAll(keep, 0o755)
-	}
-	d, _, stop := startKiosk(t, bin, data)
-	d.dir = shots
-	stopped := false
-	t.Cleanup(func() {
-		if !stopped {
-			stop()
-		}
-	})
+	d, data, stop := openDesk(t, bin, "")
 	d.screenshot("home")
 
 	// 取号: 社会保险 → the first service → no ID card → ticket.
@@ -153,19 +169,10 @@ func TestTicketAndCheckInThroughTheRealWindow(t *testing.T) {
 	// The records reach the back office: wait for the sync, then stop the
 	// kiosk (SIGTERM must end it cleanly) and read the back office's store.
 	time.Sleep(3 * time.Second)
-	stopped = true
 	if err := stop(); err != nil {
 		t.Fatalf("kiosk exit after SIGTERM: %v", err)
 	}
-	bo, err := backoffice.Open(backoffice.Options{DBPath: filepath.Join(data, "backoffice.db"), Tokens: map[string]string{"e2e": "K01"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bo.Close()
-	recs, err := bo.Records("K01")
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := syncedRecords(t, data)
 	var tickets, checkins []string
 	for _, r := range recs {
 		switch r.Kind {
@@ -192,6 +199,22 @@ func TestTicketAndCheckInThroughTheRealWindow(t *testing.T) {
 	}
 }
 
+// syncedRecords reads the records of kiosk K01 from the store of the back
+// office the stopped kiosk ran beside.
+func syncedRecords(t *testing.T, data string) []api.Record {
+	t.Helper()
+	bo, err := backoffice.Open(backoffice.Options{DBPath: filepath.Join(data, "backoffice.db"), Tokens: map[string]string{"e2e": "K01"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bo.Close()
+	recs, err := bo.Records("K01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
 func contains(xs []string, x string) bool {
 	for _, s := range xs {
 		if s == x {
@@ -199,4 +222,54 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// TestSearchToTicketThroughTheRealWindow: 找事项, S B K on the letter
+// keypad, the one result (社会保障卡申领、补领、换领, which needs the ID
+// card), 王喆's card on the reader: the printer simulator cuts a 社保卡
+// ticket with the masked ID, and the back office holds it. From the last
+// letter to the ticket the citizen taps the kiosk once and places the card.
+func TestSearchToTicketThroughTheRealWindow(t *testing.T) {
+	bin := os.Getenv("KIOSK_BIN")
+	if bin == "" {
+		t.Fatal("KIOSK_BIN must name the kiosk binary (make smoke sets it)")
+	}
+	d, data, stop := openDesk(t, bin, "search")
+	d.tap("home.search")
+	for _, k := range []string{"key.S", "key.B", "key.K"} {
+		d.tap(k)
+	}
+	d.screenshot("search-sbk")
+	taps := 0
+	d.tap("search.first")
+	taps++
+	d.screenshot("card-step")
+	d.tap("sim.place") // the card on the reader, in the simulator's window
+	tk := d.waitFile(filepath.Join(data, "printed", "ticket-0001.txt"), 20*time.Second)
+	d.screenshot("ticket-done")
+	if _, err := os.Stat(filepath.Join(data, "printed", "ticket-0001.png")); err != nil {
+		t.Errorf("the printer simulator rendered no PNG: %v", err)
+	}
+	num := regexp.MustCompile(`(?m)^\s*(G\d{3})\s*$`).FindStringSubmatch(tk)
+	if num == nil || !strings.Contains(tk, "社会保障卡申领") || !strings.Contains(tk, "110101********001X") {
+		t.Fatalf("printed ticket is not a 社保卡 (G) ticket with the masked ID:\n%s", tk)
+	}
+	t.Logf("from the last letter to the printed ticket: %d tap on the kiosk and the ID card on the reader", taps)
+
+	time.Sleep(3 * time.Second) // the sync
+	if err := stop(); err != nil {
+		t.Fatalf("kiosk exit after SIGTERM: %v", err)
+	}
+	recs := syncedRecords(t, data)
+	var got []string
+	for _, r := range recs {
+		if r.Kind == api.KindTicketIssued {
+			var p api.TicketIssued
+			json.Unmarshal(r.Payload, &p)
+			got = append(got, p.ServiceID+" "+p.Number)
+		}
+	}
+	if want := "sb-card " + num[1]; !contains(got, want) {
+		t.Errorf("back office tickets %v lack %s", got, want)
+	}
 }

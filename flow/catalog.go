@@ -2,9 +2,9 @@ package flow
 
 import (
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"hallkiosk/backoffice/api"
@@ -42,6 +42,7 @@ type catalogIndex struct {
 	byDept   map[string][]*api.Service
 	counters map[string]*api.Counter
 	keep     []string // every word the catalog's texts keep whole (api.Text.Keep)
+	find     *searchIndex
 }
 
 func newCatalogIndex(cat *api.Catalog) *catalogIndex {
@@ -67,7 +68,26 @@ func newCatalogIndex(cat *api.Catalog) *catalogIndex {
 		ix.counters[cat.Counters[i].ID] = &cat.Counters[i]
 	}
 	ix.keep = KeepWords(cat)
+	ix.find = searchIndexOf(cat)
 	return ix
+}
+
+// lastSearch is the search index of the catalog read last. The store hands
+// out one *api.Catalog until a new one arrives, and every flow reads it
+// when it starts: the pinyin is derived once per catalog, not per visit.
+var lastSearch struct {
+	sync.Mutex
+	cat *api.Catalog
+	ix  *searchIndex
+}
+
+func searchIndexOf(cat *api.Catalog) *searchIndex {
+	lastSearch.Lock()
+	defer lastSearch.Unlock()
+	if lastSearch.cat != cat {
+		lastSearch.cat, lastSearch.ix = cat, newSearchIndex(cat)
+	}
+	return lastSearch.ix
 }
 
 // KeepWords returns the words the catalog's texts mark as not to be broken
@@ -298,48 +318,9 @@ func (w PrintWords) quantity(copies bool, n int) string {
 	return word + " " + strconv.Itoa(n)
 }
 
-// matchService reports whether s matches the lower-cased keyword in either
-// language's name or in its keywords.
-func matchService(s *api.Service, kw string) bool {
-	if strings.Contains(strings.ToLower(s.Name.Zh), kw) || strings.Contains(strings.ToLower(s.Name.En), kw) {
-		return true
-	}
-	for _, k := range s.Keywords {
-		if strings.Contains(strings.ToLower(k), kw) {
-			return true
-		}
-	}
-	return false
-}
-
-// search returns the services matching keyword, names before keywords-only
-// matches, each group in catalog order.
-func (ix *catalogIndex) search(keyword string) []*api.Service {
-	kw := strings.ToLower(strings.TrimSpace(keyword))
-	if kw == "" {
-		return nil
-	}
-	type hit struct {
-		s    *api.Service
-		rank int
-		pos  int
-	}
-	var hits []hit
-	for i := range ix.cat.Services {
-		s := &ix.cat.Services[i]
-		if !matchService(s, kw) {
-			continue
-		}
-		rank := 1
-		if strings.Contains(strings.ToLower(s.Name.Zh), kw) || strings.Contains(strings.ToLower(s.Name.En), kw) {
-			rank = 0
-		}
-		hits = append(hits, hit{s, rank, i})
-	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].rank < hits[j].rank })
-	out := make([]*api.Service, len(hits))
-	for i, h := range hits {
-		out[i] = h.s
-	}
-	return out
+// search returns the services matching what was typed (searchIndex.find):
+// names before keywords before materials, a match at the start of a text
+// before one further in, then catalog order.
+func (ix *catalogIndex) search(query string) []*api.Service {
+	return ix.find.find(query)
 }

@@ -93,7 +93,7 @@ func TestSearch(t *testing.T) {
 		{"社保卡", []string{"sb-01"}},
 		{"  housing FUND ", []string{"gjj-01", "gjj-02"}},
 		{"withdraw", []string{"gjj-01"}}, // keyword, case-insensitive
-		{"TIQU", []string{"gjj-01"}},     // pinyin only when the catalog lists it
+		{"TIQU", []string{"gjj-01"}},     // 提取: pinyin derived from the name
 		{"card", []string{"sb-01"}},      // name and keyword both match: once
 		{"公积金", []string{"gjj-01", "gjj-02"}},
 		{"", nil},

@@ -79,7 +79,10 @@ type GuideSnapshot struct {
 	Page        PageInfo
 	Department  DepartmentItem
 	Keyword     string // GuideSearch
-	Detail      *ServiceDetail
+	// Query is the search's letters when it is typed on the keypad
+	// (OpenSearch); Kind is InputNone for a keyword given whole (Search).
+	Query  Input
+	Detail *ServiceDetail
 	// PrintStatus and PrintProblem are the checklist printout's (GuideDetail).
 	PrintStatus  PrintStatus
 	PrintProblem *Problem
@@ -116,12 +119,15 @@ type GuideFlow struct {
 	dept     string
 	keyword  string
 	results  []*api.Service
+	find     finder // the letters typed at GuideSearch
 	svc      *api.Service
 	from     GuideState // the list a detail was opened from
 	printSt  PrintStatus
 	printErr *Problem
-	printed  int // copies of the detail's checklist printed
-	problem  *Problem
+	printed  int      // copies of the detail's checklist printed
+	problem  *Problem // searchFirst: the guide opens at its search once the catalog is
+	// read (StartSearch).
+	searchFirst bool
 }
 
 // NewGuideFlow returns a guide flow; Start begins it.
@@ -141,7 +147,12 @@ func NewGuideFlow(env Env, opts GuideOptions) *GuideFlow {
 }
 
 // Start opens the guide at its categories.
-func (f *GuideFlow) Start() {
+func (f *GuideFlow) Start() { f.start(false) }
+
+// StartSearch opens the guide at its search on the letter keypad.
+func (f *GuideFlow) StartSearch() { f.start(true) }
+
+func (f *GuideFlow) start(search bool) {
 	f.env.Session.Begin(f)
 	f.env.Session.SetReading(true)
 	f.mu.Lock()
@@ -149,6 +160,8 @@ func (f *GuideFlow) Start() {
 	f.invalidateLocked()
 	f.dept, f.keyword, f.results, f.svc, f.problem = "", "", nil, nil, nil
 	f.printSt, f.printErr, f.printed = PrintIdle, nil, 0
+	f.find.close()
+	f.searchFirst = search
 	f.pager.Reset()
 	f.state = GuideLoading
 	f.notifyLocked()
@@ -163,6 +176,11 @@ func (f *GuideFlow) Start() {
 			}
 			f.ix = newCatalogIndex(cat)
 			f.state = GuideDepartments
+			if f.searchFirst {
+				f.searchFirst = false
+				f.find.open()
+				f.state = GuideSearch
+			}
 			f.notifyLocked()
 		}
 	})
@@ -176,6 +194,9 @@ func (f *GuideFlow) Snapshot() GuideSnapshot {
 }
 
 func (f *GuideFlow) pageSizeLocked() int {
+	if f.state == GuideSearch && f.find.query.kind == InputLetters {
+		return searchPageSize(f.env.Session.Elder())
+	}
 	if f.env.Session.Elder() {
 		return f.opts.ElderPageSize
 	}
@@ -194,6 +215,9 @@ func (f *GuideFlow) listLocked() []*api.Service {
 
 func (f *GuideFlow) snapLocked() GuideSnapshot {
 	s := GuideSnapshot{State: f.state, Keyword: f.keyword, Problem: f.problem}
+	if f.state == GuideSearch {
+		s.Query = f.find.query.input()
+	}
 	if f.ix == nil {
 		return s
 	}
@@ -264,10 +288,48 @@ func (f *GuideFlow) Search(keyword string) {
 	if f.ix == nil {
 		return
 	}
+	f.find.close()
 	f.keyword = strings.TrimSpace(keyword)
 	f.results = f.ix.search(f.keyword)
 	f.pager.Reset()
 	f.state = GuideSearch
+	f.notifyLocked()
+}
+
+// OpenSearch opens the search on the letter keypad, from the departments
+// or a department's services: pinyin, its initials or English words, the
+// results following every letter (SearchKey).
+func (f *GuideFlow) OpenSearch() {
+	f.env.Session.Touch()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ix == nil || f.state != GuideDepartments && f.state != GuideServices {
+		return
+	}
+	f.find.open()
+	f.dept, f.keyword, f.results = "", "", nil
+	f.pager.Reset()
+	f.state = GuideSearch
+	f.notifyLocked()
+}
+
+// SearchKey types letters into the search opened by OpenSearch.
+func (f *GuideFlow) SearchKey(s string) {
+	f.editInput(f.typingLocked, &f.find.query, func(*field) bool { return f.find.key(f.ix, s) }, f.foundLocked)
+}
+
+// SearchBackspace deletes the search's last letter.
+func (f *GuideFlow) SearchBackspace() {
+	f.editInput(f.typingLocked, &f.find.query, func(*field) bool { return f.find.backspace(f.ix) }, f.foundLocked)
+}
+
+func (f *GuideFlow) typingLocked() bool {
+	return f.state == GuideSearch && f.ix != nil && f.find.query.kind == InputLetters
+}
+
+func (f *GuideFlow) foundLocked() {
+	f.keyword, f.results = f.find.query.value(), f.find.results
+	f.pager.Reset()
 	f.notifyLocked()
 }
 
@@ -375,11 +437,12 @@ func (f *GuideFlow) Back() {
 		f.invalidateLocked()
 		f.svc, f.printSt, f.printErr, f.printed = nil, PrintIdle, nil, 0
 		f.state = f.from
-		if f.state == GuideServices && f.dept == "" || f.state == GuideSearch && f.keyword == "" {
+		if f.state == GuideServices && f.dept == "" || f.state == GuideSearch && f.keyword == "" && f.find.query.kind == InputNone {
 			f.state = GuideDepartments
 		}
 	case GuideServices, GuideSearch:
 		f.dept, f.keyword, f.results = "", "", nil
+		f.find.close()
 		f.pager.Reset()
 		f.state = GuideDepartments
 	default:
@@ -426,6 +489,7 @@ func (f *GuideFlow) Wipe() {
 	f.invalidateLocked()
 	f.ix, f.dept, f.keyword, f.results, f.svc = nil, "", "", nil, nil
 	f.printSt, f.printErr, f.problem, f.printed = PrintIdle, nil, nil, 0
+	f.find.close()
 	f.state = GuideLoading
 	f.notifyLocked()
 }

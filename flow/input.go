@@ -10,10 +10,11 @@ type InputKind int
 
 // Input kinds.
 const (
-	InputNone   InputKind = iota // nothing to type on this step
-	InputDigits                  // 0–9 (phone numbers)
-	InputIDTail                  // 0–9 and X (last four of an ID number)
-	InputAlnum                   // 0–9, A–Z and "-" (codes, ticket and receipt numbers)
+	InputNone    InputKind = iota // nothing to type on this step
+	InputDigits                   // 0–9 (phone numbers)
+	InputIDTail                   // 0–9 and X (last four of an ID number)
+	InputAlnum                    // 0–9, A–Z and "-" (codes, ticket and receipt numbers)
+	InputLetters                  // A–Z (a search by pinyin, initials or English words)
 )
 
 // String returns the kind's name.
@@ -27,6 +28,8 @@ func (k InputKind) String() string {
 		return "id_tail"
 	case InputAlnum:
 		return "alnum"
+	case InputLetters:
+		return "letters"
 	}
 	return fmt.Sprintf("InputKind(%d)", int(k))
 }
@@ -60,6 +63,8 @@ func (f *field) allowed(c byte) bool {
 		return c >= '0' && c <= '9' || c == 'X'
 	case InputAlnum:
 		return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c == '-'
+	case InputLetters:
+		return c >= 'A' && c <= 'Z'
 	}
 	return false
 }

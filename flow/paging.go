@@ -27,6 +27,22 @@ const (
 	DefaultElderPageSize = 4
 )
 
+// SearchPageSize and ElderSearchPageSize are the results per page of a
+// search: one column beside (or above) the letter keypad, whose keys take
+// the rest of the screen.
+const (
+	SearchPageSize      = 4
+	ElderSearchPageSize = 2
+)
+
+// searchPageSize is the results per page in elder mode or not.
+func searchPageSize(elder bool) int {
+	if elder {
+		return ElderSearchPageSize
+	}
+	return SearchPageSize
+}
+
 // Info returns the page that holds the first item, for a list of total items
 // shown size at a time.
 func (p *Pager) Info(total, size int) PageInfo {

@@ -23,11 +23,12 @@ const (
 	TicketPrinting                       // the committed ticket is printing
 	TicketDone                           // Result holds the ticket; it may carry a PrintProblem
 	TicketFailed                         // Problem says why; Retry / Back say what is possible
+	TicketSearch                         // type letters (Query) to find a service among all departments
 )
 
 // String returns the state's name.
 func (s TicketState) String() string {
-	names := [...]string{"loading", "departments", "services", "card", "issuing", "printing", "done", "failed"}
+	names := [...]string{"loading", "departments", "services", "card", "issuing", "printing", "done", "failed", "search"}
 	if s < 0 || int(s) >= len(names) {
 		return fmt.Sprintf("TicketState(%d)", int(s))
 	}
@@ -38,13 +39,17 @@ func (s TicketState) String() string {
 type TicketSnapshot struct {
 	State TicketState
 	// Departments or Services hold the tiles of the page on screen
-	// (TicketDepartments / TicketServices), paged by Page.
+	// (TicketDepartments / TicketServices, and TicketSearch's results,
+	// best first), paged by Page.
 	Departments []DepartmentItem
 	Services    []ServiceItem
 	Page        PageInfo
 	// Department and Service are the choices so far (empty ID = none).
 	Department DepartmentItem
 	Service    ServiceItem
+	// Query is what was typed at TicketSearch (letters: pinyin, its
+	// initials or English words).
+	Query Input
 	// CardRequired: the service needs an ID card; otherwise CanSkipCard.
 	CardRequired bool
 	CanSkipCard  bool
@@ -102,6 +107,12 @@ type TicketFlow struct {
 	result   *TicketResult
 	printing bool
 	lying    bool // another card lay on the reader when the card step began
+	find     finder
+	// fromSearch: the service was chosen from the search, so Back returns
+	// there; searchFirst: the flow opens at the search once the catalog
+	// is read (StartSearch).
+	fromSearch  bool
+	searchFirst bool
 }
 
 // NewTicketFlow returns a ticket flow; Start begins it.
@@ -158,9 +169,58 @@ func (f *TicketFlow) StartService(serviceID string) {
 	})
 }
 
+// StartSearch begins a new ticket at the search: the citizen types the
+// pinyin initials (SBK), the pinyin or English words of the service.
+func (f *TicketFlow) StartSearch() {
+	f.env.Session.Begin(f)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.resetLocked()
+	f.searchFirst = true
+	f.loadLocked()
+}
+
+// OpenSearch opens the search from the departments or a department's
+// services.
+func (f *TicketFlow) OpenSearch() {
+	f.env.Session.Touch()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ix == nil || f.state != TicketDepartments && f.state != TicketServices {
+		return
+	}
+	f.openSearchLocked()
+	f.notifyLocked()
+}
+
+func (f *TicketFlow) openSearchLocked() {
+	f.find.open()
+	f.pager.Reset()
+	f.state = TicketSearch
+}
+
+// SearchKey types letters into the search; the results follow at once.
+func (f *TicketFlow) SearchKey(s string) {
+	f.editInput(f.searchingLocked, &f.find.query, func(*field) bool { return f.find.key(f.ix, s) }, f.searchedLocked)
+}
+
+// SearchBackspace deletes the last letter of the search.
+func (f *TicketFlow) SearchBackspace() {
+	f.editInput(f.searchingLocked, &f.find.query, func(*field) bool { return f.find.backspace(f.ix) }, f.searchedLocked)
+}
+
+func (f *TicketFlow) searchingLocked() bool { return f.state == TicketSearch && f.ix != nil }
+
+func (f *TicketFlow) searchedLocked() {
+	f.pager.Reset()
+	f.notifyLocked()
+}
+
 func (f *TicketFlow) resetLocked() {
 	f.invalidateLocked()
 	wipeCard(f.card)
+	f.find.close()
+	f.fromSearch, f.searchFirst = false, false
 	f.card, f.dept, f.svc, f.skipped = nil, "", nil, false
 	f.problem, f.retry, f.ticket, f.result, f.printing = nil, nil, nil, nil, false
 	f.pager.Reset()
@@ -179,7 +239,10 @@ func (f *TicketFlow) loadLocked() {
 			}
 			f.ix = newCatalogIndex(cat)
 			f.pager.Reset()
-			if d := f.ix.depts; len(d) == 1 {
+			if f.searchFirst {
+				f.searchFirst = false
+				f.openSearchLocked()
+			} else if d := f.ix.depts; len(d) == 1 {
 				// One department is no choice: go straight to its services.
 				f.dept = d[0].ID
 				f.state = TicketServices
@@ -207,6 +270,9 @@ func (f *TicketFlow) Snapshot() TicketSnapshot {
 }
 
 func (f *TicketFlow) pageSizeLocked() int {
+	if f.state == TicketSearch {
+		return searchPageSize(f.env.Session.Elder())
+	}
 	if f.env.Session.Elder() {
 		return f.opts.ElderPageSize
 	}
@@ -221,6 +287,8 @@ func (f *TicketFlow) listLenLocked() int {
 		return len(f.ix.depts)
 	case f.state == TicketServices:
 		return len(f.ix.byDept[f.dept])
+	case f.state == TicketSearch:
+		return len(f.find.results)
 	}
 	return 0
 }
@@ -235,6 +303,9 @@ func (f *TicketFlow) snapLocked() TicketSnapshot {
 			s.Departments, s.Page = pageOf(&f.pager, f.ix.departmentItems(), size)
 		case TicketServices:
 			s.Services, s.Page = pageOf(&f.pager, f.ix.serviceItems(f.ix.byDept[f.dept], now), size)
+		case TicketSearch:
+			s.Services, s.Page = pageOf(&f.pager, f.ix.serviceItems(f.find.results, now), size)
+			s.Query = f.find.query.input()
 		}
 		for _, d := range f.ix.departmentItems() {
 			if d.ID == f.dept {
@@ -258,7 +329,7 @@ func (f *TicketFlow) snapLocked() TicketSnapshot {
 	switch f.state {
 	case TicketServices:
 		s.CanBack = f.ix != nil && len(f.ix.depts) > 1
-	case TicketCard:
+	case TicketCard, TicketSearch:
 		s.CanBack = true
 	case TicketFailed:
 		s.CanBack = f.svc != nil || f.dept != ""
@@ -314,11 +385,16 @@ func (f *TicketFlow) SelectService(id string) {
 	f.env.Session.Touch()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.state != TicketServices || f.ix == nil {
+	if f.ix == nil {
 		return
 	}
 	svc, ok := f.ix.services[id]
-	if !ok || svc.DepartmentID != f.dept {
+	switch {
+	case !ok:
+		return
+	case f.state == TicketSearch && f.find.has(id):
+		f.dept, f.fromSearch = svc.DepartmentID, true
+	case f.state != TicketServices || svc.DepartmentID != f.dept:
 		return
 	}
 	f.chooseLocked(svc)
@@ -488,8 +564,9 @@ func (f *TicketFlow) Retry() {
 	f.retry()
 }
 
-// Back returns to the previous choice: services → departments, card or a
-// failure → services.
+// Back returns to the previous choice: services or the search →
+// departments, card or a failure → services, or the search the service was
+// found with.
 func (f *TicketFlow) Back() {
 	f.env.Session.Touch()
 	f.mu.Lock()
@@ -501,6 +578,15 @@ func (f *TicketFlow) Back() {
 		}
 		f.dept = ""
 		f.state = TicketDepartments
+	case TicketSearch:
+		if f.ix == nil {
+			return
+		}
+		f.find.close()
+		f.dept, f.state = "", TicketDepartments
+		if d := f.ix.depts; len(d) == 1 {
+			f.dept, f.state = d[0].ID, TicketServices
+		}
 	case TicketCard, TicketFailed:
 		if f.ix == nil {
 			return
@@ -508,7 +594,13 @@ func (f *TicketFlow) Back() {
 		f.invalidateLocked()
 		wipeCard(f.card)
 		f.card, f.svc, f.problem, f.retry = nil, nil, nil, nil
-		if f.dept == "" {
+		if f.fromSearch {
+			// The query is still typed: the citizen picks another result.
+			f.fromSearch = false
+			f.state = TicketSearch
+			f.notifyLocked()
+			return
+		} else if f.dept == "" {
 			f.state = TicketDepartments
 		} else {
 			f.state = TicketServices

@@ -218,8 +218,8 @@ func TestHomeTilesUnavailable(t *testing.T) {
 	if !h.shows(h.tr("status.offline")) {
 		t.Error("no offline badge")
 	}
-	if len(tiles(h.content())) != 6 {
-		t.Errorf("%d tiles on home, want all 6", len(tiles(h.content())))
+	if len(tiles(h.content())) != 7 {
+		t.Errorf("%d tiles on home, want all 6 and 找事项", len(tiles(h.content())))
 	}
 	// Disabled tiles ignore taps.
 	test.Tap(h.tile(ticket))
@@ -227,6 +227,16 @@ func TestHomeTilesUnavailable(t *testing.T) {
 	if h.k.current != h.k.home {
 		t.Error("a disabled tile opened its screen")
 	}
+
+	p.paper(printersim.State{})
+	p.goOnline()
+	h.k.goHome() // as when the next citizen comes back to home
+	// 找事项 still works: the guide's search, reading needs no printer.
+	h.tapTile(h.tr("home.search.title"))
+	h.settle("the guide's search", func() bool {
+		return h.k.current == h.k.guide && h.k.guide.s.State == flow.GuideSearch && h.k.guide.s.Query.Kind == flow.InputLetters
+	})
+	h.k.env.Session.Home()
 
 	p.paper(printersim.State{})
 	p.goOnline()

@@ -16,12 +16,15 @@ import (
 
 // guideScreen is 办事指南: department → service → the service's guide (what
 // to bring, fee, time limit, counters) with 打印一次性告知单 and a way to take
-// a ticket for it, driven by flow.GuideFlow. Search by keyword is left out:
-// the kiosk has no Chinese text input (fyne-notes 1.5).
+// a ticket for it, driven by flow.GuideFlow. The kiosk has no Chinese text
+// input (fyne-notes 1.5): its search takes letters (pinyin, initials,
+// English words) on the letter keypad.
 type guideScreen struct {
 	k *Kiosk
 	f *flow.GuideFlow
 	s flow.GuideSnapshot
+
+	search searchView
 
 	// deptPage and detailPage page what flow hands over whole.
 	deptPage   int
@@ -33,6 +36,12 @@ func (s *guideScreen) start() {
 	s.f.Start()
 }
 
+// startSearch opens the guide at its search (找事项 while 取号 cannot work).
+func (s *guideScreen) startSearch() {
+	s.s, s.deptPage, s.detailPage = flow.GuideSnapshot{}, 0, 0
+	s.f.StartSearch()
+}
+
 func (s *guideScreen) refresh() { s.f.Refresh() }
 
 // update shows a new snapshot of the flow.
@@ -40,14 +49,25 @@ func (s *guideScreen) update(snap flow.GuideSnapshot) {
 	if snap.Detail == nil || s.s.Detail == nil || snap.Detail.ID != s.s.Detail.ID {
 		s.detailPage = 0
 	}
+	typing := s.k.current == s && s.search.kp != nil && s.s.State == flow.GuideSearch && snap.State == flow.GuideSearch
 	s.s = snap
+	if typing {
+		s.search.show(snap.Query.Value, s.searchResults())
+		return
+	}
 	s.k.refreshScreen(s)
+}
+
+func (s *guideScreen) searchResults() fyne.CanvasObject {
+	snap := s.s
+	return s.k.searchResults(snap.Query.Value, snap.Services, snap.Page, false, s.f.SelectService, s.f.PrevPage, s.f.NextPage)
 }
 
 func (s *guideScreen) buildUI() fyne.CanvasObject {
 	k, snap := s.k, s.s
 	title := k.t("guide.title")
 	back := when(snap.CanBack, s.f.Back)
+	s.search = searchView{}
 	switch snap.State {
 	case flow.GuideDepartments:
 		// The guide pages its departments itself: flow hands them over whole.
@@ -57,12 +77,21 @@ func (s *guideScreen) buildUI() fyne.CanvasObject {
 		}
 		items := k.departmentTiles(snap.Departments, s.f.SelectDepartment)
 		grid := k.ownPager(items, size, &s.deptPage, func() { k.refreshScreen(s) })
-		return k.page(title, k.t("guide.step_department"), grid, back)
+		return k.pageWith(title, k.t("guide.step_department"), grid, k.navBar(back, k.searchButton(s.f.OpenSearch)))
 
-	case flow.GuideServices, flow.GuideSearch:
+	case flow.GuideSearch, flow.GuideServices:
+		if snap.State == flow.GuideSearch && snap.Query.Kind == flow.InputLetters {
+			body := k.searchBody(&s.search, snap.Query, s.f.SearchKey, s.f.SearchBackspace)
+			s.search.show(snap.Query.Value, s.searchResults())
+			return k.page(title, k.t("search.step"), body, back)
+		}
 		items := k.serviceTiles(snap.Services, false, s.f.SelectService)
 		step := k.servicesStep(snap.Department.Name, "guide.step_service")
-		return k.page(title, step, k.pager(items, snap.Page, s.f.PrevPage, s.f.NextPage), back)
+		bar := k.navBar(back)
+		if snap.State == flow.GuideServices {
+			bar = k.navBar(back, k.searchButton(s.f.OpenSearch))
+		}
+		return k.pageWith(title, step, k.pager(items, snap.Page, s.f.PrevPage, s.f.NextPage), bar)
 
 	case flow.GuideDetail:
 		if snap.Detail != nil {

@@ -21,6 +21,10 @@ const (
 	tileRating     = "rating"
 	tileSuggestion = "suggestion"
 	tileProgress   = "progress"
+	// tileSearch is 找事项, the search by letters: a 取号 that starts at
+	// the search, or while 取号 cannot work the guide's search, which
+	// always can. So it is no flow.Tile of its own.
+	tileSearch = "search"
 )
 
 // tileID is the home tile of a flow.Tile.
@@ -81,6 +85,9 @@ func (s *homeScreen) buildUI() fyne.CanvasObject {
 		objs = append(objs, t)
 	}
 	grid := container.New(&tileGrid{n: len(objs)}, objs...)
+	search := NewTile(iconSearch, k.t("home.search.title"), k.t("home.search.sub"), k.tap(func() { s.onTile(tileSearch) }))
+	search.Small = true // one line high: the six tiles keep their room
+	s.tiles[tileSearch] = search
 	pad := theme.Size(theme.SizeNameInnerPadding)
 	head := block(fyne.TextAlignLeading, para{text: k.t("home.welcome"), size: theme.SizeNameHeadingText, bold: true})
 	foot := block(fyne.TextAlignLeading, para{text: k.t("home.help")})
@@ -90,6 +97,10 @@ func (s *homeScreen) buildUI() fyne.CanvasObject {
 		// reminder takes the greeting's line, so the tiles keep their room.
 		top = chip
 	}
+	// 找事项 takes the greeting's line, beside it: the quickest way to a
+	// service whose name the citizen knows, and the six tiles keep their
+	// room and their places.
+	top = container.New(&flex{weights: []float32{2, 1}}, top, search)
 	return container.New(layout.NewCustomPaddedLayout(pad, pad, 2*pad, 2*pad),
 		container.NewBorder(top, foot, nil, nil, grid))
 }

@@ -29,6 +29,11 @@ var (
 	iconKeypad = svgIcon("keypad.svg",
 		`<path d="M8 4h8v8h-8Z M20 4h8v8h-8Z M32 4h8v8h-8Z M8 15h8v8h-8Z M20 15h8v8h-8Z M32 15h8v8h-8Z`+
 			`M8 26h8v8h-8Z M20 26h8v8h-8Z M32 26h8v8h-8Z M8 37h8v8h-8Z M20 37h8v8h-8Z M32 37h8v8h-8Z"/>`)
+	// iconSearch: a magnifier over three keys, a search typed on the
+	// keypad (the progress icon is a magnifier alone).
+	iconSearch = svgIcon("search.svg",
+		`<path d="M8 16A10 10 0 0 1 28 16A10 10 0 0 1 8 16Z M12 16A6 6 0 0 0 24 16A6 6 0 0 0 12 16Z`+
+			`M25 26L28 23L36 31L33 34Z M4 36h11v9h-11Z M18.5 36h11v9h-11Z M33 36h11v9h-11Z"/>`)
 	iconProgress = svgIcon("progress.svg",
 		`<path d="M6 20A14 14 0 0 1 34 20A14 14 0 0 1 6 20Z M11 20A9 9 0 0 0 29 20A9 9 0 0 0 11 20Z`+
 			`M30 33L33 30L43 40L40 43Z"/>`)

@@ -102,13 +102,17 @@ func (kp *keypad) refresh() {
 		kp.display.Color = theme.Color(theme.ColorNamePlaceHolder)
 		kp.display.TextStyle.Bold = false
 		kp.frame.StrokeColor = theme.Color(theme.ColorNameInputBorder)
-		kp.ok.Disable()
+		if kp.ok != nil {
+			kp.ok.Disable()
+		}
 	} else {
 		kp.display.Text = kp.value
 		kp.display.Color = theme.Color(theme.ColorNameForeground)
 		kp.display.TextStyle.Bold = true
 		kp.frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
-		kp.ok.Enable()
+		if kp.ok != nil {
+			kp.ok.Enable()
+		}
 	}
 	kp.display.Refresh()
 	kp.frame.Refresh()
@@ -151,16 +155,7 @@ func (kp *keypad) letterBlock() fyne.CanvasObject {
 // display field and 清空/确定: beside the keys in landscape, above them in
 // portrait. Codes get the letter block beside the digits.
 func (kp *keypad) buildUI(info ...fyne.CanvasObject) fyne.CanvasObject {
-	kp.display = canvas.NewText("", theme.Color(theme.ColorNameForeground))
-	kp.display.TextSize = theme.Size(sizeNameDisplayText)
-	kp.display.Alignment = fyne.TextAlignCenter
-	kp.frame = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	kp.frame.StrokeWidth = theme.Size(theme.SizeNameInputBorder)
-	kp.frame.CornerRadius = theme.Size(theme.SizeNameInputRadius)
-	pad := theme.Size(theme.SizeNameInnerPadding)
-	field := container.NewStack(kp.frame,
-		container.New(layout.NewCustomPaddedLayout(pad/2, pad/2, pad, pad), fitted(kp.display)))
-
+	field := kp.field()
 	clr := kp.button(kp.clearText, nil, widget.MediumImportance, kp.clear)
 	ok := kp.button(kp.okText, theme.ConfirmIcon(), widget.HighImportance, kp.submit)
 	actions := container.NewGridWithColumns(2, clr, ok)
@@ -176,6 +171,35 @@ func (kp *keypad) buildUI(info ...fyne.CanvasObject) fyne.CanvasObject {
 	// The keys grow into spare height (a portrait totem has plenty), up to
 	// half again their size: bigger keys are easier to hit.
 	return container.New(&flex{weights: weights, tall: []float32{0, 1}}, side, container.New(growTo{1.5}, keys))
+}
+
+// field is the display of the value typed, framed like an entry.
+func (kp *keypad) field() fyne.CanvasObject {
+	kp.display = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	kp.display.TextSize = theme.Size(sizeNameDisplayText)
+	kp.display.Alignment = fyne.TextAlignCenter
+	kp.frame = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	kp.frame.StrokeWidth = theme.Size(theme.SizeNameInputBorder)
+	kp.frame.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+	pad := theme.Size(theme.SizeNameInnerPadding)
+	return container.NewStack(kp.frame,
+		container.New(layout.NewCustomPaddedLayout(pad/2, pad/2, pad, pad), fitted(kp.display)))
+}
+
+// lettersUI returns the display field with 删除 and 清空 beside it, and
+// A–Z in seven columns under it; no 确定, since the results follow every
+// letter. The words stay out of the letters' grid, whose columns would
+// all take the width of "Delete" in elder mode. The keys grow into spare
+// height like buildUI's.
+func (kp *keypad) lettersUI() (field, keys fyne.CanvasObject) {
+	edit := container.NewHBox(newKey(kp.deleteText, kp.backspace), newKey(kp.clearText, kp.clear))
+	field = container.NewBorder(nil, nil, nil, edit, kp.field())
+	var ks []fyne.CanvasObject
+	for r := 'A'; r <= 'Z'; r++ {
+		ks = append(ks, newKey(string(r), func() { kp.press(r) }))
+	}
+	kp.refresh()
+	return field, container.New(growTo{1.5}, container.NewGridWithColumns(7, ks...))
 }
 
 // key is one character key of the keypad: a button-coloured rounded

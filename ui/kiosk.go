@@ -329,6 +329,14 @@ func (k *Kiosk) openTile(id string) {
 		k.startFlow(k.suggest)
 	case tileProgress:
 		k.startFlow(k.progress)
+	case tileSearch:
+		if _, off := k.home.view.Unavailable[tileTicket]; off {
+			k.show(k.guide)
+			k.guide.startSearch()
+			return
+		}
+		k.show(k.ticket)
+		k.ticket.startSearch()
 	}
 }
 

@@ -1,9 +1,10 @@
 package ui
 
 import (
+	"math"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
-	"math"
 )
 
 // The kiosk runs in landscape (1920×1080, 1280×800) and portrait (1080×1920)
@@ -21,12 +22,18 @@ type tileGrid struct {
 	n int
 	// line puts all cells in one row (landscape) or one column
 	// (portrait): a five-level scale reads as a line, not a block.
-	line     bool
+	line bool
+	// column puts the cells one under the other at any orientation: a
+	// list of results beside a keypad.
+	column   bool
 	portrait bool
 }
 
 func (g *tileGrid) dims(portrait bool) (cols, rows int) {
 	n := max(g.n, 1)
+	if g.column {
+		return 1, n
+	}
 	if g.line {
 		if portrait {
 			return 1, n

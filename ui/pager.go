@@ -30,10 +30,12 @@ type pagedGrid struct {
 	pageText func(index, count int) string
 	onPrev   func()
 	onNext   func()
+	// column lays the page out as one column (tileGrid.column).
+	column bool
 }
 
 func (p *pagedGrid) buildUI() fyne.CanvasObject {
-	grid := container.New(&tileGrid{n: p.perPage}, p.items...)
+	grid := container.New(&tileGrid{n: p.perPage, column: p.column}, p.items...)
 	if p.page.Count <= 1 {
 		return grid
 	}
@@ -48,7 +50,14 @@ func (p *pagedGrid) buildUI() fyne.CanvasObject {
 	}
 	label := centered(p.pageText(p.page.Index+1, p.page.Count), theme.SizeNameText, false)
 	label.Wrapping = fyne.TextWrapOff
-	bar := container.NewGridWithColumns(3, touchMin(prev), container.NewCenter(label), touchMin(next))
+	var bar fyne.CanvasObject
+	if p.column {
+		// A column beside a keypad is narrow: the buttons take their own
+		// width, not a third each of the widest.
+		bar = container.NewBorder(nil, nil, touchMin(prev), touchMin(next), container.NewCenter(label))
+	} else {
+		bar = container.NewGridWithColumns(3, touchMin(prev), container.NewCenter(label), touchMin(next))
+	}
 	return container.NewBorder(nil, bar, nil, nil, grid)
 }
 

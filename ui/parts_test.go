@@ -122,6 +122,7 @@ func testCatalog() *api.Catalog {
 		})
 	}
 	add("shebao", "sb-card", "A", "社会保障卡补换", "Social security card replacement", true)
+	cat.Services[len(cat.Services)-1].Keywords = []string{"社保卡", "补卡"} // SBK finds it
 	add("shebao", "sb-pension", "B", "养老保险关系转移", "Pension transfer", true)
 	add("shebao", "sb-unemp", "C", "失业登记", "Unemployment registration", false)
 	add("shebao", laterService, "D", "医保异地就医备案", "Out-of-town medical care filing", false)

@@ -77,7 +77,7 @@ func (h *harness) resetScene() {
 				return false
 			}
 		}
-		return len(ts) == len(flow.Tiles)
+		return len(ts) == len(flow.Tiles)+1 // and 找事项
 	})
 }
 
@@ -150,6 +150,31 @@ func scenes(number string) []scene {
 			h.parts.cards.Status41MidRead()
 			h.parts.place(cardLi)
 			h.waitShows(h.tr("reason.card_read_failed"))
+		}},
+
+		{name: "search", set: func(h *harness) {
+			h.tapTile(h.tr("home.search.title"))
+			h.settle("search", h.ticketIn(flow.TicketSearch))
+		}},
+		{name: "search_many", cont: true, set: func(h *harness) {
+			h.typeKeys("S") // most of 社会保障: more than a page
+			h.settle("a page of results", func() bool { return h.k.ticket.s.Page.HasNext && h.caughtUp() })
+		}},
+		{name: "search_found", cont: true, set: func(h *harness) {
+			h.typeKeys("BK")
+			h.settle("SBK", func() bool { return h.k.ticket.s.Query.Value == "SBK" && h.caughtUp() })
+			h.waitShows("社会保障卡补换")
+		}},
+		{name: "search_none", cont: true, set: func(h *harness) {
+			h.typeKeys("Q")
+			h.settle("nothing found", func() bool { return h.k.ticket.s.Query.Value == "SBKQ" && h.caughtUp() })
+		}},
+		{name: "guide_search", set: func(h *harness) {
+			h.tapTile(h.tr("home.guide.title"))
+			h.tapWhen(h.tr("search.open"))
+			h.typeKeys("GJJ")
+			h.settle("GJJ", func() bool { return h.k.guide.s.Query.Value == "GJJ" && h.caughtUp() })
+			h.waitShows("公积金提取")
 		}},
 
 		{name: "checkin_choose", set: func(h *harness) {

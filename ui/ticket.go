@@ -15,9 +15,15 @@ type ticketScreen struct {
 	k *Kiosk
 	f *flow.TicketFlow
 	s flow.TicketSnapshot
+
+	search searchView
 }
 
-func (s *ticketScreen) start()   { s.s = flow.TicketSnapshot{}; s.f.Start() }
+func (s *ticketScreen) start() { s.s = flow.TicketSnapshot{}; s.f.Start() }
+
+// startSearch begins a ticket at the search (the home screen's 找事项).
+func (s *ticketScreen) startSearch() { s.s = flow.TicketSnapshot{}; s.f.StartSearch() }
+
 func (s *ticketScreen) refresh() { s.f.Refresh() }
 
 // stepName names the flow's step for Deps.OnScreen.
@@ -25,23 +31,41 @@ func (s *ticketScreen) stepName() string { return s.s.State.String() }
 
 // update shows a new snapshot of the flow.
 func (s *ticketScreen) update(snap flow.TicketSnapshot) {
+	typing := s.k.current == s && s.search.kp != nil && s.s.State == flow.TicketSearch && snap.State == flow.TicketSearch
 	s.s = snap
+	if typing {
+		s.search.show(snap.Query.Value, s.searchResults())
+		return
+	}
 	s.k.refreshScreen(s)
+}
+
+func (s *ticketScreen) searchResults() fyne.CanvasObject {
+	snap := s.s
+	return s.k.searchResults(snap.Query.Value, snap.Services, snap.Page, true, s.f.SelectService, s.f.PrevPage, s.f.NextPage)
 }
 
 func (s *ticketScreen) buildUI() fyne.CanvasObject {
 	k, snap := s.k, s.s
 	title := k.t("ticket.title")
 	back := when(snap.CanBack, s.f.Back)
+	s.search = searchView{}
 	switch snap.State {
 	case flow.TicketDepartments:
 		items := k.departmentTiles(snap.Departments, s.f.SelectDepartment)
-		return k.page(title, k.t("ticket.step_department"), k.pager(items, snap.Page, s.f.PrevPage, s.f.NextPage), back)
+		return k.pageWith(title, k.t("ticket.step_department"), k.pager(items, snap.Page, s.f.PrevPage, s.f.NextPage),
+			k.navBar(back, k.searchButton(s.f.OpenSearch)))
 
 	case flow.TicketServices:
 		items := k.serviceTiles(snap.Services, true, s.f.SelectService)
 		step := k.servicesStep(snap.Department.Name, "ticket.step_service")
-		return k.page(title, step, k.pager(items, snap.Page, s.f.PrevPage, s.f.NextPage), back)
+		return k.pageWith(title, step, k.pager(items, snap.Page, s.f.PrevPage, s.f.NextPage),
+			k.navBar(back, k.searchButton(s.f.OpenSearch)))
+
+	case flow.TicketSearch:
+		body := k.searchBody(&s.search, snap.Query, s.f.SearchKey, s.f.SearchBackspace)
+		s.search.show(snap.Query.Value, s.searchResults())
+		return k.page(title, k.t("search.step"), body, back)
 
 	case flow.TicketCard:
 		note := k.t("ticket.card_optional")

@@ -69,11 +69,16 @@ func (k *Kiosk) ticketViewOf(r *flow.TicketResult, printing bool) ticketView {
 // pager builds the paged grid of a list flow pages (it hands over one page
 // at a time).
 func (k *Kiosk) pager(items []fyne.CanvasObject, p flow.PageInfo, prev, next func()) fyne.CanvasObject {
+	return k.pagerOf(items, p, false, prev, next)
+}
+
+// pagerOf is pager, in one column when column is set.
+func (k *Kiosk) pagerOf(items []fyne.CanvasObject, p flow.PageInfo, column bool, prev, next func()) fyne.CanvasObject {
 	size := p.Size
 	if size <= 0 {
 		size = max(len(items), 1)
 	}
-	return k.pagedGrid(items, size, pageOf(p), prev, next)
+	return k.pagedGrid(items, size, pageOf(p), column, prev, next)
 }
 
 // ownPager builds the paged grid of a list flow hands over whole (the
@@ -82,11 +87,12 @@ func (k *Kiosk) pager(items []fyne.CanvasObject, p flow.PageInfo, prev, next fun
 func (k *Kiosk) ownPager(items []fyne.CanvasObject, size int, page *int, rebuild func()) fyne.CanvasObject {
 	lo, hi, pv := listPage(*page, len(items), size)
 	*page = pv.Index
-	return k.pagedGrid(items[lo:hi], size, pv, func() { *page--; rebuild() }, func() { *page++; rebuild() })
+	return k.pagedGrid(items[lo:hi], size, pv, false, func() { *page--; rebuild() }, func() { *page++; rebuild() })
 }
 
-func (k *Kiosk) pagedGrid(items []fyne.CanvasObject, size int, pv pageView, prev, next func()) fyne.CanvasObject {
+func (k *Kiosk) pagedGrid(items []fyne.CanvasObject, size int, pv pageView, column bool, prev, next func()) fyne.CanvasObject {
 	pg := &pagedGrid{
+		column:   column,
 		items:    items,
 		perPage:  size,
 		page:     pv,

@@ -113,6 +113,12 @@ type Catalog struct {
 	Departments []Department `json:"departments"`
 	Services    []Service    `json:"services"`
 	Counters    []Counter    `json:"counters"`
+	// Readings marks the words of the catalog's Chinese texts that are not
+	// read with their characters' most frequent readings, for the kiosk's
+	// pinyin search: word → one syllable per character, tone marks or
+	// digits optional ("调整": "tiáo zhěng", "银行": "yin2 hang2"). Each
+	// syllable must be one of the character's readings. Optional.
+	Readings map[string]string `json:"readings,omitempty"`
 }
 
 // OpenAllDay opens the hall and every service with hours of its own around

@@ -29,6 +29,15 @@
 // A kiosk shows the counters of a service one a line, so a window's name is
 // one unit; mark the parts of a longer name that must stay together.
 //
+// The kiosk finds services by pinyin and pinyin initials (SBK for 社保卡),
+// derived from each character's most frequent reading. A word whose
+// characters are read otherwise (多音字: 调整 tiáo, 银行 háng, 重新 chóng,
+// 长期 cháng) is marked once for the whole catalog in "readings", and the
+// back office refuses a mark whose syllables are not readings of its
+// characters:
+//
+//	"readings": {"调整": "tiáo zhěng", "银行": "yín háng"}
+//
 // Errors are ErrorBody with an HTTP status: 400 bad_request, 401 unauthorized,
 // 403 forbidden, 404 not_found, 409 conflict, 413 too_large, 500 internal,
 // 503 unavailable (with Retry-After). POST /v1/tickets answers 409 with the
