@@ -519,25 +519,25 @@ func TestHostileAppointmentsListHasNoIDNumbersOrNames(t *testing.T) {
 }
 
 // A kiosk token taken from a kiosk cannot use up a service's numbers for
-// the day: past ticketsPerToken a minute it gets 429 with Retry-After (the
+// the day: past DefaultTicketsPerMinute a minute it gets 429 with Retry-After (the
 // kiosk numbers offline meanwhile), a refused request takes no number, and
 // other kiosks go on as before.
 func TestHostileTicketFloodIsThrottled(t *testing.T) {
 	e := newEnv(t, nil)
-	for range ticketsPerToken {
+	for range DefaultTicketsPerMinute {
 		e.ticket(tokK1, "K01", newID(t), "b", false)
 	}
 	req := api.TicketRequest{KioskID: "K01", RecordID: newID(t), ServiceID: "b"}
 	code, hdr, out := e.do("POST", "/v1/tickets", tokK1, req)
 	if code != http.StatusTooManyRequests || hdr.Get("Retry-After") != "60" || !strings.Contains(string(out), "too_many_requests") {
-		t.Fatalf("ticket %d of a minute: %d Retry-After %q %s", ticketsPerToken+1, code, hdr.Get("Retry-After"), out)
+		t.Fatalf("ticket %d of a minute: %d Retry-After %q %s", DefaultTicketsPerMinute+1, code, hdr.Get("Retry-After"), out)
 	}
 	if !strings.Contains(e.logs.String(), "faster than any kiosk") {
 		t.Errorf("the flood is not in the log:\n%s", e.logs.String())
 	}
 	// Another kiosk's next number follows on: the refused one took none.
 	next := e.ticket(tokK2, "K02", newID(t), "b", false)
-	if want := fmt.Sprintf("B%03d", ticketsPerToken+1); next.Number != want {
+	if want := fmt.Sprintf("B%03d", DefaultTicketsPerMinute+1); next.Number != want {
 		t.Fatalf("K02's ticket %s, want %s", next.Number, want)
 	}
 	e.clock.Advance(time.Minute)

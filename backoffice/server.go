@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -65,6 +66,10 @@ type Options struct {
 	// stored; a non-empty answer rejects the record with that reason. Fault
 	// tests use it to produce dead letters on the kiosk deterministically.
 	Reject func(api.Record) string
+	// TicketsPerMinute is how many ticket numbers one kiosk token may take
+	// a minute (default DefaultTicketsPerMinute); past it the answer is 429
+	// and the kiosk numbers from its offline series.
+	TicketsPerMinute int
 	// IgnoreHours issues tickets outside opening hours (demos after hours,
 	// tests on the wall clock). Daily caps still apply.
 	IgnoreHours bool
@@ -106,7 +111,7 @@ func Open(opts Options) (*Server, error) {
 		progressByToken:   newThrottle(progressPerToken, time.Minute),
 		progressByReceipt: newThrottle(progressPerReceipt, progressReceiptWindow),
 		apptsByToken:      newThrottle(appointmentsPerToken, time.Minute),
-		ticketsByToken:    newThrottle(ticketsPerToken, time.Minute),
+		ticketsByToken:    newThrottle(cmp.Or(max(opts.TicketsPerMinute, 0), DefaultTicketsPerMinute), time.Minute),
 		maxBody:           opts.MaxBodyBytes,
 		reject:            opts.Reject,
 		ignoreHours:       opts.IgnoreHours,

@@ -12,18 +12,19 @@ import (
 // more, spread over many receipts. The appointments list is fetched by a
 // kiosk every few minutes.
 const (
-	progressPerToken     = 20 // lookups of one token per minute
-	progressPerReceipt   = 5  // misses of one receipt per 15 minutes
-	appointmentsPerToken = 30 // lists of one token per minute
-	// ticketsPerToken bounds how fast one kiosk token takes numbers. A
-	// kiosk prints each ticket and a citizen taps through three screens
-	// first, so a busy kiosk takes a few a minute; a token taken from a
-	// kiosk could otherwise use up every service's numbers for the day in
-	// seconds. The kiosk numbers from its offline series meanwhile.
-	ticketsPerToken       = 60
+	progressPerToken      = 20 // lookups of one token per minute
+	progressPerReceipt    = 5  // misses of one receipt per 15 minutes
+	appointmentsPerToken  = 30 // lists of one token per minute
 	maxThrottleKeys       = 10000
 	progressReceiptWindow = 15 * time.Minute
 )
+
+// DefaultTicketsPerMinute bounds how fast one kiosk token takes numbers
+// (Options.TicketsPerMinute). A kiosk prints each ticket and a citizen taps
+// through three screens first, so a busy kiosk takes a few a minute; a
+// token taken from a kiosk could otherwise use up every service's numbers
+// for the day in seconds.
+const DefaultTicketsPerMinute = 60
 
 // throttle counts events per key in fixed windows on the server's clock.
 // It lives in memory: a restart forgets the counts, which only shortens

@@ -108,6 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	catalogFile := fs.String("catalog", env("HALLKIOSK_BO_CATALOG", ""), "catalog JSON `file` (default: the built-in seed hall) [HALLKIOSK_BO_CATALOG]")
 	demo := fs.Bool("demo", false, "load demonstration appointments (any day) and progress records")
 	ignoreHours := fs.Bool("ignore-hours", false, "issue tickets outside opening hours (demos after hours)")
+	ticketRate := fs.Int("ticket-rate", backoffice.DefaultTicketsPerMinute, "ticket numbers one kiosk token may take a minute (`n`); beyond it 429, and kiosks number offline meanwhile")
 	maxBody := fs.Int64("max-body", backoffice.DefaultMaxBodyBytes, "largest request body in `bytes`")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
 	logLevel := fs.String("log-level", env("HALLKIOSK_BO_LOG_LEVEL", "info"), "log `level`: debug, info, warn, error [HALLKIOSK_BO_LOG_LEVEL]")
@@ -133,6 +134,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	log := slog.New(handler)
 
+	if *ticketRate < 1 {
+		fmt.Fprintln(stderr, "backoffice: -ticket-rate must be 1 or more")
+		return 2
+	}
 	var principals map[string]backoffice.Principal
 	if *tokensFile != "" {
 		fileTokens, err := readTokens(*tokensFile, log)
@@ -162,14 +167,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	srv, err := backoffice.Open(backoffice.Options{
-		DBPath:       *dbPath,
-		Tokens:       tokens,
-		Principals:   principals,
-		Catalog:      catalog,
-		Demo:         *demo,
-		MaxBodyBytes: *maxBody,
-		Logger:       log,
-		IgnoreHours:  *ignoreHours,
+		DBPath:           *dbPath,
+		Tokens:           tokens,
+		Principals:       principals,
+		Catalog:          catalog,
+		Demo:             *demo,
+		MaxBodyBytes:     *maxBody,
+		Logger:           log,
+		IgnoreHours:      *ignoreHours,
+		TicketsPerMinute: *ticketRate,
 	})
 	if err != nil {
 		log.Error("cannot start", "err", err)

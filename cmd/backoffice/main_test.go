@@ -50,6 +50,7 @@ func TestRunArguments(t *testing.T) {
 		{"tokens file with a misspelt field", []string{"-tokens", badField, "-db", filepath.Join(dir, "f.db")}, 2, "", "unknown field \"counter\""},
 		{"missing tokens file", []string{"-tokens", filepath.Join(dir, "none.json")}, 2, "", "no such file"},
 		{"bad log level", []string{"-tokens", good, "-log-level", "loud"}, 2, "", "log-level"},
+		{"no ticket rate", []string{"-tokens", good, "-ticket-rate", "0"}, 2, "", "-ticket-rate"},
 		{"missing catalog", []string{"-tokens", good, "-catalog", filepath.Join(dir, "none")}, 2, "", "catalog"},
 		{"catalog that does not parse", []string{"-tokens", good, "-catalog", good, "-db", filepath.Join(dir, "c.db")}, 1, "", "catalog"},
 	}
