@@ -218,6 +218,10 @@ const (
 	MaxCountdownSeconds = 60
 	MinDiagIdleMinutes  = 1
 	MaxDiagIdleMinutes  = 60
+	// Voice volume in percent: 0 would be voice off in disguise, which
+	// voice.mode says openly.
+	MinVoiceVolume = 1
+	MaxVoiceVolume = 100
 	// MaxHallNameRunes fits the citizen status bar at 1280 px.
 	MaxHallNameRunes = 40
 )
