@@ -89,6 +89,7 @@ fuzz: deps-build
 bench: deps-test build
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $$($(GO) list ./... | grep -v '/ui$$')
 	$(GO) test -tags ci -run '^$$' -bench ResidentMemory -benchtime 2x -timeout 30m ./ui/
+	$(GO) test -tags ci -run '^$$' -bench PromptLatency -benchtime 50x -timeout 10m ./ui/
 	KIOSK_BIN=$(CURDIR)/bin/kiosk $(GO) test -tags e2e -run '^$$' -bench 'StartToFirstFrame|TapToCut' -benchtime 5x -timeout 20m ./e2e/
 	KIOSK_BIN=$(CURDIR)/bin/kiosk KIOSK_TAGS=$(KIOSK_TAGS) $(GO) test -tags e2e -run '^$$' -bench Footprint -benchtime 1x -timeout 90m ./e2e/
 
