@@ -69,108 +69,70 @@ func (k *Kiosk) repeatPrompt() {
 	}
 }
 
+// The prompts of each flow's steps; a step not listed (loading, looking
+// up, saving) says nothing.
+var (
+	ticketPrompts = map[flow.TicketState]voice.Prompt{
+		flow.TicketDepartments: voice.PromptDepartment, flow.TicketServices: voice.PromptService,
+		flow.TicketCard: voice.PromptCard, flow.TicketIssuing: voice.PromptPrinting, flow.TicketPrinting: voice.PromptPrinting,
+	}
+	checkInPrompts = map[flow.CheckInState]voice.Prompt{
+		flow.CheckInChoose: voice.PromptCheckInChoose, flow.CheckInCard: voice.PromptCard, flow.CheckInScan: voice.PromptScan,
+		flow.CheckInKeypad: voice.PromptCode, flow.CheckInIssuing: voice.PromptPrinting, flow.CheckInPrinting: voice.PromptPrinting,
+	}
+	guidePrompts = map[flow.GuideState]voice.Prompt{
+		flow.GuideDepartments: voice.PromptGuide, flow.GuideServices: voice.PromptService, flow.GuideDetail: voice.PromptGuideDetail,
+	}
+	ratingPrompts = map[flow.RatingState]voice.Prompt{
+		flow.RatingTicket: voice.PromptRatingTicket, flow.RatingScores: voice.PromptRatingScores,
+		flow.RatingReasonsStep: voice.PromptRatingReasons, flow.RatingThanks: voice.PromptThanksRating,
+	}
+	suggestionPrompts = map[flow.SuggestionState]voice.Prompt{
+		flow.SuggestionCategoryStep: voice.PromptSuggestCategory, flow.SuggestionDetails: voice.PromptSuggestDetails,
+		flow.SuggestionThanks: voice.PromptThanksSuggestion,
+	}
+	// The progress result may name the applicant: it is read on screen,
+	// never aloud; the prompt only says where it is.
+	progressPrompts = map[flow.ProgressState]voice.Prompt{
+		flow.ProgressReceipt: voice.PromptReceipt, flow.ProgressIdentity: voice.PromptIdentity,
+		flow.ProgressCard: voice.PromptCard, flow.ProgressResult: voice.PromptProgressResult,
+	}
+)
+
+// stepPrompt is a step's prompt, or its problem's reason when the step
+// shows one (a failed step, a wrong code typed).
+func stepPrompt[S comparable](l voice.Lang, st S, prompts map[S]voice.Prompt, problem *flow.Problem) voice.Utterance {
+	if problem != nil && problem.Reason != flow.ReasonNone {
+		u, _ := voice.Failure(l, problem.Reason.String())
+		return u
+	}
+	return voice.Say(l, prompts[st])
+}
+
 // promptOf is what screen s says in its current state.
 func (k *Kiosk) promptOf(s screen) voice.Utterance {
 	l := voice.Lang(k.lang)
-	say := func(p voice.Prompt) voice.Utterance { return voice.Say(l, p) }
-	failed := func(p *flow.Problem) voice.Utterance {
-		if p == nil {
-			return voice.Utterance{}
-		}
-		u, _ := voice.Failure(l, p.Reason.String())
-		return u
-	}
 	switch s := s.(type) {
 	case *homeScreen:
-		return say(voice.PromptHome)
+		return voice.Say(l, voice.PromptHome)
 	case *ticketScreen:
-		switch s.s.State {
-		case flow.TicketDepartments:
-			return say(voice.PromptDepartment)
-		case flow.TicketServices:
-			return say(voice.PromptService)
-		case flow.TicketCard:
-			return say(voice.PromptCard)
-		case flow.TicketIssuing, flow.TicketPrinting:
-			return say(voice.PromptPrinting)
-		case flow.TicketDone:
+		if s.s.State == flow.TicketDone {
 			return k.callOf(s.s.Result)
-		case flow.TicketFailed:
-			return failed(s.s.Problem)
 		}
+		return stepPrompt(l, s.s.State, ticketPrompts, s.s.Problem)
 	case *checkInScreen:
-		switch s.s.State {
-		case flow.CheckInChoose:
-			return say(voice.PromptCheckInChoose)
-		case flow.CheckInCard:
-			return say(voice.PromptCard)
-		case flow.CheckInScan:
-			return say(voice.PromptScan)
-		case flow.CheckInKeypad:
-			if s.s.Problem != nil {
-				return failed(s.s.Problem)
-			}
-			return say(voice.PromptCode)
-		case flow.CheckInIssuing, flow.CheckInPrinting:
-			return say(voice.PromptPrinting)
-		case flow.CheckInDone:
-			return say(voice.PromptCheckedIn).Then(k.callOf(s.s.Result))
-		case flow.CheckInFailed:
-			return failed(s.s.Problem)
+		if s.s.State == flow.CheckInDone {
+			return voice.Say(l, voice.PromptCheckedIn).Then(k.callOf(s.s.Result))
 		}
+		return stepPrompt(l, s.s.State, checkInPrompts, s.s.Problem)
 	case *guideScreen:
-		switch s.s.State {
-		case flow.GuideDepartments:
-			return say(voice.PromptGuide)
-		case flow.GuideServices:
-			return say(voice.PromptService)
-		case flow.GuideDetail:
-			return say(voice.PromptGuideDetail)
-		case flow.GuideFailed:
-			return failed(s.s.Problem)
-		}
+		return stepPrompt(l, s.s.State, guidePrompts, s.s.Problem)
 	case *ratingScreen:
-		if s.s.Problem != nil {
-			return failed(s.s.Problem)
-		}
-		switch s.s.State {
-		case flow.RatingTicket:
-			return say(voice.PromptRatingTicket)
-		case flow.RatingScores:
-			return say(voice.PromptRatingScores)
-		case flow.RatingReasonsStep:
-			return say(voice.PromptRatingReasons)
-		case flow.RatingThanks:
-			return say(voice.PromptThanksRating)
-		}
+		return stepPrompt(l, s.s.State, ratingPrompts, s.s.Problem)
 	case *suggestionScreen:
-		if s.s.Problem != nil {
-			return failed(s.s.Problem)
-		}
-		switch s.s.State {
-		case flow.SuggestionCategoryStep:
-			return say(voice.PromptSuggestCategory)
-		case flow.SuggestionDetails:
-			return say(voice.PromptSuggestDetails)
-		case flow.SuggestionThanks:
-			return say(voice.PromptThanksSuggestion)
-		}
+		return stepPrompt(l, s.s.State, suggestionPrompts, s.s.Problem)
 	case *progressScreen:
-		if s.s.Problem != nil {
-			return failed(s.s.Problem)
-		}
-		switch s.s.State {
-		case flow.ProgressReceipt:
-			return say(voice.PromptReceipt)
-		case flow.ProgressIdentity:
-			return say(voice.PromptIdentity)
-		case flow.ProgressCard:
-			return say(voice.PromptCard)
-		case flow.ProgressResult:
-			// The answer may name the applicant: it is read on screen,
-			// never aloud.
-			return say(voice.PromptProgressResult)
-		}
+		return stepPrompt(l, s.s.State, progressPrompts, s.s.Problem)
 	}
 	return voice.Utterance{}
 }

@@ -27,11 +27,17 @@ func newALSAFile(t testing.TB, format string) alsaFile {
 	}
 	dir := t.TempDir()
 	a := alsaFile{home: dir, out: filepath.Join(dir, "out."+format)}
-	rc := fmt.Sprintf("pcm.!default {\n\ttype file\n\tslave.pcm \"null\"\n\tfile %q\n\tformat %q\n}\n", a.out, format)
+	writeASoundRC(t, dir, fmt.Sprintf("pcm.!default {\n\ttype file\n\tslave.pcm \"null\"\n\tfile %q\n\tformat %q\n}\n", a.out, format))
+	return a
+}
+
+// writeASoundRC puts an ALSA configuration in dir, the HOME of the aplay
+// the player starts.
+func writeASoundRC(t testing.TB, dir, rc string) {
+	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, ".asoundrc"), []byte(rc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return a
 }
 
 func (a alsaFile) env() []string { return []string{"HOME=" + a.home, "XDG_CONFIG_HOME=" + a.home} }
@@ -239,10 +245,7 @@ func slices_equal(a, b []string) bool { return strings.Join(a, " ") == strings.J
 func TestNoSoundCard(t *testing.T) {
 	b := testBank(t)
 	dir := t.TempDir()
-	rc := "pcm.!default {\n\ttype hw\n\tcard 29\n}\n"
-	if err := os.WriteFile(filepath.Join(dir, ".asoundrc"), []byte(rc), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeASoundRC(t, dir, "pcm.!default {\n\ttype hw\n\tcard 29\n}\n")
 	p, done := newTestPlayer(t, b, Options{Env: []string{"HOME=" + dir}})
 	for range 50 {
 		p.Say(Say(Chinese, PromptHome)) // never blocks, device or not

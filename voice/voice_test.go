@@ -146,26 +146,19 @@ func TestScriptRefusesChangingText(t *testing.T) {
 }
 
 func TestCall(t *testing.T) {
-	z := func(k ...string) []string {
-		out := make([]string, len(k))
-		for i, s := range k {
-			if s != pause {
-				s = "zh/" + s
+	in := func(l Lang) func(k ...string) []string {
+		return func(k ...string) []string {
+			out := make([]string, len(k))
+			for i, s := range k {
+				if s != pause {
+					s = string(l) + "/" + s
+				}
+				out[i] = s
 			}
-			out[i] = s
+			return out
 		}
-		return out
 	}
-	e := func(k ...string) []string {
-		out := make([]string, len(k))
-		for i, s := range k {
-			if s != pause {
-				s = "en/" + s
-			}
-			out[i] = s
-		}
-		return out
-	}
+	z, e := in(Chinese), in(English)
 	d := func(n int) string { return "voice.digit." + strconv.Itoa(n) }
 	tests := []struct {
 		name    string
