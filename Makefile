@@ -19,7 +19,7 @@ ARCH      := $(HOST_ARCH)
 # Fyne reads the locale from LANG and logs an error for "C".
 export LANG := zh_CN.UTF-8
 
-.PHONY: all build deps-build deps-test deps-run deps-arm64 run test test-arm64 vet unit smoke fuzz bench soak screenshots package clean
+.PHONY: all build clips deps-build deps-test deps-run deps-arm64 run test test-arm64 vet unit smoke fuzz bench soak screenshots package clean
 
 all: build
 
@@ -37,7 +37,17 @@ deps-arm64:
 # binary a hall gets.
 KIOSK_TAGS := no_emoji,release
 
-build: deps-build
+# The voice clips: espeak-ng speaks the voice.* and reason.* translations
+# into assets/voice, which the kiosk embeds (docs/voice.md). Made again
+# when a translation or the voice script changes; not kept in git.
+CLIPS := assets/voice/MANIFEST
+$(CLIPS): assets/i18n/zh_Hans.json assets/i18n/en.json $(wildcard voice/*.go voice/mkclips/*.go)
+	@scripts/deps.sh build
+	$(GO) run ./voice/mkclips -out assets/voice
+
+clips: $(CLIPS)
+
+build: deps-build $(CLIPS)
 	$(GO) build -tags $(KIOSK_TAGS) -o $(BIN)/kiosk ./cmd/kiosk
 	$(GO) build -o $(BIN)/backoffice ./cmd/backoffice
 
@@ -68,7 +78,7 @@ test: vet unit smoke package test-arm64
 # arm64 on this amd64 machine: the tests of every package without Fyne
 # under qemu-user, then the arm64 package, its checks and the packaged
 # kiosk and back office under qemu-user against native simulators.
-test-arm64: deps-arm64
+test-arm64: deps-arm64 $(CLIPS)
 	@scripts/test-arm64.sh
 	@ARCH=arm64 scripts/package.sh
 
@@ -79,6 +89,7 @@ fuzz: deps-build
 bench: deps-test build
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $$($(GO) list ./... | grep -v '/ui$$')
 	$(GO) test -tags ci -run '^$$' -bench ResidentMemory -benchtime 2x -timeout 30m ./ui/
+	$(GO) test -tags ci -run '^$$' -bench PromptLatency -benchtime 50x -timeout 10m ./ui/
 	KIOSK_BIN=$(CURDIR)/bin/kiosk $(GO) test -tags e2e -run '^$$' -bench 'StartToFirstFrame|TapToCut' -benchtime 5x -timeout 20m ./e2e/
 	KIOSK_BIN=$(CURDIR)/bin/kiosk KIOSK_TAGS=$(KIOSK_TAGS) $(GO) test -tags e2e -run '^$$' -bench Footprint -benchtime 1x -timeout 90m ./e2e/
 
@@ -89,7 +100,7 @@ screenshots: deps-test
 	$(GO) test -count=1 -tags ci -run TestScreenshots ./ui/ -args -screenshots=$(CURDIR)/docs/screenshots
 	$(GO) test -count=1 -tags ci -run TestTechScreenshots ./ui/techui/ -args -screenshots=$(CURDIR)/docs/screenshots
 
-package: $(if $(filter $(HOST_ARCH),$(ARCH)),deps-test,deps-$(ARCH))
+package: $(if $(filter $(HOST_ARCH),$(ARCH)),deps-test,deps-$(ARCH)) $(CLIPS)
 	@ARCH=$(ARCH) scripts/package.sh
 
 clean:

@@ -1,6 +1,6 @@
 // Package assets embeds what the kiosk ships inside its binary: the seed
 // service catalog, translations (zh_Hans.json, en.json), the bundled CJK
-// fonts, icons and the simulator's card profiles.
+// fonts, icons, the voice clips and the simulator's card profiles.
 package assets
 
 import (
@@ -35,6 +35,13 @@ const (
 	FontRegular = "HallKioskSansSC-Regular.otf"
 	FontBold    = "HallKioskSansSC-Bold.otf"
 )
+
+// Voice holds voice/: the clips <lang>/<key>.wav that `make clips` makes
+// with espeak-ng (hallkiosk/voice), and a README. A build without the clips
+// (a plain go build of a fresh clone) embeds only the README and is silent.
+//
+//go:embed voice
+var Voice embed.FS
 
 // Cards holds the simulator's card profiles: fictional people of all four
 // card types.

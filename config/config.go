@@ -39,6 +39,7 @@ type Config struct {
 	BackOffice BackOffice `json:"backoffice"`
 	Devices    Devices    `json:"devices"`
 	UI         UI         `json:"ui"`
+	Voice      Voice      `json:"voice"`
 	Diag       Diag       `json:"diag"`
 	Log        Log        `json:"log"`
 }
@@ -93,6 +94,26 @@ type UI struct {
 	HallName string `json:"hall_name"`
 }
 
+// Voice configures the spoken prompts (hallkiosk/voice).
+type Voice struct {
+	// Mode says when a screen's prompt is spoken as it appears: VoiceElder
+	// (the default) in elder mode only, VoiceAlways on every screen,
+	// VoiceOff never. Except with VoiceOff, the speaker button on every
+	// citizen screen speaks the prompt whenever it is tapped.
+	Mode string `json:"mode"`
+	// Volume in percent, 1–100.
+	Volume int `json:"volume"`
+	// Device is the ALSA PCM to play on; empty = ALSA's default.
+	Device string `json:"device"`
+}
+
+// The voice modes.
+const (
+	VoiceElder  = "elder"
+	VoiceAlways = "always"
+	VoiceOff    = "off"
+)
+
 // Diag configures the technician mode and the local health endpoint.
 type Diag struct {
 	// PINHash is the technician PIN as an argon2id hash ($argon2id$…).
@@ -143,8 +164,9 @@ func Default() Config {
 			GuideIdleSeconds: 120,
 			CountdownSeconds: 10,
 		},
-		Diag: Diag{HealthAddr: "127.0.0.1:9180", IdleMinutes: 5},
-		Log:  Log{Level: "info", MaxSizeMB: 10, MaxFiles: 5},
+		Voice: Voice{Mode: VoiceElder, Volume: 80},
+		Diag:  Diag{HealthAddr: "127.0.0.1:9180", IdleMinutes: 5},
+		Log:   Log{Level: "info", MaxSizeMB: 10, MaxFiles: 5},
 	}
 }
 
@@ -303,6 +325,17 @@ func (c *Config) Validate() error {
 	}
 	if c.UI.CountdownSeconds < 3 || c.UI.CountdownSeconds > 60 {
 		return bad("ui.countdown_seconds", "must be 3–60, got %d", c.UI.CountdownSeconds)
+	}
+	switch c.Voice.Mode {
+	case VoiceElder, VoiceAlways, VoiceOff:
+	default:
+		return bad("voice.mode", "must be elder, always or off, got %q", c.Voice.Mode)
+	}
+	if c.Voice.Volume < 1 || c.Voice.Volume > 100 {
+		return bad("voice.volume", "must be 1–100, got %d", c.Voice.Volume)
+	}
+	if strings.ContainsAny(c.Voice.Device, " \t\n") {
+		return bad("voice.device", "must be an ALSA PCM name without spaces, got %q", c.Voice.Device)
 	}
 	if c.Diag.HealthAddr != "" && !strings.HasPrefix(c.Diag.HealthAddr, "127.0.0.1:") && !strings.HasPrefix(c.Diag.HealthAddr, "[::1]:") && !strings.HasPrefix(c.Diag.HealthAddr, "localhost:") {
 		return bad("diag.health_addr", "must stay on loopback (127.0.0.1:PORT), got %q", c.Diag.HealthAddr)

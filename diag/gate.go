@@ -18,6 +18,7 @@ import (
 	"hallkiosk/devices/serial"
 	"hallkiosk/logs"
 	"hallkiosk/offline"
+	"hallkiosk/voice"
 )
 
 // Lockout rules: MaxAttempts wrong PINs in a row close entry for
@@ -114,6 +115,10 @@ type Options struct {
 	BackOfficeURL string
 	// ProbeTimeout bounds the reachability check (default 5 s).
 	ProbeTimeout time.Duration
+
+	// Audio reports the voice player's output for Session.Audio; nil when
+	// the kiosk has no player (voice switched off).
+	Audio func() voice.Status
 
 	// Discover lists the machine's serial ports for Session.Ports; default
 	// serial.Discover. A kiosk whose adapters live elsewhere than /dev and

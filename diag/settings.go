@@ -12,6 +12,7 @@ import (
 
 	"hallkiosk/config"
 	"hallkiosk/devices"
+	"hallkiosk/voice"
 )
 
 // Bauds are the line speeds the configuration accepts, for the baud picker.
@@ -191,6 +192,10 @@ type Settings struct {
 	// Language is the start language; Languages those offered (zh, en).
 	Language  string   `json:"language"`
 	Languages []string `json:"languages"`
+	// VoiceMode is when screens speak their prompts (config.VoiceElder,
+	// VoiceAlways, VoiceOff); VoiceVolume is in percent, 1–100.
+	VoiceMode   string `json:"voice_mode"`
+	VoiceVolume int    `json:"voice_volume"`
 }
 
 // TokenSet is what Settings shows for a configured token.
@@ -213,6 +218,10 @@ const (
 	MaxCountdownSeconds = 60
 	MinDiagIdleMinutes  = 1
 	MaxDiagIdleMinutes  = 60
+	// Voice volume in percent: 0 would be voice off in disguise, which
+	// voice.mode says openly.
+	MinVoiceVolume = 1
+	MaxVoiceVolume = 100
 	// MaxHallNameRunes fits the citizen status bar at 1280 px.
 	MaxHallNameRunes = 40
 )
@@ -223,6 +232,7 @@ func settingsOf(c config.Config) Settings {
 		BackOfficeURL: c.BackOffice.URL, CAFile: c.BackOffice.CAFile,
 		IdleSeconds: c.UI.IdleSeconds, GuideIdleSeconds: c.UI.GuideIdleSeconds, CountdownSeconds: c.UI.CountdownSeconds,
 		DiagIdleMinutes: c.Diag.IdleMinutes, Language: c.UI.Language, Languages: slices.Clone(c.UI.Languages),
+		VoiceMode: c.Voice.Mode, VoiceVolume: c.Voice.Volume,
 	}
 	if c.BackOffice.Token != "" {
 		st.Token = TokenSet
@@ -246,6 +256,20 @@ func (s *Session) Settings() (Settings, error) {
 		}
 	}
 	return st, nil
+}
+
+// Audio returns the voice player's view of the audio output: ready, or why
+// the kiosk is silent (no sound card, no aplay, no clips in the build,
+// voice switched off).
+func (s *Session) Audio() (voice.Status, error) {
+	if err := s.begin(); err != nil {
+		return voice.Status{}, err
+	}
+	if s.g.o.Audio == nil {
+		v := s.g.cfg.live().Voice
+		return voice.Status{State: voice.StateOff, Device: v.Device, Volume: v.Volume}, nil
+	}
+	return s.g.o.Audio(), nil
 }
 
 // Change is one changed setting. Secrets show as "(set)".
@@ -308,6 +332,7 @@ func (s *Session) ApplySettings(ctx context.Context, st Settings) (ApplyResult, 
 		c.Diag.IdleMinutes = st.DiagIdleMinutes
 		c.UI.Language = st.Language
 		c.UI.Languages = slices.Clone(st.Languages)
+		c.Voice.Mode, c.Voice.Volume = st.VoiceMode, st.VoiceVolume
 	}
 	next := clone(old)
 	apply(&next)
@@ -449,5 +474,7 @@ func diffSettings(a, b config.Config) []Change {
 	add("diag.idle_minutes", itoa(a.Diag.IdleMinutes), itoa(b.Diag.IdleMinutes), false)
 	add("ui.language", a.UI.Language, b.UI.Language, true)
 	add("ui.languages", strings.Join(a.UI.Languages, ","), strings.Join(b.UI.Languages, ","), true)
+	add("voice.mode", a.Voice.Mode, b.Voice.Mode, true)
+	add("voice.volume", itoa(a.Voice.Volume), itoa(b.Voice.Volume), true)
 	return out
 }

@@ -14,6 +14,7 @@ import (
 	"hallkiosk/devices/serial"
 	"hallkiosk/devices/sim/printersim"
 	"hallkiosk/logs"
+	"hallkiosk/voice"
 )
 
 // configFixture is a gate over simulated devices with a configuration file.
@@ -188,6 +189,9 @@ func TestApplySettings(t *testing.T) {
 		{"no language", func(s *Settings) { s.Languages = nil }, "ui.languages"},
 		{"hall name too long", func(s *Settings) { s.HallName = strings.Repeat("政务", MaxHallNameRunes) }, "ui.hall_name"},
 		{"CA file missing", func(s *Settings) { s.CAFile = "/no/such/ca.pem" }, "backoffice.ca_file"},
+		{"voice mode", func(s *Settings) { s.VoiceMode = "loud" }, "voice.mode"},
+		{"voice muted by volume", func(s *Settings) { s.VoiceVolume = 0 }, "voice.volume"},
+		{"voice volume, a digit too many", func(s *Settings) { s.VoiceVolume = 800 }, "voice.volume"},
 	}
 	for _, tt := range invalid {
 		t.Run("invalid "+tt.name, func(t *testing.T) {
@@ -209,6 +213,31 @@ func TestApplySettings(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("voice", func(t *testing.T) {
+		if cur.VoiceMode != config.VoiceElder || cur.VoiceVolume != 80 {
+			t.Fatalf("voice defaults %q %d, want elder 80", cur.VoiceMode, cur.VoiceVolume)
+		}
+		st := cur
+		st.VoiceMode, st.VoiceVolume = config.VoiceOff, 35
+		res, err := f.s.ApplySettings(ctx, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Changes) != 2 || !res.Restart {
+			t.Fatalf("result %+v", res)
+		}
+		if v := f.load(t).Voice; v.Mode != config.VoiceOff || v.Volume != 35 {
+			t.Fatalf("saved voice %+v", v)
+		}
+		if a, err := f.s.Audio(); err != nil || a.State != voice.StateOff || a.Available() {
+			t.Fatalf("audio without a player: %+v, %v", a, err)
+		}
+		if _, err := f.s.ApplySettings(ctx, cur); err != nil {
+			t.Fatal(err)
+		}
+		cur, _ = f.s.Settings()
+	})
 
 	t.Run("nothing changed", func(t *testing.T) {
 		res, err := f.s.ApplySettings(ctx, cur)

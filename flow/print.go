@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"hallkiosk/backoffice/api"
@@ -63,8 +64,11 @@ type TicketResult struct {
 	Priority       bool
 	Late           bool       // a late check-in's normal ticket
 	Counters       []api.Text // the counters that serve the service
-	MaskedID       string     // 110101********1234 when a card was used
-	QR             string     // the ticket QR payload
+	// CounterIDs are the same counters' ids, which a hall numbers (1, 2 …):
+	// what a spoken call names as windows.
+	CounterIDs []string
+	MaskedID   string // 110101********1234 when a card was used
+	QR         string // the ticket QR payload
 	// Printed is true once the ticket came out of the printer. When false
 	// and PrintProblem is set, the screen shows the number large and the
 	// citizen keeps it (or asks staff for a reprint).
@@ -83,6 +87,7 @@ func newTicketResult(ix *catalogIndex, svc *api.Service, t *offline.Ticket, mask
 	}
 	if svc != nil {
 		r.ServiceName = svc.Name
+		r.CounterIDs = slices.Clone(svc.Counters)
 		for _, id := range svc.Counters {
 			if c, ok := ix.counters[id]; ok {
 				r.Counters = append(r.Counters, c.Name)

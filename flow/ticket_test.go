@@ -91,6 +91,9 @@ func TestTicketHappyPaths(t *testing.T) {
 			if tt.offlineNo && res.PeopleAhead != -1 || !tt.offlineNo && res.PeopleAhead != 0 {
 				t.Errorf("people ahead %d", res.PeopleAhead)
 			}
+			if len(res.CounterIDs) == 0 || len(res.CounterIDs) != len(res.Counters) {
+				t.Errorf("counter ids %v for counters %v", res.CounterIDs, res.Counters)
+			}
 			if res.MaskedID != tt.maskedID || s.CardID != "" || s.CardName != "" {
 				t.Errorf("masked ID %q, card still shown %q %q", res.MaskedID, s.CardID, s.CardName)
 			}

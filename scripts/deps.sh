@@ -1,21 +1,24 @@
 #!/bin/sh
 # Installs the system packages the kiosk needs to build, test and run, when
 # they are missing. Runs apt-get as root, or through sudo.
-#   scripts/deps.sh build   cgo toolchain and the X11/GL headers Fyne links against
+#   scripts/deps.sh build   cgo toolchain, the X11/GL headers Fyne links against,
+#                           espeak-ng for the voice clips (make clips)
 #   scripts/deps.sh test    build + Xvfb, Xorg with the dummy driver (the hall X
 #                           session's keyboard tests), xdotool, ImageMagick, systemd-analyze,
-#                           dpkg-dev, file and binutils for the package checks
-#   scripts/deps.sh run     build + Xvfb (used only when there is no display)
+#                           dpkg-dev, file and binutils for the package checks,
+#                           alsa-utils (aplay) and sox for the voice tests
+#   scripts/deps.sh run     build + Xvfb (used only when there is no display),
+#                           alsa-utils (aplay) to speak
 #   scripts/deps.sh arm64   test + the arm64 cross build and its checks: Debian's
 #                           aarch64 cross gcc, the arm64 multiarch X11/GL headers
 #                           and runtime libraries, qemu-user to run the result
 set -eu
-want="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev libxkbcommon-dev"
-testing="xvfb xauth x11-utils x11-xserver-utils x11-xkb-utils xdotool imagemagick systemd dpkg-dev xserver-xorg-core xserver-xorg-video-dummy adduser file binutils"
+want="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev libxkbcommon-dev espeak-ng"
+testing="xvfb xauth x11-utils x11-xserver-utils x11-xkb-utils xdotool imagemagick systemd dpkg-dev xserver-xorg-core xserver-xorg-video-dummy adduser file binutils alsa-utils sox"
 foreign=""
 case "${1:-build}" in
 test) want="$want $testing" ;;
-run) want="$want xvfb xauth x11-utils x11-xserver-utils xdotool imagemagick" ;;
+run) want="$want xvfb xauth x11-utils x11-xserver-utils xdotool imagemagick alsa-utils" ;;
 arm64)
 	foreign=arm64
 	# The headers and libraries come from Debian's own arm64 packages

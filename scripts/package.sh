@@ -31,6 +31,11 @@ fi
 stage="dist/stage-$arch"
 rm -rf "$stage" && mkdir -p "$stage"
 
+# The voice clips the kiosk embeds (docs/voice.md), made on this machine
+# before any cross-compiling setting: they are the same for every
+# architecture.
+go run ./voice/mkclips -out assets/voice
+
 if [ "$arch" != "$host" ]; then
 	# Cross cgo: Debian's cross gcc, and pkg-config reading only the
 	# target's multiarch .pc files (go-gl/gl asks pkg-config for "gl"), so
@@ -76,7 +81,7 @@ Package: hallkiosk
 Version: $debversion
 Architecture: $arch
 Maintainer: Hall kiosk developers <dev@hallkiosk.local>
-Depends: $shlibs, libxrandr2, libxxf86vm1, libxi6, libxcursor1, libxinerama1, xserver-xorg-core, x11-xserver-utils, adduser
+Depends: $shlibs, libxrandr2, libxxf86vm1, libxi6, libxcursor1, libxinerama1, xserver-xorg-core, x11-xserver-utils, adduser, alsa-utils
 Section: misc
 Priority: optional
 Description: self-service kiosk for government service halls
@@ -93,6 +98,8 @@ if [ "$1" = configure ]; then
 		adduser --system --group --home /var/lib/hallkiosk --no-create-home kiosk
 	fi
 	adduser kiosk dialout >/dev/null 2>&1 || true
+	# /dev/snd belongs to the audio group: the voice prompts (aplay).
+	adduser kiosk audio >/dev/null 2>&1 || true
 	install -d -o kiosk -g kiosk -m 0750 /var/lib/hallkiosk /var/log/hallkiosk
 	install -d -o root -g kiosk -m 0750 /etc/hallkiosk
 	if [ ! -e /etc/hallkiosk/kiosk.json ]; then

@@ -43,6 +43,14 @@ type Deps struct {
 	// "ticket/card". The real-process benchmark follows the screens with it
 	// to tap as soon as a screen is there instead of after a fixed pause.
 	OnScreen func(name string)
+	// Voice, when set, speaks each screen's prompt (voice.go): as the
+	// screen appears per VoiceMode, and on the speaker button of the status
+	// bar. Nil, or a speaker without an audio output: silent, no button.
+	Voice Speaker
+	// VoiceMode is config.Voice.Mode: "elder" (also when empty) speaks as
+	// screens appear in elder mode only, "always" on every screen, "off"
+	// never and shows no speaker button.
+	VoiceMode string
 	// Window, when set, is the window the kiosk shows itself in, made
 	// with NewWindow before the rest of the start-up work so that GLFW
 	// starts (about a tenth of a second) while the store and the devices

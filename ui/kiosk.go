@@ -15,6 +15,7 @@ import (
 	"hallkiosk/backoffice/api"
 	"hallkiosk/clock"
 	"hallkiosk/flow"
+	"hallkiosk/voice"
 )
 
 // screen is one screen of the kiosk. buildUI builds its widgets from the
@@ -61,6 +62,11 @@ type Kiosk struct {
 	idle    *idleOverlay
 
 	secret *secretTapper // counts taps on the hall's name (technician entry)
+
+	// prompt is the current screen's spoken prompt (the speaker button
+	// says it again); spoken identifies the last one spoken (voice.go).
+	prompt voice.Utterance
+	spoken string
 
 	homeFlow *flow.Home
 	home     *homeScreen
@@ -386,8 +392,10 @@ func (k *Kiosk) refreshScreen(s screen) {
 	k.traceScreen(s)
 }
 
-// traceScreen reports the screen just built to Deps.OnScreen.
+// traceScreen speaks the prompt of the screen just built (speakScreen) and
+// reports the screen to Deps.OnScreen.
 func (k *Kiosk) traceScreen(s screen) {
+	k.speakScreen(s)
 	if k.deps.OnScreen == nil {
 		return
 	}

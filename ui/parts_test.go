@@ -60,7 +60,9 @@ func TestMain(m *testing.M) {
 		loc = time.FixedZone("CST", 8*3600) // the same: mainland China has no DST
 	}
 	time.Local = loc
-	os.Exit(m.Run())
+	code := m.Run()
+	removeTestClips()
+	os.Exit(code)
 }
 
 // Services of testCatalog with a rule the tests rely on.

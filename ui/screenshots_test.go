@@ -55,7 +55,8 @@ func TestScreenshots(t *testing.T) {
 		p := newParts(t)
 		keep := flow.KeepWords(p.cat)
 		number := setUpScenes(p)
-		h := newHarnessOn(t, app, p)
+		// A kiosk that speaks: the speaker button is in every status bar.
+		h := newHarnessOn(t, app, p, withVoice(newSpeech(t), "elder"))
 		for _, sc := range scenes(number) {
 			if sc.cont {
 				h.k.applyLanguage(Chinese) // the scenes tap Chinese names

@@ -13,8 +13,9 @@ import (
 )
 
 // statusBar is the strip at the top of every screen: the hall's name, the
-// offline badge, the time, the 中文/English toggle and the elder-mode toggle.
-// Both toggles are on every screen, so a citizen can switch at any step.
+// offline badge, the time, the speaker button (when the kiosk can speak),
+// the 中文/English toggle and the elder-mode toggle. They are on every
+// screen, so a citizen can switch or listen at any step.
 type statusBar struct {
 	k *Kiosk
 
@@ -23,6 +24,7 @@ type statusBar struct {
 	langZh  *widget.Button
 	langEn  *widget.Button
 	elder   *widget.Button
+	speaker *widget.Button
 	right   *fyne.Container
 }
 
@@ -63,9 +65,16 @@ func (s *statusBar) buildUI() fyne.CanvasObject {
 	s.right = container.NewHBox(
 		vcenter(s.offline),
 		vcenter(s.clock),
-		touchMin(container.NewHBox(s.langZh, s.langEn)),
-		touchMin(s.elder),
 	)
+	s.speaker = nil
+	if k.voiceOn() {
+		// The speaker icon alone: it is understood without words, and the
+		// bar has no room for a label in English large text on a totem.
+		s.speaker = k.button("", theme.VolumeUpIcon(), widget.MediumImportance, k.repeatPrompt)
+		s.right.Add(touchMin(s.speaker))
+	}
+	s.right.Add(touchMin(container.NewHBox(s.langZh, s.langEn)))
+	s.right.Add(touchMin(s.elder))
 	line := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
 	line.SetMinSize(fyne.NewSize(1, theme.Size(theme.SizeNamePadding)/2))
 	bg := canvas.NewRectangle(theme.Color(colorNameSurface))

@@ -31,6 +31,7 @@ import (
 	"hallkiosk/offline"
 	"hallkiosk/ui"
 	"hallkiosk/ui/techui"
+	"hallkiosk/voice"
 )
 
 // processStart is when the process started, for the start-up time that the
@@ -203,6 +204,7 @@ type kiosk struct {
 	sim     *simProcess // the demo's simulators and back office, when the configuration leaves them out
 	set     *devices.Set
 	env     flow.Env
+	voice   *voice.Player // nil with voice.mode "off"
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -237,6 +239,7 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 	k.done = append(k.done, func() { k.log.Close() })
 	lg := k.log.Logger()
 	lg.Info("kiosk starting", "version", version, "kiosk", cfg.KioskID, "demo", demo, "data_dir", cfg.DataDir)
+	k.startVoice()
 
 	boURL, token, insecure, seed := cfg.BackOffice.URL, cfg.BackOffice.Token, cfg.BackOffice.AllowInsecureHTTP, assets.SeedCatalog()
 	if err := k.startSims(demo, stderr); err != nil {
@@ -330,6 +333,48 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 		BackOffice: client,
 	}
 	return k, nil
+}
+
+// startVoice starts the voice player on the bundled clips, unless the
+// configuration switches voice off. Its first check of the audio output
+// (a few milliseconds of silence through aplay) runs while the rest
+// starts; runUI waits for it so that the first screen already knows
+// whether to offer the speaker button.
+func (k *kiosk) startVoice() {
+	lg := k.log.Logger()
+	if k.cfg.Voice.Mode == config.VoiceOff {
+		lg.Info("voice switched off")
+		return
+	}
+	bank, err := voice.Bundled()
+	if err != nil {
+		// A damaged clip: the kiosk runs silent, technician mode says why.
+		lg.Error("voice clips unusable", "err", err)
+		return
+	}
+	k.voice = voice.NewPlayer(bank, voice.Options{Device: k.cfg.Voice.Device, Volume: k.cfg.Voice.Volume,
+		OnDone: func(p voice.Played) {
+			if p.Err != nil {
+				lg.Warn("voice prompt not played", "err", p.Err)
+			}
+		}})
+	k.done = append(k.done, k.voice.Close)
+}
+
+// voiceDeps are the speaker and the audio status for the screens and
+// technician mode; nil when there is no player.
+func (k *kiosk) voiceDeps() (ui.Speaker, func() voice.Status) {
+	if k.voice == nil {
+		return nil, nil
+	}
+	select {
+	case <-k.voice.Probed():
+	case <-time.After(2 * time.Second):
+		// An ALSA device that hangs must not hold the screen back.
+	}
+	st := k.voice.Status()
+	k.log.Logger().Info("voice", "state", st.State.String(), "detail", st.Detail, "clips", st.Clips, "mode", k.cfg.Voice.Mode)
+	return k.voice, k.voice.Status
 }
 
 // startSims starts `kiosk sim` for the parts the configuration leaves out:
@@ -457,7 +502,10 @@ func (k *kiosk) runUI(a fyne.App, win fyne.Window, o runOptions, shown func()) e
 	var tech *techui.Mode
 	var kw *ui.Kiosk
 	quit := func() { fyne.Do(func() { kw.Close(); a.Quit() }) }
+	speaker, audio := k.voiceDeps()
 	kw = ui.New(a, ui.Deps{
+		Voice:     speaker,
+		VoiceMode: k.cfg.Voice.Mode,
 		Technician: func() {
 			if tech != nil {
 				tech.Show()
@@ -479,7 +527,7 @@ func (k *kiosk) runUI(a fyne.App, win fyne.Window, o runOptions, shown func()) e
 	gate, err := diag.Open(diag.Options{
 		ConfigPath: k.cfgPath, Config: k.cfg, Devices: k.set, Store: k.store, Log: k.log,
 		Metrics: k.metrics, Logger: lg, Version: version, Started: processStart,
-		BackOfficeURL: k.boURL, Quit: quit,
+		BackOfficeURL: k.boURL, Quit: quit, Audio: audio,
 	})
 	if err != nil {
 		// The citizen screens work without it; the technician falls

@@ -32,6 +32,7 @@ func (m *Mode) pages() []*page {
 		{txtTabTraffic, m.trafficPage},
 		{txtTabConfig, m.configPage},
 		{txtTabSettings, m.settingsPage},
+		{txtTabVoice, m.voicePage},
 		{txtTabSync, m.syncPage},
 		{txtTabHealth, m.healthPage},
 		{txtTabExport, m.exportPage},

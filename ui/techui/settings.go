@@ -64,6 +64,7 @@ func (m *Mode) settingsPage() fyne.CanvasObject {
 		if draft.Language != loaded.Language {
 			changed = append(changed, txtSetLanguage)
 		}
+
 		if len(changed) > 0 {
 			status.SetText(txtSetUnsaved + strings.Join(changed, ", "))
 			kept := cloneSettings(draft)
@@ -183,6 +184,11 @@ func (m *Mode) settingsPage() fyne.CanvasObject {
 		st := cloneSettings(draft)
 		result.SetText(txtBusy)
 		m.run(func(ctx context.Context) func() {
+			// The voice page saves voice mode and volume on its own: a
+			// draft made before must not put back their old values.
+			if cur, err := s.Settings(); err == nil {
+				st.VoiceMode, st.VoiceVolume = cur.VoiceMode, cur.VoiceVolume
+			}
 			res, err := s.ApplySettings(ctx, st)
 			return func() {
 				if err != nil {
@@ -327,6 +333,10 @@ func settingErrorText(err error) string {
 			return txtErrLanguages
 		case "ui.language":
 			return txtErrLanguage
+		case "voice.volume":
+			return fmt.Sprintf(txtErrVolumeFmt, diag.MinVoiceVolume, diag.MaxVoiceVolume, diag.MinVoiceVolume, diag.MaxVoiceVolume)
+		case "voice.mode":
+			return txtErrVoiceMode
 		}
 	}
 	return txtErrSave + err.Error()
@@ -346,6 +356,8 @@ var settingNames = map[string]string{
 	"diag.idle_minutes":     txtSetDiagIdle,
 	"ui.language":           txtSetLanguage,
 	"ui.languages":          txtSetLanguages,
+	"voice.mode":            txtSetVoice,
+	"voice.volume":          txtSetVolume,
 }
 
 // appliedText says what Save changed, what needs a restart and what to

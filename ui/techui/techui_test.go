@@ -33,6 +33,7 @@ import (
 	"hallkiosk/offline"
 	"hallkiosk/ui"
 	"hallkiosk/ui/techui"
+	"hallkiosk/voice"
 )
 
 const testPIN = "482915"
@@ -75,6 +76,9 @@ type rigOptions struct {
 	reject func(api.Record) string
 	// refresh is the pages' refresh interval (techui Options.Refresh).
 	refresh time.Duration
+	// audio is the voice player's status (diag Options.Audio); nil: no
+	// player, as with voice switched off.
+	audio func() voice.Status
 }
 
 func newRig(t *testing.T, withPIN bool) *rig {
@@ -138,7 +142,7 @@ func newRigWith(t *testing.T, withPIN bool, o rigOptions) *rig {
 	r.gate, err = diag.Open(diag.Options{ConfigPath: r.cfgPath, Config: c, Devices: r.set, Store: r.store, Log: lg,
 		Auditor: r.audit, Clock: r.clk, Logger: lg.Logger(), Version: "test-1.0",
 		BuildDate: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Discover: o.discover,
-		Quit: func() { r.quit.Add(1) }})
+		Quit: func() { r.quit.Add(1) }, Audio: o.audio})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -853,14 +857,76 @@ func TestTapsKeepTheSessionAlive(t *testing.T) {
 	r.waitClosed()
 }
 
-// settingsRig opens technician mode on the settings page.
+// settingsRig opens technician mode on the settings page, with a real
+// voice player on a kiosk without a sound card (silentPlayer).
 func settingsRig(t *testing.T) *rig {
 	t.Helper()
-	r := newRig(t, true)
+	r := newRigWith(t, true, rigOptions{audio: silentPlayer(t).Status})
 	r.enter()
 	r.tap("设置 Settings")
 	r.waitIdle()
 	return r
+}
+
+// silentPlayer is a real voice player, aplay and all, on a machine whose
+// ALSA has no sound card: its default PCM is a card that does not exist. Its
+// one clip is a few milliseconds of silence; what matters is the device.
+// The player's first check has ended when it returns.
+func silentPlayer(t *testing.T) *voice.Player {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".asoundrc"), []byte("pcm.!default {\n\ttype hw\n\tcard 29\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	clips := filepath.Join(dir, "clips")
+	if err := os.MkdirAll(filepath.Join(clips, "zh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(clips, "zh", "voice.home.wav"), voice.EncodeWAV(voice.ClipFormat, make([]byte, 200)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bank, err := voice.LoadBank(os.DirFS(clips))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := voice.NewPlayer(bank, voice.Options{Env: []string{"HOME=" + dir}})
+	t.Cleanup(p.Close)
+	<-p.Probed()
+	if s := p.Status(); s.State != voice.StateNoDevice {
+		t.Fatalf("player status %+v, want no_device", s)
+	}
+	return p
+}
+
+// TestSettingsVoice: technician mode says the kiosk has no audio, and
+// voice mode and volume are set, refused out of range, saved and audited.
+func TestSettingsVoice(t *testing.T) {
+	r := settingsRig(t)
+	r.tap("语音 Voice")
+	r.waitIdle()
+	r.waitText("音频输出 Audio output: 无声卡")
+	r.tapInRow("音量 Volume", "修改 Edit")
+	r.waitText("范围 1–100")
+	r.typeKeys("101")
+	r.tap("完成 Done")
+	r.tap("保存设置 Save")
+	r.waitText("音量须为 1–100 %")
+	r.waitIdle()
+	r.tapInRow("音量 Volume", "修改 Edit")
+	r.typeKeys("35")
+	r.tap("完成 Done")
+	r.tap("关闭 Off")
+	r.tap("保存设置 Save")
+	r.waitText("语音提示 Voice: elder → off")
+	r.waitText("音量 Volume: 80 → 35")
+	r.waitIdle()
+	if v := r.config().Voice; v.Mode != config.VoiceOff || v.Volume != 35 {
+		t.Fatalf("saved voice %+v", v)
+	}
+	d := r.audit.details(diag.ActionSettingsChange)
+	if last := d[len(d)-1]; !strings.Contains(last, `voice.mode "elder" → "off"`) {
+		t.Fatalf("audit %q", last)
+	}
 }
 
 func (r *rig) config() config.Config {
