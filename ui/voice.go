@@ -75,6 +75,7 @@ var (
 	ticketPrompts = map[flow.TicketState]voice.Prompt{
 		flow.TicketDepartments: voice.PromptDepartment, flow.TicketServices: voice.PromptService,
 		flow.TicketCard: voice.PromptCard, flow.TicketIssuing: voice.PromptPrinting, flow.TicketPrinting: voice.PromptPrinting,
+		flow.TicketSearch: voice.PromptSearch,
 	}
 	checkInPrompts = map[flow.CheckInState]voice.Prompt{
 		flow.CheckInChoose: voice.PromptCheckInChoose, flow.CheckInCard: voice.PromptCard, flow.CheckInScan: voice.PromptScan,
@@ -82,6 +83,7 @@ var (
 	}
 	guidePrompts = map[flow.GuideState]voice.Prompt{
 		flow.GuideDepartments: voice.PromptGuide, flow.GuideServices: voice.PromptService, flow.GuideDetail: voice.PromptGuideDetail,
+		flow.GuideSearch: voice.PromptSearch,
 	}
 	ratingPrompts = map[flow.RatingState]voice.Prompt{
 		flow.RatingTicket: voice.PromptRatingTicket, flow.RatingScores: voice.PromptRatingScores,

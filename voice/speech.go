@@ -36,6 +36,7 @@ const (
 	PromptReceipt                        // scan or type the receipt number
 	PromptIdentity                       // last four of the ID number, or the card
 	PromptProgressResult                 // the answer is on the screen
+	PromptSearch                         // type the first letters of the service's name
 	promptCount
 )
 
@@ -45,7 +46,7 @@ var promptKeys = [...]string{
 	"voice.checkin_choose", "voice.scan", "voice.code", "voice.checked_in", "voice.guide", "voice.guide_detail",
 	"voice.rating_ticket", "voice.rating_scores", "voice.rating_reasons", "voice.thanks_rating",
 	"voice.suggest_category", "voice.suggest_details", "voice.thanks_suggestion",
-	"voice.receipt", "voice.identity", "voice.progress_result",
+	"voice.receipt", "voice.identity", "voice.progress_result", "voice.search",
 }
 
 // Key returns the prompt's translation key ("" for PromptNone or an
