@@ -54,12 +54,19 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /v1/progress/{receipt}", s.auth(kioskOnly, private(s.handleProgress)))
 	mux.Handle("POST /v1/counters/{counter}/call-next", s.auth(counterOf, s.handleCallNext))
 	mux.Handle("GET /v1/hall-key", s.auth(kioskOnly, private(s.handleHallKey)))
+	mux.Handle("GET /v1/counters/{counter}", s.auth(counterOf, s.handleCounter))
+	for _, a := range []string{actionRecall, actionNoShow, actionDone} {
+		mux.Handle("POST /v1/counters/{counter}/"+a, s.auth(counterOf, s.handleCounterAction(a)))
+	}
+	s.pages.Register(mux)
 	// The same paths without a method answer a JSON 405 instead of the
 	// mux's plain-text one, so clients parse every error the same way.
 	for path, allow := range map[string]string{
 		"/healthz": "GET", "/v1/sync": "POST", "/v1/catalog": "GET", "/v1/tickets": "POST",
 		"/v1/queue": "GET", "/v1/appointments": "GET", "/v1/progress/{receipt}": "GET",
 		"/v1/counters/{counter}/call-next": "POST", "/v1/hall-key": "GET",
+		"/v1/counters/{counter}": "GET", "/v1/counters/{counter}/recall": "POST",
+		"/v1/counters/{counter}/no-show": "POST", "/v1/counters/{counter}/done": "POST",
 	} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
@@ -85,6 +92,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection: the pages'
+// event streams flush and lift the write deadline through it.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
@@ -285,6 +296,9 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, kiosk string
 			s.log.Warn("record rejected", "kiosk", kiosk, "seq", res.Seq, "id", clientText(res.ID), "reason", clientText(res.Reason))
 		}
 	}
+	if created > 0 {
+		s.live.changed()
+	}
 	s.log.Info("sync", "kiosk", kiosk, "boot", clientText(req.BootID), "created", created, "duplicate", dup,
 		"rejected", rejected, "acked_through", resp.AckedThroughSeq, "gaps", len(resp.Gaps))
 	writeJSON(w, http.StatusOK, resp)
@@ -339,6 +353,8 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, kiosk str
 		return errorf(http.StatusBadRequest, "bad_request", "unknown service %q", truncate(req.ServiceID, 40))
 	case req.IDHash != "" && !validHash(req.IDHash):
 		return errorf(http.StatusBadRequest, "bad_request", "id_hash is not a lowercase hex SHA-256")
+	case req.PageToken != "" && !api.ValidPageToken(req.PageToken):
+		return errorf(http.StatusBadRequest, "bad_request", "page_token is not 22 base64url characters")
 	}
 	now := s.clock.Now()
 	var resp *api.TicketResponse
@@ -349,6 +365,7 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, kiosk str
 	if err != nil {
 		return err
 	}
+	s.live.changed()
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
@@ -463,7 +480,43 @@ func (s *Server) handleCallNext(w http.ResponseWriter, r *http.Request, _ string
 	if err != nil {
 		return err
 	}
+	s.live.changed()
 	s.log.Info("called", "counter", clientText(counter), "number", resp.Number, "service", resp.ServiceID)
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func (s *Server) handleCounterAction(action string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, _ string) error {
+		counter := r.PathValue("counter")
+		now := s.clock.Now()
+		var resp *api.CallResult
+		err := s.store.Update(r.Context(), func(tx Tx) (err error) {
+			resp, err = s.counterAction(tx, counter, action, now)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		s.live.changed()
+		s.log.Info("counter action", "action", action, "counter", clientText(counter), "number", resp.Number)
+		writeJSON(w, http.StatusOK, resp)
+		return nil
+	}
+}
+
+func (s *Server) handleCounter(w http.ResponseWriter, r *http.Request, _ string) error {
+	counter := r.PathValue("counter")
+	now := s.clock.Now()
+	var resp *api.CounterState
+	err := s.store.View(r.Context(), func(tx Tx) (err error) {
+		resp, err = s.counterState(tx, counter, now)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }

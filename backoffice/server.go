@@ -13,6 +13,7 @@ import (
 
 	"hallkiosk/assets"
 	"hallkiosk/backoffice/api"
+	"hallkiosk/backoffice/pages"
 	"hallkiosk/clock"
 )
 
@@ -67,6 +68,9 @@ type Options struct {
 	// IgnoreHours issues tickets outside opening hours (demos after hours,
 	// tests on the wall clock). Daily caps still apply.
 	IgnoreHours bool
+	// Clips gives the hall display recorded clips for a call, for browsers
+	// without speech synthesis; nil = speech synthesis only.
+	Clips pages.Clips
 }
 
 // Server is the reference back office: the sync endpoint, the catalog,
@@ -86,6 +90,10 @@ type Server struct {
 	demo        *demoData
 	demoDays    sync.Map // business date → struct{}: demo appointments loaded
 	handler     http.Handler
+
+	est   estimator
+	live  *liveHub
+	pages *pages.Pages
 
 	progressByToken   *throttle
 	progressByReceipt *throttle
@@ -156,6 +164,12 @@ func Open(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("backoffice: %w", err)
 		}
 	}
+	s.live = newLiveHub(s)
+	if s.pages, err = pages.New(s, opts.Clips, cat.Hall.Name); err != nil {
+		s.live.close()
+		s.store.Close()
+		return nil, fmt.Errorf("backoffice: %w", err)
+	}
 	s.handler = s.routes()
 	s.log.Info("back office ready", "catalog_version", cat.Version, "services", len(cat.Services),
 		"tokens", len(s.tokens), "demo", opts.Demo, "zone", s.loc.String())
@@ -211,6 +225,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close closes the storage. The handler must not be used afterwards.
 func (s *Server) Close() error {
+	s.live.close()
 	if err := s.store.Close(); err != nil {
 		return fmt.Errorf("backoffice: close: %w", err)
 	}
