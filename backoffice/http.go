@@ -285,10 +285,12 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, kiosk string
 		return fmt.Errorf("sync %s: %w", kiosk, err)
 	}
 	var created, dup, rejected int
-	for _, res := range resp.Results {
+	queueChanged := false
+	for i, res := range resp.Results {
 		switch res.Status {
 		case api.StatusCreated:
 			created++
+			queueChanged = queueChanged || changesQueue(req.Records[i].Kind)
 		case api.StatusDuplicate:
 			dup++
 		default:
@@ -296,13 +298,25 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, kiosk string
 			s.log.Warn("record rejected", "kiosk", kiosk, "seq", res.Seq, "id", clientText(res.ID), "reason", clientText(res.Reason))
 		}
 	}
-	if created > 0 {
+	if queueChanged {
 		s.live.changed()
 	}
 	s.log.Info("sync", "kiosk", kiosk, "boot", clientText(req.BootID), "created", created, "duplicate", dup,
 		"rejected", rejected, "acked_through", resp.AckedThroughSeq, "gaps", len(resp.Gaps))
 	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// changesQueue reports whether a stored record of kind can change what the
+// ticket pages and the display show. Ratings and suggestions cannot, and a
+// hall's kiosks send many: rebuilding the queue for them would wake every
+// open page for nothing.
+func changesQueue(kind string) bool {
+	switch kind {
+	case api.KindTicketIssued, api.KindCheckIn, api.KindTicketPrintFail:
+		return true
+	}
+	return false
 }
 
 // etagMatches implements If-None-Match, which compares weakly (RFC 9110

@@ -3,6 +3,7 @@ package backoffice
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -76,6 +77,12 @@ func (h *liveHub) run() {
 		}
 		snap := h.build()
 		h.mu.Lock()
+		if snap.same(h.snap) {
+			// Nothing the pages show changed (a minute tick, a record
+			// that moved nobody): no page needs waking.
+			h.mu.Unlock()
+			continue
+		}
 		h.snap = snap
 		close(h.next)
 		h.next = make(chan struct{})
@@ -150,6 +157,14 @@ func (h *liveHub) build() *snapshot {
 			api.ServiceCount{ServiceID: svc.ID, Name: svc.Name, Waiting: waiting[svc.ID]})
 	}
 	return snap
+}
+
+// same reports whether two snapshots show the same to every page.
+func (a *snapshot) same(b *snapshot) bool {
+	if b == nil || a.err != nil || b.err != nil {
+		return false
+	}
+	return reflect.DeepEqual(a.tickets, b.tickets) && reflect.DeepEqual(a.display, b.display)
 }
 
 // ticketView is a ticket as its page shows it, without the queue position.

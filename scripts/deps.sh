@@ -3,14 +3,16 @@
 # they are missing. Runs apt-get as root, or through sudo.
 #   scripts/deps.sh build   cgo toolchain and the X11/GL headers Fyne links against
 #   scripts/deps.sh test    build + Xvfb, xdotool, ImageMagick, systemd-analyze,
-#                           dpkg-dev, file and binutils for the package checks
+#                           dpkg-dev, file and binutils for the package checks,
+#                           headless Chromium and the Noto CJK fonts for the
+#                           back office's page tests and screenshots
 #   scripts/deps.sh run     build + Xvfb (used only when there is no display)
 #   scripts/deps.sh arm64   test + the arm64 cross build and its checks: Debian's
 #                           aarch64 cross gcc, the arm64 multiarch X11/GL headers
 #                           and runtime libraries, qemu-user to run the result
 set -eu
 want="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev libxkbcommon-dev"
-testing="xvfb xauth x11-utils x11-xserver-utils xdotool imagemagick systemd dpkg-dev xserver-xorg-core adduser file binutils"
+testing="xvfb xauth x11-utils x11-xserver-utils xdotool imagemagick systemd dpkg-dev xserver-xorg-core adduser file binutils chromium fonts-noto-cjk"
 foreign=""
 case "${1:-build}" in
 test) want="$want $testing" ;;

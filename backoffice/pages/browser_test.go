@@ -26,6 +26,7 @@ import (
 const (
 	kioskTok   = "tok-kiosk-01"
 	counterTok = "tok-desk-2"
+	adminTok   = "tok-admin"
 	service    = "qykb-setup"
 )
 
@@ -51,6 +52,7 @@ func newHall(t testing.TB, ctx context.Context) *hall {
 		Tokens: map[string]string{kioskTok: "K01"},
 		Principals: map[string]backoffice.Principal{
 			counterTok: {Role: backoffice.RoleCounter, Name: "desk 2", Counters: []string{"2"}},
+			adminTok:   {Role: backoffice.RoleAdmin, Name: "ops"},
 		},
 		Clock:  h.clk,
 		Logger: slog.New(slog.DiscardHandler),
