@@ -29,10 +29,13 @@ const (
 )
 
 // estimator caches the minutes per ticket of each service for the current
-// hour; a ticket marked done invalidates it.
+// hour; a ticket marked done invalidates it once its transaction has
+// committed. gen counts invalidations: a value read from the storage before
+// one is not cached after it.
 type estimator struct {
 	mu    sync.Mutex
 	cache map[estimateKey]float64
+	gen   uint64
 }
 
 type estimateKey struct {
@@ -43,6 +46,7 @@ type estimateKey struct {
 func (e *estimator) invalidate() {
 	e.mu.Lock()
 	e.cache = nil
+	e.gen++
 	e.mu.Unlock()
 }
 
@@ -54,6 +58,7 @@ func (s *Server) minutesPerTicket(tx Tx, serviceID string, now time.Time) (float
 	e := &s.est
 	e.mu.Lock()
 	v, ok := e.cache[key]
+	gen := e.gen
 	e.mu.Unlock()
 	if ok {
 		return v, nil
@@ -85,10 +90,12 @@ func (s *Server) minutesPerTicket(tx Tx, serviceID string, now time.Time) (float
 		}
 	}
 	e.mu.Lock()
-	if e.cache == nil {
-		e.cache = map[estimateKey]float64{}
+	if e.gen == gen {
+		if e.cache == nil {
+			e.cache = map[estimateKey]float64{}
+		}
+		e.cache[key] = v
 	}
-	e.cache[key] = v
 	e.mu.Unlock()
 	return v, nil
 }

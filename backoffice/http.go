@@ -494,6 +494,7 @@ func (s *Server) handleCallNext(w http.ResponseWriter, r *http.Request, _ string
 	if err != nil {
 		return err
 	}
+	s.est.invalidate() // the call may have finished the counter's last ticket
 	s.live.changed()
 	s.log.Info("called", "counter", clientText(counter), "number", resp.Number, "service", resp.ServiceID)
 	writeJSON(w, http.StatusOK, resp)
@@ -512,6 +513,7 @@ func (s *Server) handleCounterAction(action string) handlerFunc {
 		if err != nil {
 			return err
 		}
+		s.est.invalidate()
 		s.live.changed()
 		s.log.Info("counter action", "action", action, "counter", clientText(counter), "number", resp.Number)
 		writeJSON(w, http.StatusOK, resp)

@@ -28,6 +28,9 @@ type liveHub struct {
 	done  chan struct{}
 	once  sync.Once
 
+	closing     chan struct{} // closed when the HTTP server shuts down
+	closingOnce sync.Once
+
 	mu   sync.Mutex
 	snap *snapshot
 	next chan struct{} // closed when a newer snapshot replaces snap
@@ -42,7 +45,7 @@ type snapshot struct {
 
 func newLiveHub(s *Server) *liveHub {
 	h := &liveHub{s: s, dirty: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
-		next: make(chan struct{})}
+		next: make(chan struct{}), closing: make(chan struct{})}
 	h.snap = h.build()
 	go h.run()
 	return h
@@ -202,6 +205,12 @@ func (s *Server) TicketView(ctx context.Context, token string) (api.TicketView, 
 	}
 	return s.ticketView(t), next, nil
 }
+
+// Closing is closed when the back office's HTTP server shuts down, so the
+// pages' event streams end instead of holding the shutdown up.
+func (s *Server) Closing() <-chan struct{} { return s.live.closing }
+
+func (h *liveHub) shutdown() { h.closingOnce.Do(func() { close(h.closing) }) }
 
 // DisplayView returns what the hall display shows, and a channel closed
 // when that may have changed.

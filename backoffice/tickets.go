@@ -225,14 +225,12 @@ func (s *Server) counterAction(tx Tx, counter, action string, now time.Time) (*a
 }
 
 // finish closes a called ticket as done or no-show. A done ticket's
-// handling time feeds the estimate, so the cached one is dropped.
+// handling time feeds the estimate: the handler drops the cached one after
+// the commit.
 func (s *Server) finish(tx Tx, t *Ticket, status string, now time.Time) (*api.CallResult, error) {
 	t.Status, t.DoneAt = status, now
 	if err := tx.UpdateTicket(t); err != nil {
 		return nil, err
-	}
-	if status == TicketDone {
-		s.est.invalidate()
 	}
 	return callResult(t), nil
 }

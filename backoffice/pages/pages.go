@@ -27,6 +27,10 @@ type Source interface {
 	TicketView(ctx context.Context, token string) (api.TicketView, <-chan struct{}, error)
 	// DisplayView is the hall display.
 	DisplayView(ctx context.Context) (api.DisplayView, <-chan struct{}, error)
+	// Closing is closed when the server shuts down: open event streams
+	// end then (EventSource reconnects), so they do not hold up a
+	// graceful shutdown.
+	Closing() <-chan struct{}
 }
 
 // Clips gives the recorded clips that announce a call (the number, then
@@ -84,22 +88,25 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /counter/{counter}", p.counterPage)
 }
 
-var supported = language.NewMatcher([]language.Tag{language.Chinese, language.English})
-
-// langOf picks zh or en: ?lang= first, then Accept-Language, else zh (the
-// hall's language).
+// langOf picks zh or en: ?lang= first, then the first language of
+// Accept-Language (by weight) that is Chinese (any script: a zh-TW phone
+// reads Chinese better than English) or English, else zh, the hall's.
 func langOf(r *http.Request) string {
 	switch q := r.URL.Query().Get("lang"); q {
 	case "zh", "en":
 		return q
 	}
 	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	if err != nil || len(tags) == 0 {
+	if err != nil {
 		return "zh"
 	}
-	_, i, conf := supported.Match(tags...)
-	if i == 1 && conf != language.No {
-		return "en"
+	for _, t := range tags {
+		switch base, _ := t.Base(); base.String() {
+		case "zh":
+			return "zh"
+		case "en":
+			return "en"
+		}
 	}
 	return "zh"
 }
@@ -184,7 +191,7 @@ func (p *Pages) ticketEvents(w http.ResponseWriter, r *http.Request) {
 		notFound(w)
 		return
 	}
-	stream(w, r, func(ctx context.Context) (any, <-chan struct{}, error) { return p.src.TicketView(ctx, tok) })
+	p.stream(w, r, func(ctx context.Context) (any, <-chan struct{}, error) { return p.src.TicketView(ctx, tok) })
 }
 
 func (p *Pages) ticketState(w http.ResponseWriter, r *http.Request) {
@@ -207,7 +214,7 @@ func (p *Pages) displayPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) displayEvents(w http.ResponseWriter, r *http.Request) {
-	stream(w, r, func(ctx context.Context) (any, <-chan struct{}, error) { return p.src.DisplayView(ctx) })
+	p.stream(w, r, func(ctx context.Context) (any, <-chan struct{}, error) { return p.src.DisplayView(ctx) })
 }
 
 func (p *Pages) displayState(w http.ResponseWriter, r *http.Request) {
@@ -263,8 +270,9 @@ func writeState(w http.ResponseWriter, v any, err error) {
 
 // stream writes a view as server-sent events: once at once, then each time
 // it differs after a change, until the client goes away. The server's
-// write timeout is lifted for this response only.
-func stream(w http.ResponseWriter, r *http.Request, get func(context.Context) (any, <-chan struct{}, error)) {
+// write timeout is lifted for this response only; a shutting-down server
+// ends it.
+func (p *Pages) stream(w http.ResponseWriter, r *http.Request, get func(context.Context) (any, <-chan struct{}, error)) {
 	rc := http.NewResponseController(w)
 	if err := rc.SetWriteDeadline(time.Time{}); err != nil && err != http.ErrNotSupported {
 		http.Error(w, "stream unavailable", http.StatusInternalServerError)
@@ -299,6 +307,8 @@ func stream(w http.ResponseWriter, r *http.Request, get func(context.Context) (a
 		}
 		select {
 		case <-ctx.Done():
+			return
+		case <-p.src.Closing():
 			return
 		case <-next:
 		case <-tick.C:
