@@ -52,7 +52,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /v1/queue", s.auth(anyRole, s.handleQueue))
 	mux.Handle("GET /v1/appointments", s.auth(kioskOnly, private(s.handleAppointments)))
 	mux.Handle("GET /v1/progress/{receipt}", s.auth(kioskOnly, private(s.handleProgress)))
-	mux.Handle("POST /v1/counters/{counter}/call-next", s.auth(counterOf, s.handleCallNext))
+	mux.Handle("POST /v1/counters/{counter}/call-next", s.auth(counterOf, s.handleCounterAction(actionCallNext)))
 	mux.Handle("GET /v1/hall-key", s.auth(kioskOnly, private(s.handleHallKey)))
 	mux.Handle("GET /v1/counters/{counter}", s.auth(counterOf, s.handleCounter))
 	for _, a := range []string{actionRecall, actionNoShow, actionDone} {
@@ -483,24 +483,6 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, kiosk st
 	return nil
 }
 
-func (s *Server) handleCallNext(w http.ResponseWriter, r *http.Request, _ string) error {
-	counter := r.PathValue("counter")
-	now := s.clock.Now()
-	var resp *api.CallResult
-	err := s.store.Update(r.Context(), func(tx Tx) (err error) {
-		resp, err = s.callNext(tx, counter, now)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	s.est.invalidate() // the call may have finished the counter's last ticket
-	s.live.changed()
-	s.log.Info("called", "counter", clientText(counter), "number", resp.Number, "service", resp.ServiceID)
-	writeJSON(w, http.StatusOK, resp)
-	return nil
-}
-
 func (s *Server) handleCounterAction(action string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, _ string) error {
 		counter := r.PathValue("counter")
@@ -513,9 +495,11 @@ func (s *Server) handleCounterAction(action string) handlerFunc {
 		if err != nil {
 			return err
 		}
+		// A done ticket (a call-next finishes the counter's last one)
+		// changes the estimate.
 		s.est.invalidate()
 		s.live.changed()
-		s.log.Info("counter action", "action", action, "counter", clientText(counter), "number", resp.Number)
+		s.log.Info("counter action", "action", action, "counter", clientText(counter), "number", resp.Number, "service", resp.ServiceID)
 		writeJSON(w, http.StatusOK, resp)
 		return nil
 	}

@@ -195,15 +195,20 @@ func callResult(t *Ticket) *api.CallResult {
 
 // Counter actions on the ticket a counter is serving.
 const (
-	actionRecall = "recall"
+	actionCallNext = "call-next"
+	actionRecall   = "recall"
 	actionNoShow = "no-show"
 	actionDone   = "done"
 )
 
-// counterAction answers POST /v1/counters/{counter}/{recall,no-show,done}
-// for the ticket the counter is serving. A recall calls it again (the
-// display announces it again and its handling time starts again).
+// counterAction answers POST /v1/counters/{counter}/{call-next,recall,
+// no-show,done}; all but call-next act on the ticket the counter is
+// serving. A recall calls it again (the display announces it again and its
+// handling time starts again).
 func (s *Server) counterAction(tx Tx, counter, action string, now time.Time) (*api.CallResult, error) {
+	if action == actionCallNext {
+		return s.callNext(tx, counter, now)
+	}
 	if _, ok := s.cat.counterSvcs[counter]; !ok {
 		return nil, errorf(http.StatusNotFound, "not_found", "no counter %q", counter)
 	}

@@ -171,10 +171,20 @@ func notFound(w http.ResponseWriter) {
 	http.Error(w, "404 page not found", http.StatusNotFound)
 }
 
-func (p *Pages) ticketPage(w http.ResponseWriter, r *http.Request) {
+// pageToken returns the request's page token, or answers 404 for one
+// that is malformed.
+func pageToken(w http.ResponseWriter, r *http.Request) (string, bool) {
 	tok := r.PathValue("token")
 	if !api.ValidPageToken(tok) {
 		notFound(w)
+		return "", false
+	}
+	return tok, true
+}
+
+func (p *Pages) ticketPage(w http.ResponseWriter, r *http.Request) {
+	tok, ok := pageToken(w, r)
+	if !ok {
 		return
 	}
 	v, _, err := p.src.TicketView(r.Context(), tok)
@@ -186,18 +196,16 @@ func (p *Pages) ticketPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) ticketEvents(w http.ResponseWriter, r *http.Request) {
-	tok := r.PathValue("token")
-	if !api.ValidPageToken(tok) {
-		notFound(w)
+	tok, ok := pageToken(w, r)
+	if !ok {
 		return
 	}
 	p.stream(w, r, func(ctx context.Context) (any, <-chan struct{}, error) { return p.src.TicketView(ctx, tok) })
 }
 
 func (p *Pages) ticketState(w http.ResponseWriter, r *http.Request) {
-	tok := r.PathValue("token")
-	if !api.ValidPageToken(tok) {
-		notFound(w)
+	tok, ok := pageToken(w, r)
+	if !ok {
 		return
 	}
 	v, _, err := p.src.TicketView(r.Context(), tok)
