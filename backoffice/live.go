@@ -194,16 +194,26 @@ func (s *Server) TicketView(ctx context.Context, token string) (api.TicketView, 
 	if v, ok := snap.tickets[token]; ok {
 		return v, next, nil
 	}
-	// Not today's: a ticket of an earlier day shows how it ended.
-	var t *Ticket
-	err := s.store.View(ctx, func(tx Tx) (err error) {
-		t, err = tx.TicketByToken(token)
+	// Not in the snapshot: a ticket of an earlier day (it shows how it
+	// ended), or one numbered a moment ago whose snapshot is on its way.
+	var v api.TicketView
+	now := s.clock.Now()
+	err := s.store.View(ctx, func(tx Tx) error {
+		t, err := tx.TicketByToken(token)
+		if err != nil || t == nil {
+			return err
+		}
+		v = s.ticketView(t)
+		if t.Status != TicketWaiting {
+			return nil
+		}
+		if v.PeopleAhead, err = tx.WaitingAhead(t); err != nil {
+			return err
+		}
+		v.EstWaitMinutes, err = s.estWait(tx, t.ServiceID, v.PeopleAhead, now)
 		return err
 	})
-	if err != nil || t == nil {
-		return api.TicketView{}, next, err
-	}
-	return s.ticketView(t), next, nil
+	return v, next, err
 }
 
 // Closing is closed when the back office's HTTP server shuts down, so the

@@ -197,8 +197,8 @@ func callResult(t *Ticket) *api.CallResult {
 const (
 	actionCallNext = "call-next"
 	actionRecall   = "recall"
-	actionNoShow = "no-show"
-	actionDone   = "done"
+	actionNoShow   = "no-show"
+	actionDone     = "done"
 )
 
 // counterAction answers POST /v1/counters/{counter}/{call-next,recall,

@@ -367,3 +367,48 @@ func TestOfflineTicketPageBeforeAndAfterSync(t *testing.T) {
 	waitFor(t, ctx, p, `document.body.dataset.status == "waiting"`)
 	mustContain(t, "page after sync", text(t, ctx, p), "A07-001", "断网时取的号", "前面还有", "等候中")
 }
+
+// TestOnlineKioskTicketPage: a ticket the kiosk's store numbers online has
+// its page at once, and the page, the kiosk's screen and its printout share
+// the back office's estimate.
+func TestOnlineKioskTicketPage(t *testing.T) {
+	ctx := testContext(t)
+	h := newHall(t, ctx)
+	h.ticket(service)
+	client, err := offline.NewClient(offline.ClientOptions{BaseURL: h.srv.URL, Token: kioskTok, KioskID: "K01", AllowInsecureHTTP: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := offline.Open(offline.Options{Path: filepath.Join(h.dir, "kiosk.db"), KioskID: "K01", KioskNumber: 7,
+		Key: bytes.Repeat([]byte{7}, 32), Clock: h.clk, Client: client, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tk, err := st.IssueTicket(ctx, offline.TicketRequest{ServiceID: service})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Offline || tk.Number != "A002" || tk.PeopleAhead != 1 || tk.EstWaitMinutes != 13 {
+		t.Fatalf("online ticket %+v", tk)
+	}
+	resp, err := http.Get(h.srv.URL + "/t/" + tk.PageToken + "/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v api.TicketView
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Known || v.Number != tk.Number || v.PeopleAhead != tk.PeopleAhead || v.EstWaitMinutes != tk.EstWaitMinutes {
+		t.Fatalf("page %+v, kiosk %+v", v, tk)
+	}
+	// Its record syncs later under the same token: still one ticket.
+	if _, err := st.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := h.bo.RecordCount("K01"); err != nil || n != 1 {
+		t.Fatalf("%d records synced (%v)", n, err)
+	}
+}
