@@ -275,12 +275,22 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, kiosk string
 			results[i].Status, results[i].Reason = api.StatusRejected, why
 		}
 	}
+	// At most syncWriters batches wait for the storage's single writer
+	// at a time, so a counter's call never queues behind every kiosk of
+	// the hall: the writer serves one transaction at a time either way,
+	// and the database's wait queue is not first come, first served.
+	select {
+	case s.syncWriters <- struct{}{}:
+	case <-r.Context().Done():
+		return fmt.Errorf("sync %s: %w", kiosk, r.Context().Err())
+	}
 	now := s.clock.Now()
 	var resp *api.SyncResponse
 	err = s.store.Update(r.Context(), func(tx Tx) (err error) {
 		resp, err = s.syncBatch(tx, kiosk, req.Records, payloads, results, now)
 		return err
 	})
+	<-s.syncWriters
 	if err != nil {
 		return fmt.Errorf("sync %s: %w", kiosk, err)
 	}

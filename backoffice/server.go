@@ -91,9 +91,10 @@ type Server struct {
 	demoDays    sync.Map // business date → struct{}: demo appointments loaded
 	handler     http.Handler
 
-	est   estimator
-	live  *liveHub
-	pages *pages.Pages
+	est         estimator
+	syncWriters chan struct{} // see handleSync
+	live        *liveHub
+	pages       *pages.Pages
 
 	progressByToken   *throttle
 	progressByReceipt *throttle
@@ -115,6 +116,7 @@ func Open(opts Options) (*Server, error) {
 		progressByReceipt: newThrottle(progressPerReceipt, progressReceiptWindow),
 		apptsByToken:      newThrottle(appointmentsPerToken, time.Minute),
 		numbers:           map[string]int{},
+		syncWriters:       make(chan struct{}, 2),
 		maxBody:           opts.MaxBodyBytes,
 		reject:            opts.Reject,
 		ignoreHours:       opts.IgnoreHours,
