@@ -99,6 +99,7 @@ soak: deps-build
 screenshots: deps-test
 	$(GO) test -count=1 -tags ci -run TestScreenshots ./ui/ -args -screenshots=$(CURDIR)/docs/screenshots
 	$(GO) test -count=1 -tags ci -run TestTechScreenshots ./ui/techui/ -args -screenshots=$(CURDIR)/docs/screenshots
+	HALLKIOSK_PAGE_SHOTS=$(CURDIR)/docs/pages $(GO) test -count=1 -run TestPageScreenshotsRepeat ./backoffice/pages/
 
 package: $(if $(filter $(HOST_ARCH),$(ARCH)),deps-test,deps-$(ARCH)) $(CLIPS)
 	@ARCH=$(ARCH) scripts/package.sh

@@ -207,18 +207,14 @@ func (c *catalog) counters(serviceID string) int {
 	return 1
 }
 
-// estWait is the documented wait estimate: the people ahead, times the
-// service's average handling time, shared among the counters that serve
-// it, rounded up to whole minutes. It assumes every such counter is open
-// and serves only this service, so it is optimistic when counters are
-// shared; the kiosk prints it as an estimate ("约").
-func (c *catalog) estWait(serviceID string, ahead int) int {
-	s := c.services[serviceID]
-	if s == nil || ahead <= 0 {
-		return 0
+// counterName is a counter's name in the catalog, or its id.
+func (c *catalog) counterName(id string) api.Text {
+	for _, k := range c.Counters {
+		if k.ID == id {
+			return k.Name
+		}
 	}
-	k := c.counters(serviceID)
-	return (ahead*s.AvgMinutes + k - 1) / k
+	return api.Text{Zh: id, En: id}
 }
 
 // serialOf returns the serial of an online number of a service ("A023" → 23),

@@ -260,29 +260,3 @@ func TestParseCatalogErrors(t *testing.T) {
 		})
 	}
 }
-
-func TestEstWaitFormula(t *testing.T) {
-	cat, err := parseCatalog([]byte(testCatalog))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		service string
-		ahead   int
-		want    int
-	}{
-		{"a", 0, 0},
-		{"a", 1, 5},  // 10 min / 2 counters
-		{"a", 3, 15}, // 30 / 2
-		{"b", 3, 15}, // 5 min, 1 counter
-		{"c", 2, 14}, // 7 min, 1 counter
-		{"zz", 5, 0}, // unknown service
-	}
-	for _, tc := range tests {
-		t.Run(fmt.Sprintf("%s-%d", tc.service, tc.ahead), func(t *testing.T) {
-			if got := cat.estWait(tc.service, tc.ahead); got != tc.want {
-				t.Fatalf("got %d, want %d", got, tc.want)
-			}
-		})
-	}
-}

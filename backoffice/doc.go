@@ -46,12 +46,21 @@
 //
 // The wait estimate is
 //
-//	est_wait_minutes = ceil(people_ahead × avg_minutes / counters)
+//	est_wait_minutes = ceil(people_ahead × minutes_per_ticket / counters)
 //
-// where counters is the number of the catalog's counters serving the
-// service (at least 1), and people_ahead counts the waiting tickets of the
-// service called before this one: priority and appointment tickets first,
-// then by issue time.
+// where minutes_per_ticket is the median call-to-done time of the
+// service's latest done tickets in the same hour of the day (estimate.go,
+// docs/queue-pages.md), counters is the number of the catalog's counters
+// serving the service (at least 1), and people_ahead counts the waiting
+// tickets of the service called before this one: priority and
+// appointment tickets first, then by issue time.
+//
+// # Pages
+//
+// The back office serves a ticket's live page (/t/<token>, the token made
+// by the kiosk and carried in the ticket's records), the hall display and
+// the counter page (package pages); counter tokens call next, recall, mark
+// a no-show or done at their counters (/v1/counters/{counter}/…).
 //
 // # Error codes
 //

@@ -53,14 +53,21 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /v1/queue", s.auth(anyRole, s.handleQueue))
 	mux.Handle("GET /v1/appointments", s.auth(kioskOnly, private(s.handleAppointments)))
 	mux.Handle("GET /v1/progress/{receipt}", s.auth(kioskOnly, private(s.handleProgress)))
-	mux.Handle("POST /v1/counters/{counter}/call-next", s.auth(counterOf, s.handleCallNext))
+	mux.Handle("POST /v1/counters/{counter}/call-next", s.auth(counterOf, s.handleCounterAction(actionCallNext)))
 	mux.Handle("GET /v1/hall-key", s.auth(kioskOnly, private(s.handleHallKey)))
+	mux.Handle("GET /v1/counters/{counter}", s.auth(counterOf, s.handleCounter))
+	for _, a := range []string{actionRecall, actionNoShow, actionDone} {
+		mux.Handle("POST /v1/counters/{counter}/"+a, s.auth(counterOf, s.handleCounterAction(a)))
+	}
+	s.pages.Register(mux)
 	// The same paths without a method answer a JSON 405 instead of the
 	// mux's plain-text one, so clients parse every error the same way.
 	for path, allow := range map[string]string{
 		"/healthz": "GET", "/v1/sync": "POST", "/v1/catalog": "GET", "/v1/tickets": "POST",
 		"/v1/queue": "GET", "/v1/appointments": "GET", "/v1/progress/{receipt}": "GET",
 		"/v1/counters/{counter}/call-next": "POST", "/v1/hall-key": "GET",
+		"/v1/counters/{counter}": "GET", "/v1/counters/{counter}/recall": "POST",
+		"/v1/counters/{counter}/no-show": "POST", "/v1/counters/{counter}/done": "POST",
 	} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
@@ -86,6 +93,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection: the pages'
+// event streams flush and lift the write deadline through it.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
@@ -265,20 +276,32 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, kiosk string
 			results[i].Status, results[i].Reason = api.StatusRejected, why
 		}
 	}
+	// At most syncWriters batches wait for the storage's single writer
+	// at a time, so a counter's call never queues behind every kiosk of
+	// the hall: the writer serves one transaction at a time either way,
+	// and the database's wait queue is not first come, first served.
+	select {
+	case s.syncWriters <- struct{}{}:
+	case <-r.Context().Done():
+		return fmt.Errorf("sync %s: %w", kiosk, r.Context().Err())
+	}
 	now := s.clock.Now()
 	var resp *api.SyncResponse
 	err = s.store.Update(r.Context(), func(tx Tx) (err error) {
 		resp, err = s.syncBatch(tx, kiosk, req.Records, payloads, results, now)
 		return err
 	})
+	<-s.syncWriters
 	if err != nil {
 		return fmt.Errorf("sync %s: %w", kiosk, err)
 	}
 	var created, dup, rejected int
-	for _, res := range resp.Results {
+	queueChanged := false
+	for i, res := range resp.Results {
 		switch res.Status {
 		case api.StatusCreated:
 			created++
+			queueChanged = queueChanged || changesQueue(req.Records[i].Kind)
 		case api.StatusDuplicate:
 			dup++
 		default:
@@ -286,10 +309,25 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, kiosk string
 			s.log.Warn("record rejected", "kiosk", kiosk, "seq", res.Seq, "id", clientText(res.ID), "reason", clientText(res.Reason))
 		}
 	}
+	if queueChanged {
+		s.live.changed()
+	}
 	s.log.Info("sync", "kiosk", kiosk, "boot", clientText(req.BootID), "created", created, "duplicate", dup,
 		"rejected", rejected, "acked_through", resp.AckedThroughSeq, "gaps", len(resp.Gaps))
 	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// changesQueue reports whether a stored record of kind can change what the
+// ticket pages and the display show. Ratings and suggestions cannot, and a
+// hall's kiosks send many: rebuilding the queue for them would wake every
+// open page for nothing.
+func changesQueue(kind string) bool {
+	switch kind {
+	case api.KindTicketIssued, api.KindCheckIn, api.KindTicketPrintFail:
+		return true
+	}
+	return false
 }
 
 // etagMatches implements If-None-Match, which compares weakly (RFC 9110
@@ -340,6 +378,8 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, kiosk str
 		return errorf(http.StatusBadRequest, "bad_request", "unknown service %q", truncate(req.ServiceID, 40))
 	case req.IDHash != "" && !validHash(req.IDHash):
 		return errorf(http.StatusBadRequest, "bad_request", "id_hash is not a lowercase hex SHA-256")
+	case req.PageToken != "" && !api.ValidPageToken(req.PageToken):
+		return errorf(http.StatusBadRequest, "bad_request", "page_token is not 22 base64url characters")
 	}
 	now := s.clock.Now()
 	if d := s.ticketsByToken.take(kiosk, now); d > 0 {
@@ -354,6 +394,7 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, kiosk str
 	if err != nil {
 		return err
 	}
+	s.live.changed()
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
@@ -471,18 +512,40 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, kiosk st
 	return nil
 }
 
-func (s *Server) handleCallNext(w http.ResponseWriter, r *http.Request, _ string) error {
+func (s *Server) handleCounterAction(action string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, _ string) error {
+		counter := r.PathValue("counter")
+		now := s.clock.Now()
+		var resp *api.CallResult
+		err := s.store.Update(r.Context(), func(tx Tx) (err error) {
+			resp, err = s.counterAction(tx, counter, action, now)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		// A done ticket (a call-next finishes the counter's last one)
+		// changes the estimate.
+		s.est.invalidate()
+		s.live.changed()
+		s.log.Info("counter action", "action", action, "counter", clientText(counter), "number", resp.Number, "service", resp.ServiceID)
+		writeJSON(w, http.StatusOK, resp)
+		return nil
+	}
+}
+
+func (s *Server) handleCounter(w http.ResponseWriter, r *http.Request, _ string) error {
 	counter := r.PathValue("counter")
 	now := s.clock.Now()
-	var resp *api.CallResult
-	err := s.store.Update(r.Context(), func(tx Tx) (err error) {
-		resp, err = s.callNext(tx, counter, now)
+	var resp *api.CounterState
+	err := s.store.View(r.Context(), func(tx Tx) (err error) {
+		resp, err = s.counterState(tx, counter, now)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	s.log.Info("called", "counter", clientText(counter), "number", resp.Number, "service", resp.ServiceID)
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }

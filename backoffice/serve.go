@@ -54,6 +54,7 @@ func (s *Server) ListenAndServe(ctx context.Context, cfg ListenConfig) error {
 // Serve is ListenAndServe on a listener the caller made (cfg.Addr unused).
 func (s *Server) Serve(ctx context.Context, ln net.Listener, cfg ListenConfig) error {
 	hs := s.HTTPServer(ln.Addr().String())
+	hs.RegisterOnShutdown(s.live.shutdown)
 	if (cfg.CertFile == "") != (cfg.KeyFile == "") {
 		ln.Close()
 		return errors.New("backoffice: give both a TLS certificate and key, or neither")

@@ -15,6 +15,7 @@ import (
 
 	"hallkiosk/assets"
 	"hallkiosk/backoffice/api"
+	"hallkiosk/backoffice/pages"
 	"hallkiosk/clock"
 )
 
@@ -73,6 +74,9 @@ type Options struct {
 	// IgnoreHours issues tickets outside opening hours (demos after hours,
 	// tests on the wall clock). Daily caps still apply.
 	IgnoreHours bool
+	// Clips gives the hall display recorded clips for a call, for browsers
+	// without speech synthesis; nil = speech synthesis only.
+	Clips pages.Clips
 }
 
 // Server is the reference back office: the sync endpoint, the catalog,
@@ -91,6 +95,11 @@ type Server struct {
 	demo        *demoData
 	demoDays    sync.Map // business date → struct{}: demo appointments loaded
 	handler     http.Handler
+
+	est         estimator
+	syncWriters chan struct{} // see handleSync
+	live        *liveHub
+	pages       *pages.Pages
 
 	progressByToken   *throttle
 	progressByReceipt *throttle
@@ -112,6 +121,7 @@ func Open(opts Options) (*Server, error) {
 		progressByReceipt: newThrottle(progressPerReceipt, progressReceiptWindow),
 		apptsByToken:      newThrottle(appointmentsPerToken, time.Minute),
 		ticketsByToken:    newThrottle(cmp.Or(max(opts.TicketsPerMinute, 0), DefaultTicketsPerMinute), time.Minute),
+		syncWriters:       make(chan struct{}, 2),
 		maxBody:           opts.MaxBodyBytes,
 		reject:            opts.Reject,
 		ignoreHours:       opts.IgnoreHours,
@@ -162,6 +172,12 @@ func Open(opts Options) (*Server, error) {
 			s.store.Close()
 			return nil, fmt.Errorf("backoffice: %w", err)
 		}
+	}
+	s.live = newLiveHub(s)
+	if s.pages, err = pages.New(s, opts.Clips, cat.Hall.Name); err != nil {
+		s.live.close()
+		s.store.Close()
+		return nil, fmt.Errorf("backoffice: %w", err)
 	}
 	s.handler = s.routes()
 	s.log.Info("back office ready", "catalog_version", cat.Version, "services", len(cat.Services),
@@ -252,6 +268,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close closes the storage. The handler must not be used afterwards.
 func (s *Server) Close() error {
+	s.live.close()
 	if err := s.store.Close(); err != nil {
 		return fmt.Errorf("backoffice: close: %w", err)
 	}

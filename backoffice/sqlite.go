@@ -121,6 +121,14 @@ CREATE TABLE offline_series (
 	kiosk_id TEXT NOT NULL
 );
 `,
+	// 4: the ticket page's token, and when a counter finished with a
+	// ticket (the service times behind the wait estimate).
+	`
+ALTER TABLE tickets ADD COLUMN page_token TEXT;
+ALTER TABLE tickets ADD COLUMN done_at INTEGER;
+CREATE UNIQUE INDEX tickets_page_token ON tickets(page_token) WHERE page_token IS NOT NULL;
+CREATE INDEX tickets_service_times ON tickets(service_id, called_at) WHERE status = 'done';
+`,
 }
 
 type sqliteStorage struct {
@@ -489,11 +497,13 @@ func nullString(s string) any {
 
 func (t *sqliteTx) InsertTicket(tk *Ticket) error {
 	res, err := t.exec(`INSERT INTO tickets (business_date, number, service_id, record_id, kiosk_id, source,
-		offline, priority, appointment_code, issued_at, status, called_at, counter_id, print_failed, id_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		offline, priority, appointment_code, issued_at, status, called_at, counter_id, print_failed, id_hash,
+		page_token, done_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		tk.BusinessDate, tk.Number, tk.ServiceID, nullString(tk.RecordID), tk.KioskID, tk.Source,
 		boolInt(tk.Offline), boolInt(tk.Priority), tk.AppointmentCode, tk.IssuedAt.UnixNano(), tk.Status,
-		nullTime(tk.CalledAt), tk.Counter, boolInt(tk.PrintFailed), tk.IDHash)
+		nullTime(tk.CalledAt), tk.Counter, boolInt(tk.PrintFailed), tk.IDHash,
+		nullString(tk.PageToken), nullTime(tk.DoneAt))
 	if err != nil {
 		return fmt.Errorf("insert ticket: %w", err)
 	}
@@ -503,29 +513,34 @@ func (t *sqliteTx) InsertTicket(tk *Ticket) error {
 
 func (t *sqliteTx) UpdateTicket(tk *Ticket) error {
 	_, err := t.exec(`UPDATE tickets SET number = ?, source = ?, offline = ?, issued_at = ?, status = ?,
-		called_at = ?, counter_id = ?, priority = ?, appointment_code = ?, print_failed = ?, id_hash = ? WHERE id = ?`,
+		called_at = ?, counter_id = ?, priority = ?, appointment_code = ?, print_failed = ?, id_hash = ?,
+		page_token = ?, done_at = ? WHERE id = ?`,
 		tk.Number, tk.Source, boolInt(tk.Offline), tk.IssuedAt.UnixNano(), tk.Status,
 		nullTime(tk.CalledAt), tk.Counter, boolInt(tk.Priority), tk.AppointmentCode,
-		boolInt(tk.PrintFailed), tk.IDHash, tk.ID)
+		boolInt(tk.PrintFailed), tk.IDHash, nullString(tk.PageToken), nullTime(tk.DoneAt), tk.ID)
 	return wrapErr("update ticket", err)
 }
 
 const ticketColumns = `id, business_date, number, service_id, COALESCE(record_id, ''), kiosk_id, source, offline,
-	priority, appointment_code, issued_at, status, called_at, counter_id, print_failed, id_hash`
+	priority, appointment_code, issued_at, status, called_at, counter_id, print_failed, id_hash,
+	COALESCE(page_token, ''), done_at`
 
 func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
 	var tk Ticket
 	var issued int64
-	var called sql.NullInt64
+	var called, done sql.NullInt64
 	err := row.Scan(&tk.ID, &tk.BusinessDate, &tk.Number, &tk.ServiceID, &tk.RecordID, &tk.KioskID, &tk.Source,
 		&tk.Offline, &tk.Priority, &tk.AppointmentCode, &issued, &tk.Status, &called, &tk.Counter, &tk.PrintFailed,
-		&tk.IDHash)
+		&tk.IDHash, &tk.PageToken, &done)
 	if err != nil {
 		return nil, err
 	}
 	tk.IssuedAt = time.Unix(0, issued).UTC()
 	if called.Valid {
 		tk.CalledAt = time.Unix(0, called.Int64).UTC()
+	}
+	if done.Valid {
+		tk.DoneAt = time.Unix(0, done.Int64).UTC()
 	}
 	return &tk, nil
 }
@@ -594,7 +609,8 @@ func (t *sqliteTx) QueueCounts(date string) (map[string]QueueCount, error) {
 		return nil, fmt.Errorf("queue counts: %w", err)
 	}
 	rows2, err := t.tx.QueryContext(t.ctx, `SELECT t.service_id, t.number FROM tickets t
-		WHERE t.id = (SELECT id FROM tickets WHERE business_date = ?1 AND service_id = t.service_id AND status = 'called'
+		WHERE t.id = (SELECT id FROM tickets WHERE business_date = ?1 AND service_id = t.service_id
+		                AND called_at IS NOT NULL AND status <> 'void'
 		              ORDER BY called_at DESC, id DESC LIMIT 1)
 		  AND t.business_date = ?1`, date)
 	if err != nil {
@@ -735,6 +751,52 @@ func (t *sqliteTx) ClaimOfflineSeries(number int, kioskID string) (string, error
 		return "", fmt.Errorf("claim offline series %02d: %w", number, err)
 	}
 	return owner, nil
+}
+
+func (t *sqliteTx) CurrentAt(date, counter string) (*Ticket, error) {
+	return t.ticketWhere("current ticket", `business_date = ? AND counter_id = ? AND status = 'called'
+		ORDER BY called_at DESC, id DESC LIMIT 1`, date, counter)
+}
+
+func (t *sqliteTx) TicketByToken(token string) (*Ticket, error) {
+	return t.ticketWhere("ticket by page token", `page_token = ?`, token)
+}
+
+func (t *sqliteTx) DayTickets(date string) ([]*Ticket, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+ticketColumns+` FROM tickets
+		WHERE business_date = ? AND status <> 'void' ORDER BY priority DESC, issued_at, id`, date)
+	if err != nil {
+		return nil, fmt.Errorf("day tickets: %w", classify(err))
+	}
+	defer rows.Close()
+	var out []*Ticket
+	for rows.Next() {
+		tk, err := scanTicket(rows)
+		if err != nil {
+			return nil, fmt.Errorf("day tickets: %w", err)
+		}
+		out = append(out, tk)
+	}
+	return out, wrapErr("day tickets", rows.Err())
+}
+
+func (t *sqliteTx) ServiceTimes(serviceID string, since time.Time, limit int) ([]ServiceTime, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT called_at, done_at FROM tickets
+		WHERE service_id = ? AND status = 'done' AND called_at >= ? AND done_at IS NOT NULL
+		ORDER BY called_at DESC LIMIT ?`, serviceID, since.UnixNano(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("service times: %w", classify(err))
+	}
+	defer rows.Close()
+	var out []ServiceTime
+	for rows.Next() {
+		var called, done int64
+		if err := rows.Scan(&called, &done); err != nil {
+			return nil, fmt.Errorf("service times: %w", err)
+		}
+		out = append(out, ServiceTime{CalledAt: time.Unix(0, called).UTC(), Took: time.Duration(done - called)})
+	}
+	return out, wrapErr("service times", rows.Err())
 }
 
 func (t *sqliteTx) Once(key string) (bool, error) {

@@ -65,7 +65,8 @@ type Tx interface {
 	InsertTicket(t *Ticket) error
 	// UpdateTicket writes the mutable fields of a ticket (Number, Source,
 	// Offline, IssuedAt, Status, CalledAt, Counter, Priority,
-	// AppointmentCode, PrintFailed, IDHash). A new Number must stay unique on its
+	// AppointmentCode, PrintFailed, IDHash, PageToken, DoneAt). PageToken is
+	// unique where set; a violation wraps ErrConflict. A new Number must stay unique on its
 	// BusinessDate; a violation wraps ErrConflict.
 	UpdateTicket(t *Ticket) error
 	// TicketByRecord returns the ticket reserved or created for a record id.
@@ -117,6 +118,19 @@ type Tx interface {
 	// kiosk that holds it.
 	ClaimOfflineSeries(number int, kioskID string) (owner string, err error)
 
+	// CurrentAt returns the ticket a counter is serving on a business
+	// date: the latest it called that is still called, or nil.
+	CurrentAt(date, counter string) (*Ticket, error)
+	// TicketByToken returns the ticket whose page token is token, or nil.
+	TicketByToken(token string) (*Ticket, error)
+	// DayTickets returns every ticket of a business date but the void
+	// ones, in call order (priority first, then by IssuedAt, then by ID).
+	DayTickets(date string) ([]*Ticket, error)
+	// ServiceTimes returns the handling times (call to done) of the latest
+	// done tickets of a service called at or after since, newest first, at
+	// most limit, each with the time of its call.
+	ServiceTimes(serviceID string, since time.Time, limit int) ([]ServiceTime, error)
+
 	// Once records key and reports whether it was new; the server uses it
 	// to load demo data once per day.
 	Once(key string) (bool, error)
@@ -152,7 +166,17 @@ const (
 	// TicketVoid is a reserved number the kiosk never printed (its answer
 	// was lost), whose citizen is queued under another number.
 	TicketVoid = "void"
+	// TicketDone: the counter finished with the citizen.
+	TicketDone = "done"
+	// TicketNoShow: called, and nobody came.
+	TicketNoShow = "no_show"
 )
+
+// ServiceTime is one ticket's handling time: from its (last) call to done.
+type ServiceTime struct {
+	CalledAt time.Time
+	Took     time.Duration
+}
 
 // Ticket is one queue ticket of a business day.
 type Ticket struct {
@@ -176,6 +200,11 @@ type Ticket struct {
 	// IDHash is the hall-keyed hash of the holder's ID number, when the
 	// ticket was taken with an ID card.
 	IDHash string
+	// PageToken is the token of the ticket's live page (api.PageToken),
+	// made by the kiosk; empty for tickets of older kiosks.
+	PageToken string
+	// DoneAt is when the counter marked the ticket done or a no-show.
+	DoneAt time.Time
 }
 
 // QueueCount is one service's queue on a business date.

@@ -227,7 +227,7 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 			}
 			err = st.View(context.Background(), func(tx Tx) error {
 				tk, err := tx.TicketByNumber("2026-11-30", "A001")
-				if err != nil || tk == nil || tk.Status != TicketWaiting || tk.IDHash != "" {
+				if err != nil || tk == nil || tk.Status != TicketWaiting || tk.IDHash != "" || tk.PageToken != "" || !tk.DoneAt.IsZero() {
 					return fmt.Errorf("ticket after migration %+v %v", tk, err)
 				}
 				return nil

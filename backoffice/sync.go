@@ -98,6 +98,9 @@ func decodePayload(kind string, payload []byte) (any, string) {
 		if p.Number == "" || p.ServiceID == "" || !validDate(p.BusinessDate) {
 			return nil, "ticket.issued needs number, service_id and business_date (YYYY-MM-DD)"
 		}
+		if p.PageToken != "" && !api.ValidPageToken(p.PageToken) {
+			return nil, "page_token: not 22 base64url characters"
+		}
 		return &p, ""
 	case api.KindTicketPrintFail:
 		var p api.TicketPrintFailed
@@ -298,9 +301,12 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 	if err != nil {
 		return "", err
 	}
+	if why, err := s.tokenFree(tx, p.PageToken, t); why != "" || err != nil {
+		return why, err
+	}
 	if t != nil {
 		if t.Number == p.Number && t.BusinessDate == p.BusinessDate {
-			return "", nil
+			return "", s.mapToken(tx, t, p.PageToken)
 		}
 		if p.Offline && t.Source == SourceReserved && t.BusinessDate == p.BusinessDate && t.ServiceID == p.ServiceID {
 			if why, err := s.kioskSeries(tx, kiosk, p.ServiceID, p.Number); why != "" || err != nil {
@@ -320,7 +326,10 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 		sameKiosk := t.KioskID == kiosk && t.ServiceID == p.ServiceID
 		sameAppt := p.AppointmentCode != "" && t.AppointmentCode == p.AppointmentCode
 		if sameKiosk || sameAppt {
-			return "", nil
+			if why, err := s.tokenFree(tx, p.PageToken, t); why != "" || err != nil {
+				return why, err
+			}
+			return "", s.mapToken(tx, t, p.PageToken)
 		}
 		return "number: belongs to another ticket of that business_date", nil
 	}
@@ -347,8 +356,39 @@ func (s *Server) joinQueue(tx Tx, kiosk string, r api.Record, p api.TicketIssued
 		IssuedAt:        issued,
 		Status:          TicketWaiting,
 		IDHash:          p.IDHash,
+		PageToken:       p.PageToken,
 	}
 	return "", tx.InsertTicket(t)
+}
+
+// tokenFree rejects a record whose page token another ticket than t holds
+// already: two tickets behind one page would show a citizen someone
+// else's turn. Checked before writing, so the unique index never fails the
+// whole batch.
+func (s *Server) tokenFree(tx Tx, token string, t *Ticket) (reject string, err error) {
+	if token == "" {
+		return "", nil
+	}
+	held, err := tx.TicketByToken(token)
+	if err != nil || held == nil || (t != nil && held.ID == t.ID) {
+		return "", err
+	}
+	return "page_token: already belongs to another ticket", nil
+}
+
+// mapToken gives a ticket that reached the queue another way (reserved
+// online, or through its appointment's check-in record) the page token its
+// ticket.issued record carries, so the printed QR opens its page.
+func (s *Server) mapToken(tx Tx, t *Ticket, token string) error {
+	if token == "" || t.PageToken == token {
+		return nil
+	}
+	if t.PageToken != "" {
+		// The first token stays: it is the one already printed.
+		return nil
+	}
+	t.PageToken = token
+	return tx.UpdateTicket(t)
 }
 
 // kioskSeries checks a ticket number that joins the queue from a record
@@ -405,15 +445,22 @@ func (s *Server) replaceReservation(tx Tx, t *Ticket, r api.Record, p api.Ticket
 			return "number: belongs to another ticket of that business_date", nil
 		}
 		// The appointment's check-in record got there first and queued the
-		// printed number; the reservation only has to leave the queue.
-		t.Status = TicketVoid
-		return "", tx.UpdateTicket(t)
+		// printed number; the reservation only has to leave the queue, and
+		// its page token goes to the ticket the citizen holds.
+		t.Status, t.PageToken = TicketVoid, ""
+		if err := tx.UpdateTicket(t); err != nil {
+			return "", err
+		}
+		return "", s.mapToken(tx, other, p.PageToken)
 	}
 	s.log.Info("kiosk-numbered ticket replaces an unanswered reservation",
 		"record", r.ID, "reserved", t.Number, "number", clientText(p.Number))
 	t.Number, t.Source, t.Offline = p.Number, SourceRecord, true
 	if p.IDHash != "" {
 		t.IDHash = p.IDHash
+	}
+	if p.PageToken != "" {
+		t.PageToken = p.PageToken
 	}
 	if !p.IssuedAt.IsZero() {
 		t.IssuedAt = p.IssuedAt

@@ -31,7 +31,7 @@ func (s *Server) issueTicket(tx Tx, kiosk string, req api.TicketRequest, now tim
 		if t.KioskID != kiosk || t.ServiceID != req.ServiceID {
 			return nil, errorf(http.StatusConflict, "conflict", "record_id %s already numbered a ticket of another service or kiosk", req.RecordID)
 		}
-		return s.ticketResponse(tx, t)
+		return s.ticketResponse(tx, t, now)
 	}
 	svc := s.cat.services[req.ServiceID]
 	local := now.In(s.loc)
@@ -90,13 +90,26 @@ func (s *Server) issueTicket(tx Tx, kiosk string, req api.TicketRequest, now tim
 		Status:          TicketWaiting,
 		IDHash:          req.IDHash,
 	}
+	if req.PageToken != "" {
+		// A token another ticket holds is refused here, before the unique
+		// index would fail the transaction.
+		held, err := tx.TicketByToken(req.PageToken)
+		if err != nil {
+			return nil, err
+		}
+		if held != nil {
+			return nil, errorf(http.StatusConflict, "conflict", "page_token already belongs to another ticket")
+		}
+		t.PageToken = req.PageToken
+	}
 	if err := tx.InsertTicket(t); err != nil {
 		return nil, err
 	}
-	return s.ticketResponse(tx, t)
+	return s.ticketResponse(tx, t, now)
 }
 
-func (s *Server) ticketResponse(tx Tx, t *Ticket) (*api.TicketResponse, error) {
+// ticketResponse answers with the same estimate the ticket page shows.
+func (s *Server) ticketResponse(tx Tx, t *Ticket, now time.Time) (*api.TicketResponse, error) {
 	ahead := 0
 	if t.Status == TicketWaiting {
 		var err error
@@ -104,12 +117,16 @@ func (s *Server) ticketResponse(tx Tx, t *Ticket) (*api.TicketResponse, error) {
 			return nil, err
 		}
 	}
+	est, err := s.estWait(tx, t.ServiceID, ahead, now)
+	if err != nil {
+		return nil, err
+	}
 	return &api.TicketResponse{
 		Number:         t.Number,
 		BusinessDate:   t.BusinessDate,
 		IssuedAt:       t.IssuedAt,
 		PeopleAhead:    ahead,
-		EstWaitMinutes: s.cat.estWait(t.ServiceID, ahead),
+		EstWaitMinutes: est,
 	}, nil
 }
 
@@ -124,11 +141,15 @@ func (s *Server) queueStatus(tx Tx, now time.Time) (*api.QueueStatus, error) {
 	out := &api.QueueStatus{BusinessDate: date, Services: make([]api.ServiceQueue, 0, len(s.cat.Services))}
 	for _, svc := range s.cat.Services {
 		q := counts[svc.ID]
+		est, err := s.estWait(tx, svc.ID, q.Waiting, now)
+		if err != nil {
+			return nil, err
+		}
 		out.Services = append(out.Services, api.ServiceQueue{
 			ServiceID:      svc.ID,
 			Waiting:        q.Waiting,
 			IssuedToday:    q.Issued,
-			EstWaitMinutes: s.cat.estWait(svc.ID, q.Waiting),
+			EstWaitMinutes: est,
 			LastCalled:     q.LastCalled,
 		})
 	}
@@ -137,22 +158,109 @@ func (s *Server) queueStatus(tx Tx, now time.Time) (*api.QueueStatus, error) {
 
 // callNext answers POST /v1/counters/{counter}/call-next: the first waiting
 // ticket of today among the services the counter serves, priority and
-// appointment tickets first, then by issue time.
+// appointment tickets first, then by issue time. A ticket the counter was
+// still serving is done now: the counter moved on to the next citizen.
 func (s *Server) callNext(tx Tx, counter string, now time.Time) (*api.CallResult, error) {
 	svcs, ok := s.cat.counterSvcs[counter]
 	if !ok {
 		return nil, errorf(http.StatusNotFound, "not_found", "no counter %q", counter)
 	}
-	t, err := tx.NextWaiting(s.businessDate(now), svcs)
+	date := s.businessDate(now)
+	t, err := tx.NextWaiting(date, svcs)
 	if err != nil {
 		return nil, err
 	}
 	if t == nil {
 		return nil, errorf(http.StatusNotFound, "queue_empty", "nobody waits for counter %s", counter)
 	}
+	cur, err := tx.CurrentAt(date, counter)
+	if err != nil {
+		return nil, err
+	}
+	if cur != nil {
+		if _, err := s.finish(tx, cur, TicketDone, now); err != nil {
+			return nil, err
+		}
+	}
 	t.Status, t.CalledAt, t.Counter = TicketCalled, now, counter
 	if err := tx.UpdateTicket(t); err != nil {
 		return nil, err
 	}
-	return &api.CallResult{Counter: counter, Number: t.Number, ServiceID: t.ServiceID}, nil
+	return callResult(t), nil
+}
+
+func callResult(t *Ticket) *api.CallResult {
+	return &api.CallResult{Counter: t.Counter, Number: t.Number, ServiceID: t.ServiceID, Status: t.Status}
+}
+
+// Counter actions on the ticket a counter is serving.
+const (
+	actionCallNext = "call-next"
+	actionRecall   = "recall"
+	actionNoShow   = "no-show"
+	actionDone     = "done"
+)
+
+// counterAction answers POST /v1/counters/{counter}/{call-next,recall,
+// no-show,done}; all but call-next act on the ticket the counter is
+// serving. A recall calls it again (the display announces it again and its
+// handling time starts again).
+func (s *Server) counterAction(tx Tx, counter, action string, now time.Time) (*api.CallResult, error) {
+	if action == actionCallNext {
+		return s.callNext(tx, counter, now)
+	}
+	if _, ok := s.cat.counterSvcs[counter]; !ok {
+		return nil, errorf(http.StatusNotFound, "not_found", "no counter %q", counter)
+	}
+	cur, err := tx.CurrentAt(s.businessDate(now), counter)
+	if err != nil {
+		return nil, err
+	}
+	if cur == nil {
+		return nil, errorf(http.StatusConflict, "nothing_called", "counter %s is serving no ticket", counter)
+	}
+	switch action {
+	case actionRecall:
+		cur.CalledAt = now
+		return callResult(cur), tx.UpdateTicket(cur)
+	case actionNoShow:
+		return s.finish(tx, cur, TicketNoShow, now)
+	}
+	return s.finish(tx, cur, TicketDone, now)
+}
+
+// finish closes a called ticket as done or no-show. A done ticket's
+// handling time feeds the estimate: the handler drops the cached one after
+// the commit.
+func (s *Server) finish(tx Tx, t *Ticket, status string, now time.Time) (*api.CallResult, error) {
+	t.Status, t.DoneAt = status, now
+	if err := tx.UpdateTicket(t); err != nil {
+		return nil, err
+	}
+	return callResult(t), nil
+}
+
+// counterState answers GET /v1/counters/{counter}.
+func (s *Server) counterState(tx Tx, counter string, now time.Time) (*api.CounterState, error) {
+	svcs, ok := s.cat.counterSvcs[counter]
+	if !ok {
+		return nil, errorf(http.StatusNotFound, "not_found", "no counter %q", counter)
+	}
+	date := s.businessDate(now)
+	out := &api.CounterState{Counter: counter, Name: s.cat.counterName(counter)}
+	cur, err := tx.CurrentAt(date, counter)
+	if err != nil {
+		return nil, err
+	}
+	if cur != nil {
+		out.Current = callResult(cur)
+	}
+	counts, err := tx.QueueCounts(date)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range svcs {
+		out.Waiting += counts[id].Waiting
+	}
+	return out, nil
 }

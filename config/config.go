@@ -53,6 +53,11 @@ type BackOffice struct {
 	CAFile string `json:"ca_file"`
 	// AllowInsecureHTTP permits a plain http:// URL, for local demos only.
 	AllowInsecureHTTP bool `json:"allow_insecure_http"`
+	// TicketPageBase is the hall's public site, where the back office
+	// serves the ticket pages: the QR on every ticket opens
+	// <ticket_page_base>/t/<token>. Empty prints the compact QR payload
+	// (no page); the demo uses the embedded back office's address.
+	TicketPageBase string `json:"ticket_page_base"`
 }
 
 // Devices configures the three serial devices.
@@ -297,6 +302,12 @@ func (c *Config) Validate() error {
 		}
 		if tok, _ := Credential(CredentialToken); c.BackOffice.Token == "" && tok == nil {
 			return bad("backoffice.token", "is required with a back-office URL")
+		}
+	}
+	if b := c.BackOffice.TicketPageBase; b != "" {
+		u, err := url.Parse(b)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.RawQuery != "" || u.Fragment != "" {
+			return bad("backoffice.ticket_page_base", "must be an https:// URL without query or fragment, got %q", b)
 		}
 	}
 	for name, d := range map[string]Device{"devices.printer": c.Devices.Printer, "devices.idcard": c.Devices.IDCard, "devices.scanner": c.Devices.Scanner} {

@@ -43,6 +43,14 @@ func TestParse(t *testing.T) {
 		{name: "bad baud", in: `{"devices":{"idcard":{"baud":1234}}}`, wantErr: "devices.idcard.baud"},
 		{name: "http refused", in: `{"backoffice":{"url":"http://bo.local","token":"t"}}`, wantErr: "allow_insecure_http"},
 		{name: "http allowed", in: `{"backoffice":{"url":"http://127.0.0.1:8080","token":"t","allow_insecure_http":true}}`},
+		{name: "ticket page base", in: `{"backoffice":{"ticket_page_base":"https://zwfw.example.gov.cn/hall"}}`,
+			check: func(t *testing.T, c Config) {
+				if c.BackOffice.TicketPageBase != "https://zwfw.example.gov.cn/hall" {
+					t.Fatalf("got %q", c.BackOffice.TicketPageBase)
+				}
+			}},
+		{name: "ticket page base not a URL", in: `{"backoffice":{"ticket_page_base":"zwfw.example"}}`, wantErr: "ticket_page_base"},
+		{name: "ticket page base with query", in: `{"backoffice":{"ticket_page_base":"https://h.example/?x=1"}}`, wantErr: "ticket_page_base"},
 		{name: "url needs token", in: `{"backoffice":{"url":"https://bo.example"}}`, wantErr: "backoffice.token"},
 		{name: "health on loopback only", in: `{"diag":{"health_addr":"0.0.0.0:9180"}}`, wantErr: "loopback"},
 		{name: "trailing garbage", in: `{"kiosk_id":"K01"} {}`, wantErr: "trailing"},

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"hallkiosk/backoffice/api"
 )
 
 // Errors of the parsers. They wrap into Problems with the matching Reason.
@@ -83,6 +85,8 @@ type TicketRef struct {
 	Date      string // business date, YYYY-MM-DD
 	Number    string
 	ServiceID string // optional
+	// Token is the ticket's page token (api.PageToken), when it has one.
+	Token string
 }
 
 // ticketQRTag starts the compact ticket payload. The version lets a later
@@ -90,11 +94,21 @@ type TicketRef struct {
 const ticketQRTag = "HK1"
 
 // EncodeTicketQR returns the payload of a ticket's QR code. With a base URL
-// (e.g. https://zwfw.example.gov.cn) it is a link a phone can open to rate
-// or follow the ticket — <base>/t/<date>/<number>?s=<service> — and the kiosk
-// scanner reads the same link back; without one it is the compact
+// (e.g. https://zwfw.example.gov.cn) and a page token it is the link to the
+// ticket's live page, <base>/t/<token>?d=<date>&n=<number>&s=<service>: the
+// back office serves the page under the token alone, and the query lets a
+// kiosk's scanner read the ticket back (ratings) without asking anyone.
+// With a base and no token (a ticket of an older build) it is
+// <base>/t/<date>/<number>?s=<service>; without a base, the compact
 // HK1|<date>|<number>|<service>.
 func EncodeTicketQR(base string, ref TicketRef) string {
+	if base != "" && ref.Token != "" {
+		q := url.Values{"d": {ref.Date}, "n": {ref.Number}}
+		if ref.ServiceID != "" {
+			q.Set("s", ref.ServiceID)
+		}
+		return strings.TrimRight(base, "/") + "/t/" + ref.Token + "?" + q.Encode()
+	}
 	if base != "" {
 		u := strings.TrimRight(base, "/") + "/t/" + ref.Date + "/" + url.PathEscape(ref.Number)
 		if ref.ServiceID != "" {
@@ -136,6 +150,11 @@ func ParseTicketQR(s string) (TicketRef, error) {
 			return TicketRef{}, fmt.Errorf("%w: %v", ErrBadTicketQR, err)
 		}
 		parts := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
+		if len(parts) >= 2 && parts[len(parts)-2] == "t" && api.ValidPageToken(parts[len(parts)-1]) {
+			q := u.Query()
+			ref = TicketRef{Date: q.Get("d"), Number: q.Get("n"), ServiceID: q.Get("s"), Token: parts[len(parts)-1]}
+			break
+		}
 		if len(parts) < 3 || parts[len(parts)-3] != "t" {
 			return TicketRef{}, fmt.Errorf("%w: not a ticket link", ErrBadTicketQR)
 		}

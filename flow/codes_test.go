@@ -71,6 +71,25 @@ func TestTicketQR(t *testing.T) {
 			t.Errorf("ParseTicketQR(%q) err = %v", p, err)
 		}
 	}
+	// A ticket with a page token: the link opens its page; the query
+	// carries the ticket back to a kiosk's scanner.
+	withTok := ref
+	withTok.Token = "AbCdEfGhIjKlMnOpQr_-09"
+	p := EncodeTicketQR("https://zwfw.example.gov.cn/", withTok)
+	if want := "https://zwfw.example.gov.cn/t/AbCdEfGhIjKlMnOpQr_-09?d=2026-05-14&n=A07-015&s=sb-01"; p != want {
+		t.Errorf("encode with token = %q, want %q", p, want)
+	}
+	if got, err := ParseTicketQR(p); err != nil || got != withTok {
+		t.Errorf("parse with token = %+v, %v", got, err)
+	}
+	if p := EncodeTicketQR("", withTok); p != "HK1|2026-05-14|A07-015|sb-01" {
+		t.Errorf("compact with token = %q: no base, no page", p)
+	}
+	for _, p := range []string{"https://x/t/AbCdEfGhIjKlMnOpQr_-09", "https://x/t/AbCdEfGhIjKlMnOpQr_-09?d=2026-05-14&n=a1"} {
+		if _, err := ParseTicketQR(p); !errors.Is(err, ErrBadTicketQR) {
+			t.Errorf("ParseTicketQR(%q) err = %v", p, err)
+		}
+	}
 	// Without a service.
 	if got, err := ParseTicketQR("HK1|2026-05-14|A023"); err != nil || got.ServiceID != "" || got.Number != "A023" {
 		t.Errorf("no service: %+v %v", got, err)
@@ -183,6 +202,7 @@ func FuzzParseTicketQR(f *testing.F) {
 		"HK1|2026-05-14|A023", "HK1|2026-05-14|A07-015|sb-01",
 		"https://zwfw.example.gov.cn/t/2026-05-14/A023?s=sb-01", "https://x/t/2026-02-30/A1",
 		"HK1||", "https://%zz/t/a/b", "http://x/t/2026-05-14/A%30%32",
+		"https://zwfw.example.gov.cn/t/AbCdEfGhIjKlMnOpQr_-09?d=2026-05-14&n=A07-015&s=sb-01",
 	} {
 		f.Add(s)
 	}
@@ -198,8 +218,12 @@ func FuzzParseTicketQR(f *testing.F) {
 			t.Fatalf("accepted %q as %+v", s, ref)
 		}
 		for _, base := range []string{"", "https://zwfw.example.gov.cn"} {
+			want := ref
+			if base == "" {
+				want.Token = "" // the compact payload links no page
+			}
 			again, err := ParseTicketQR(EncodeTicketQR(base, ref))
-			if err != nil || again != ref {
+			if err != nil || again != want {
 				t.Fatalf("round trip of %+v via %q: %+v, %v", ref, base, again, err)
 			}
 		}

@@ -79,7 +79,7 @@ type TicketResult struct {
 // newTicketResult is the done screen's view of the committed ticket t, with
 // its QR payload on qrBase (EncodeTicketQR).
 func newTicketResult(ix *catalogIndex, svc *api.Service, t *offline.Ticket, maskedID, qrBase string) *TicketResult {
-	qr := EncodeTicketQR(qrBase, TicketRef{Date: t.BusinessDate, Number: t.Number, ServiceID: t.ServiceID})
+	qr := EncodeTicketQR(qrBase, TicketRef{Date: t.BusinessDate, Number: t.Number, ServiceID: t.ServiceID, Token: t.PageToken})
 	r := &TicketResult{
 		Number: t.Number, ServiceID: t.ServiceID, BusinessDate: t.BusinessDate, IssuedAt: t.IssuedAt,
 		PeopleAhead: t.PeopleAhead, EstWaitMinutes: t.EstWaitMinutes, Offline: t.Offline,

@@ -283,6 +283,9 @@ func (s *Store) CheckIn(ctx context.Context, r CheckInRequest) (*Ticket, error) 
 	if p.t.RecordID, err = newRecordID(); err != nil {
 		return nil, fmt.Errorf("offline: %w", err)
 	}
+	if p.t.PageToken, err = newPageToken(); err != nil {
+		return nil, fmt.Errorf("offline: %w", err)
+	}
 	if err := s.askNumber(ctx, p); err != nil {
 		return nil, err
 	}

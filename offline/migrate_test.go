@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"hallkiosk/backoffice/api"
 	"hallkiosk/clock"
 )
 
@@ -33,6 +34,10 @@ func fixture(t *testing.T, db *sql.DB, v int) {
 			VALUES (?, ?, 'svc-a', '2026-03-02', ?, 1)`, id, fmt.Sprintf("A07-%03d", i+1), at)
 	}
 	exec(`INSERT INTO ticket_counters (service_id, business_date, last) VALUES ('svc-a', '2026-03-02', 2)`)
+	if v >= 4 {
+		// A v4 build stamps the acknowledgement.
+		exec(`UPDATE outbox SET acked_at = ? WHERE state = 'acknowledged'`, at)
+	}
 	if v >= 2 {
 		exec(`INSERT INTO appointments (code, business_date, service_id, start_at, end_at, status)
 			VALUES ('AP-9', '2026-03-02', 'svc-a', ?, ?, 'booked')`, at, at)
@@ -96,8 +101,11 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 				t.Errorf("schema differs from a fresh database:\n got: %s\nwant: %s", got, want)
 			}
 			if from >= 1 {
-				if _, err := s.FindTicket(ctx, "A07-002", "2026-03-02"); err != nil {
+				old, err := s.FindTicket(ctx, "A07-002", "2026-03-02")
+				if err != nil {
 					t.Errorf("old ticket lost: %v", err)
+				} else if old.PageToken != "" || old.Number != "A07-002" || !old.Offline {
+					t.Errorf("old ticket after migration: %+v", old)
 				}
 				if n := queryInt(t, s, `SELECT count(*) FROM outbox WHERE state = 'acknowledged' AND acked_at IS NULL`); n != 0 {
 					t.Errorf("%d acknowledged records without acked_at", n)
@@ -116,6 +124,9 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 			wantNum := "A07-001"
 			if from >= 1 {
 				wantNum = "A07-003"
+			}
+			if !api.ValidPageToken(tk.PageToken) {
+				t.Errorf("ticket after migration has page token %q", tk.PageToken)
 			}
 			if tk.Number != wantNum || tk.Seq != int64(before+1) {
 				t.Errorf("ticket after migration %s seq %d, want %s seq %d", tk.Number, tk.Seq, wantNum, before+1)

@@ -2,8 +2,10 @@ package offline
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -31,6 +33,17 @@ func newRecordID() (string, error) {
 		return "", fmt.Errorf("make record id: %w", err)
 	}
 	return id.String(), nil
+}
+
+// newPageToken makes a ticket's page token: 16 random bytes, unpadded
+// base64url (api.PageTokenLen characters). Random, not derived from the
+// ticket, so a page cannot be found from a number or a date.
+func newPageToken() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("make page token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
 // appendRecord adds one outbox record inside tx, the same transaction as its

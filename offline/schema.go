@@ -148,6 +148,12 @@ UPDATE outbox SET acked_at = CAST((julianday('now') - 2440587.5) * 8640000000000
 	WHERE state = 'acknowledged';
 CREATE INDEX outbox_purge ON outbox (acked_at) WHERE purged_at IS NULL;
 `},
+	{5, "ticket page tokens", `
+-- The token of the ticket's live page (<hall site>/t/<token>), printed in
+-- its QR and carried in its ticket.issued record. Tickets issued before
+-- this version have none: their QR carries no page.
+ALTER TABLE tickets ADD COLUMN page_token TEXT;
+`},
 }
 
 // SchemaVersion is the schema version this build writes.

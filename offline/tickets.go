@@ -78,6 +78,9 @@ func (s *Store) IssueTicket(ctx context.Context, r TicketRequest) (*Ticket, erro
 	if p.t.RecordID, err = newRecordID(); err != nil {
 		return nil, fmt.Errorf("offline: %w", err)
 	}
+	if p.t.PageToken, err = newPageToken(); err != nil {
+		return nil, fmt.Errorf("offline: %w", err)
+	}
 	if err := s.askNumber(ctx, p); err != nil {
 		return nil, err
 	}
@@ -123,6 +126,7 @@ func (s *Store) askNumber(ctx context.Context, p *ticketPlan) error {
 		Priority:        p.t.Priority,
 		AppointmentCode: p.apptCode,
 		IDHash:          p.hallHash,
+		PageToken:       p.t.PageToken,
 	})
 	if err == nil {
 		p.online = resp
@@ -212,6 +216,7 @@ func (s *Store) insertTicket(ctx context.Context, tx *sql.Tx, p *ticketPlan) err
 		Priority:        p.t.Priority,
 		AppointmentCode: p.apptCode,
 		IDHash:          p.hallHash,
+		PageToken:       p.t.PageToken,
 	}
 	// The keyed ID hash links a citizen's tickets, so a payload carrying it
 	// is sealed like personal data.
@@ -222,10 +227,11 @@ func (s *Store) insertTicket(ctx context.Context, tx *sql.Tx, p *ticketPlan) err
 	p.t.Seq = seq
 	_, err = tx.ExecContext(ctx, `INSERT INTO tickets
 		(record_id, number, service_id, business_date, issued_at, offline, priority, id_hash,
-		 people_ahead, est_wait, appointment_code)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		 people_ahead, est_wait, appointment_code, page_token)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.t.RecordID, p.t.Number, p.t.ServiceID, p.t.BusinessDate, p.t.IssuedAt.UnixNano(),
-		p.t.Offline, p.t.Priority, nullString(p.idHash), p.t.PeopleAhead, p.t.EstWaitMinutes, nullString(p.apptCode))
+		p.t.Offline, p.t.Priority, nullString(p.idHash), p.t.PeopleAhead, p.t.EstWaitMinutes, nullString(p.apptCode),
+		nullString(p.t.PageToken))
 	if err != nil {
 		return fmt.Errorf("insert ticket %s: %w", p.t.Number, err)
 	}
@@ -240,13 +246,13 @@ func nullString(s string) any {
 }
 
 const ticketColumns = `t.record_id, o.seq, t.number, t.service_id, t.business_date, t.issued_at,
-	t.offline, t.priority, t.people_ahead, t.est_wait`
+	t.offline, t.priority, t.people_ahead, t.est_wait, COALESCE(t.page_token, '')`
 
 func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
 	var t Ticket
 	var at int64
 	if err := row.Scan(&t.RecordID, &t.Seq, &t.Number, &t.ServiceID, &t.BusinessDate, &at,
-		&t.Offline, &t.Priority, &t.PeopleAhead, &t.EstWaitMinutes); err != nil {
+		&t.Offline, &t.Priority, &t.PeopleAhead, &t.EstWaitMinutes, &t.PageToken); err != nil {
 		return nil, err
 	}
 	t.IssuedAt = time.Unix(0, at)

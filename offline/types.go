@@ -28,6 +28,10 @@ type Ticket struct {
 	// PeopleAhead is -1 when unknown (offline).
 	PeopleAhead    int
 	EstWaitMinutes int
+	// PageToken names the ticket's live page on the hall's site
+	// (api.PageToken): made here when the ticket is issued, online or
+	// offline, and sent with its record. Empty for tickets of older builds.
+	PageToken string
 }
 
 // AppointmentQuery finds one of today's appointments, by ID number (hashed

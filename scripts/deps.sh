@@ -6,7 +6,9 @@
 #   scripts/deps.sh test    build + Xvfb, Xorg with the dummy driver (the hall X
 #                           session's keyboard tests), xdotool, ImageMagick, systemd-analyze,
 #                           dpkg-dev, file and binutils for the package checks,
-#                           alsa-utils (aplay) and sox for the voice tests
+#                           alsa-utils (aplay) and sox for the voice tests,
+#                           headless Chromium and the Noto CJK fonts for the
+#                           back office's page tests and screenshots
 #   scripts/deps.sh run     build + Xvfb (used only when there is no display),
 #                           alsa-utils (aplay) to speak
 #   scripts/deps.sh arm64   test + the arm64 cross build and its checks: Debian's
@@ -14,7 +16,7 @@
 #                           and runtime libraries, qemu-user to run the result
 set -eu
 want="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev libxkbcommon-dev espeak-ng"
-testing="xvfb xauth x11-utils x11-xserver-utils x11-xkb-utils xdotool imagemagick systemd dpkg-dev xserver-xorg-core xserver-xorg-video-dummy adduser file binutils alsa-utils sox"
+testing="xvfb xauth x11-utils x11-xserver-utils x11-xkb-utils xdotool imagemagick systemd dpkg-dev xserver-xorg-core xserver-xorg-video-dummy adduser file binutils alsa-utils sox chromium fonts-noto-cjk"
 foreign=""
 case "${1:-build}" in
 test) want="$want $testing" ;;

@@ -222,6 +222,9 @@ type TicketRequest struct {
 	// citizen who took the ticket with an ID card: the back office refuses
 	// a second ticket of the same service and day from any kiosk.
 	IDHash string `json:"id_hash,omitempty"`
+	// PageToken is the ticket's page token (see PageToken): the back
+	// office serves the ticket's live page under it from now on.
+	PageToken string `json:"page_token,omitempty"`
 }
 
 // HallKey is the hall's key for hashing ID numbers (HMAC-SHA256 of the
@@ -305,9 +308,21 @@ type ProgressStep struct {
 	At   *time.Time `json:"at,omitempty"`
 }
 
-// CallResult is the ticket a counter called.
+// CallResult is the ticket a counter called (or recalled, or closed).
 type CallResult struct {
 	Counter   string `json:"counter"`
 	Number    string `json:"number"`
 	ServiceID string `json:"service_id"`
+	// Status is the ticket's status after the action: called, done or
+	// no_show (empty from a back office that predates it: called).
+	Status string `json:"status,omitempty"`
+}
+
+// CounterState is a counter as its staff page shows it: the ticket it is
+// serving, if any, and how many wait for the services it serves.
+type CounterState struct {
+	Counter string      `json:"counter"`
+	Name    Text        `json:"name"`
+	Current *CallResult `json:"current,omitempty"`
+	Waiting int         `json:"waiting"`
 }

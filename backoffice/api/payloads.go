@@ -20,6 +20,9 @@ type TicketIssued struct {
 	// (fair-use checks across kiosks); the number itself is not sent with a
 	// ticket. Empty when the kiosk had no hall key yet.
 	IDHash string `json:"id_hash,omitempty"`
+	// PageToken is the token of the ticket's live page, made by the kiosk
+	// when it issued the ticket, online or offline (see PageToken).
+	PageToken string `json:"page_token,omitempty"`
 }
 
 // TicketPrintFailed is the payload of KindTicketPrintFail.

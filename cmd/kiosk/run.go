@@ -197,6 +197,7 @@ type kiosk struct {
 	cfg     config.Config
 	cfgPath string // the file the configuration came from (in the demo, demoConfigFile)
 	boURL   string // the back office the kiosk talks to (the embedded one's in the demo)
+	qrBase  string // where the ticket QR links point (config, or the embedded back office)
 	demo    bool
 	log     *logs.Log
 	metrics *diag.Metrics
@@ -214,7 +215,7 @@ type kiosk struct {
 // startKiosk opens the log, the embedded back office (demo), the store and
 // its sync loop, and the devices. Nothing here touches the screen.
 func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err error) {
-	k := &kiosk{cfg: cfg, demo: demo}
+	k := &kiosk{cfg: cfg, demo: demo, qrBase: cfg.BackOffice.TicketPageBase}
 	k.ctx, k.cancel = context.WithCancel(context.Background())
 	defer func() {
 		if err != nil {
@@ -251,6 +252,10 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 		}
 		boURL, token, insecure = k.sim.ready.BackOfficeURL, k.sim.ready.Token, true
 		lg.Info("embedded back office", "url", boURL)
+		if k.qrBase == "" {
+			// The demo's ticket pages are the embedded back office's.
+			k.qrBase = boURL
+		}
 	}
 	k.boURL = boURL
 	// Sealed to the board by systemd when the unit passes them: a disk
@@ -511,7 +516,8 @@ func (k *kiosk) runUI(a fyne.App, win fyne.Window, o runOptions, shown func()) e
 				tech.Show()
 			}
 		},
-		Env: k.env,
+		Env:    k.env,
+		QRBase: k.qrBase,
 		Session: flow.SessionOptions{
 			Idle:        time.Duration(k.cfg.UI.IdleSeconds) * time.Second,
 			ReadingIdle: time.Duration(k.cfg.UI.GuideIdleSeconds) * time.Second,

@@ -35,7 +35,8 @@ var sampleTicket = escpos.Ticket{
 		"不动产权证书原件",
 		"买卖双方签订的《存量房屋买卖合同》原件，以及完税凭证、契税缴纳证明等材料",
 	},
-	QR:     "https://hall.example.gov.cn/t/A023?k=7Hq2",
+	// The ticket page link as a kiosk prints it (flow.EncodeTicketQR).
+	QR:     "https://hall.example.gov.cn/t/q7Hc2LxV0aTz9mKe3RbN_w?d=2026-11-29&n=A023&s=bdc-transfer",
 	Footer: []string{"办公时间：周一至周五 9:00-17:00", "服务热线：12345"},
 }
 

@@ -1,0 +1,84 @@
+package pages_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"hallkiosk/internal/cdp"
+)
+
+// shot is one screenshot of the pages.
+type shot struct {
+	name          string
+	path, lang    string
+	width, height int
+	mobile        bool
+	ready         string // true once the page shows its data
+}
+
+// pageShots renders the pages of a fixed hall: a fixed clock, fixed
+// tickets and calls. The ticket page's path names a ticket by its
+// position in the hall's data.
+func pageShots(t *testing.T, ctx context.Context, b *cdp.Browser) map[string][]byte {
+	h := newHall(t, ctx)
+	toks := map[string]string{}
+	for _, svc := range []string{"qykb-setup", "sb-enroll", "qykb-setup", "qykb-change", "sb-enroll", "qykb-setup",
+		"gjj-withdraw", "qykb-setup", "sb-enroll", "qykb-change", "qykb-setup", "bdc-transfer"} {
+		r, tok := h.ticket(svc)
+		toks[r.Number] = tok
+	}
+	for _, c := range []string{"1", "4", "2", "3", "4", "1"} {
+		h.post("/v1/counters/"+c+"/call-next", adminTok, nil, nil)
+		h.clk.Advance(3 * 60e9)
+	}
+	shots := []shot{
+		{"ticket_waiting_zh_360x740", "/t/" + toks["A005"], "zh-CN", 360, 740, true, `document.body.dataset.status == "waiting"`},
+		{"ticket_called_zh_360x740", "/t/" + toks["A003"], "zh-CN", 360, 740, true, `document.body.dataset.status == "called"`},
+		{"ticket_waiting_en_1280x800", "/t/" + toks["A005"], "en-US", 1280, 800, false, `document.body.dataset.status == "waiting"`},
+		{"display_zh_1920x1080", "/display", "zh-CN", 1920, 1080, false, `document.querySelector("#current .n")`},
+		{"display_zh_1080x1920", "/display", "zh-CN", 1080, 1920, false, `document.querySelector("#current .n")`},
+		{"counter_zh_1280x800", "/counter/2#token=" + counterTok, "zh-CN", 1280, 800, false, `document.body.dataset.current == "A002"`},
+	}
+	out := map[string][]byte{}
+	for _, s := range shots {
+		p := h.open(b, s.path, s.lang, s.width, s.height, s.mobile, "")
+		waitFor(t, ctx, p, s.ready)
+		png, err := p.Screenshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[s.name] = png
+		p.Close(ctx)
+	}
+	return out
+}
+
+// TestPageScreenshotsRepeat renders every page twice, each time from a
+// fresh back office and browser, and requires the same bytes, so the
+// screenshots in docs/pages can be regenerated without a diff. With
+// HALLKIOSK_PAGE_SHOTS=dir (make screenshots) it writes them there.
+func TestPageScreenshotsRepeat(t *testing.T) {
+	ctx := testContext(t)
+	first := pageShots(t, ctx, browser(t))
+	second := pageShots(t, ctx, browser(t))
+	for name, png := range first {
+		if !bytes.Equal(png, second[name]) {
+			t.Errorf("%s: two renderings differ (%d and %d bytes)", name, len(png), len(second[name]))
+		}
+	}
+	dir := os.Getenv("HALLKIOSK_PAGE_SHOTS")
+	if dir == "" || t.Failed() {
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, png := range first {
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
