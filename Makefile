@@ -1,6 +1,7 @@
 # Hall kiosk — build, run and test.
 #   make run    start the kiosk with simulators and an embedded back office
-#   make test   vet, unit, integration, fuzz seeds, a smoke test of the real binary,
+#   make test   vet, staticcheck, unit, integration, fuzz seeds, the race detector
+#               over the packages without Fyne, a smoke test of the real binary,
 #               the release package with its deploy checks, and the same for arm64
 #               (cross-built, tested under qemu-user)
 # See README.md for the rest.
@@ -19,7 +20,7 @@ ARCH      := $(HOST_ARCH)
 # Fyne reads the locale from LANG and logs an error for "C".
 export LANG := zh_CN.UTF-8
 
-.PHONY: all build deps-build deps-test deps-run deps-arm64 run test test-arm64 vet unit smoke fuzz bench soak screenshots package clean
+.PHONY: all build deps-build deps-test deps-run deps-arm64 run test test-arm64 vet staticcheck unit race smoke fuzz bench soak screenshots package clean
 
 all: build
 
@@ -48,12 +49,26 @@ vet: deps-build
 	$(GO) vet ./...
 	$(GO) vet -tags ci ./ui/...
 
+# Static analysis: staticcheck (honnef.co/go/tools, pinned by the tool
+# directive in go.mod, so a fresh clone runs it with no global install).
+# Every build configuration: the default one, the ui tests' ci tag and the
+# e2e tests' tag. A finding fails the build.
+staticcheck: deps-build
+	$(GO) tool staticcheck ./...
+	$(GO) tool staticcheck -tags ci ./ui/...
+	$(GO) tool staticcheck -tags e2e ./e2e/...
+
 # Unit and integration tests (pseudo-terminal simulators, SQLite, a real
 # HTTP back office), including every fuzz target's seed corpus. ui/ runs on
 # Fyne's headless driver.
 unit: deps-test
 	$(GO) test -count=1 -timeout 30m $$($(GO) list ./... | grep -v '/ui$$')
 	$(GO) test -count=1 -tags ci -timeout 20m ./ui/...
+
+# The tests of every package without Fyne again, under the race detector
+# (scripts/race.sh says which and why not the others).
+race: deps-test
+	@scripts/race.sh
 
 # The real binary under Xvfb, driven with xdotool.
 smoke: deps-test build
@@ -63,7 +78,7 @@ smoke: deps-test build
 # systemd-analyze, the packaged binary started against the simulators) is
 # exercised on every run, not only when someone releases. So is the arm64
 # build: kiosks in halls run on arm64 boards too.
-test: vet unit smoke package test-arm64
+test: vet staticcheck unit race smoke package test-arm64
 
 # arm64 on this amd64 machine: the tests of every package without Fyne
 # under qemu-user, then the arm64 package, its checks and the packaged

@@ -80,7 +80,6 @@ type Store struct {
 	client *Client
 	// hallKey is the hall's ID-hash key once fetched (hallkey.go).
 	hallKey atomic.Pointer[[]byte]
-	loc     *time.Location
 
 	catalog atomic.Pointer[catalogState]
 

@@ -31,7 +31,7 @@ func TestCommandFrames(t *testing.T) {
 		{CmdReadText, "AA AA AA 96 69 00 03 30 01 32"},
 		{CmdReadAddress, "AA AA AA 96 69 00 03 30 03 30"},
 		{CmdReadFingerprint, "AA AA AA 96 69 00 03 30 10 23"},
-		{cmdSetBaud | 0, "AA AA AA 96 69 00 03 60 00 63"},
+		{cmdSetBaud, "AA AA AA 96 69 00 03 60 00 63"},
 		{cmdSetBaud | 1, "AA AA AA 96 69 00 03 60 01 62"},
 		{cmdSetBaud | 2, "AA AA AA 96 69 00 03 60 02 61"},
 		{cmdSetBaud | 3, "AA AA AA 96 69 00 03 60 03 60"},
