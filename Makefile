@@ -17,7 +17,8 @@ export CGO_ENABLED := 1
 # is not taken for a Debian architecture.
 HOST_ARCH := $(shell dpkg --print-architecture)
 ARCH      := $(HOST_ARCH)
-# Fyne reads the locale from LANG and logs an error for "C".
+# The hall's locale, as deploy/hallkiosk.service sets it. (Any other works
+# too: internal/clocale makes C.UTF-8 and the like readable for Fyne.)
 export LANG := zh_CN.UTF-8
 
 .PHONY: all build deps-build deps-test deps-run deps-arm64 run test test-arm64 vet staticcheck unit race smoke fuzz bench soak screenshots package clean
