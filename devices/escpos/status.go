@@ -47,6 +47,57 @@ const (
 	paperEndBits     = 0x60 // n = 4 bits 5,6, set together
 )
 
+// StatusBitDef is one flag of a DLE EOT reply: which bits it is, what it
+// means, and how serious it is when set.
+type StatusBitDef struct {
+	// Mask is the flag's bits in the reply byte; a paper sensor has two,
+	// set together, and either one counts.
+	Mask byte
+	// Name and NameZh say what the flag reports when set, for technicians.
+	Name, NameZh string
+	// Severity is how a technician should read the flag: "info" (no
+	// consequence), "warning" (staff should act soon: near end, overheat
+	// that clears itself) or "fault" (the printer is stopped or needs
+	// attention). Whether a ticket is refused is Status.Err's business.
+	Severity string
+}
+
+// statusBitDefs are the flags of each reply, in bit order (protocols.md
+// B.5). Apply and Encode use the same masks.
+var statusBitDefs = [...][]StatusBitDef{
+	StatusPrinter - 1: {
+		{bit2, "drawer connector pin 3 high", "钱箱引脚高电平", "info"},
+		{bit3, "offline", "脱机", "fault"},
+		{bit5, "waiting for online recovery", "等待恢复联机", "fault"},
+		{bit6, "feed button pressed", "走纸键按下", "info"},
+	},
+	StatusOffline - 1: {
+		{bit2, "cover open", "纸仓盖打开", "fault"},
+		{bit3, "paper being fed by the feed button", "正在按键走纸", "info"},
+		{bit5, "printing stopped: paper end", "缺纸停止打印", "fault"},
+		{bit6, "an error occurred", "发生错误", "fault"},
+	},
+	StatusError - 1: {
+		{bit2, "recoverable error (jam)", "可恢复错误（卡纸）", "fault"},
+		{bit3, "autocutter error", "切刀错误", "fault"},
+		{bit5, "unrecoverable error (power cycle)", "不可恢复错误（需重启）", "fault"},
+		{bit6, "auto-recoverable error (overheat)", "自动恢复错误（过热）", "warning"},
+	},
+	StatusPaper - 1: {
+		{paperNearEndBits, "paper near end", "纸将尽", "warning"},
+		{paperEndBits, "paper end", "缺纸", "fault"},
+	},
+}
+
+// StatusBitDefs returns the flags of the reply to DLE EOT n in bit order,
+// or nil for an n outside 1..4. The slice is shared: do not modify it.
+func StatusBitDefs(n StatusKind) []StatusBitDef {
+	if n < StatusPrinter || n > StatusPaper {
+		return nil
+	}
+	return statusBitDefs[n-1]
+}
+
 // ErrInvalidStatus: a byte that does not have the fixed bits 0xx1xx10b of a
 // DLE EOT reply, so it is not a status (XON/XOFF, stray data).
 var ErrInvalidStatus = errors.New("escpos: not a DLE EOT status byte")
@@ -195,7 +246,7 @@ func (s Status) Problems() []string {
 // String describes s and the raw replies, e.g.
 // "offline: paper end, offline (DLE EOT 1=1A 2=32 4=72)".
 func (s Status) String() string {
-	raw := s.rawString()
+	raw := s.RawString()
 	if raw == "" {
 		return "status unknown"
 	}
@@ -209,8 +260,9 @@ func (s Status) String() string {
 	return state + " (" + raw + ")"
 }
 
-// rawString lists the replies as "DLE EOT 1=12 2=12 4=12", or "" when none.
-func (s Status) rawString() string {
+// RawString lists the replies as "DLE EOT 1=12 2=12 4=12", or "" when
+// none.
+func (s Status) RawString() string {
 	var raw []string
 	for i, b := range s.Raw {
 		if b != 0 {
@@ -291,7 +343,7 @@ func (e *NotReadyError) Error() string {
 	if e.Detail != "" {
 		ctx = append(ctx, e.Detail)
 	}
-	if raw := e.Status.rawString(); raw != "" {
+	if raw := e.Status.RawString(); raw != "" {
 		ctx = append(ctx, raw)
 	}
 	if len(ctx) > 0 {
