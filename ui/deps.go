@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 
 	"hallkiosk/backoffice/api"
@@ -29,6 +31,9 @@ type Deps struct {
 	Hall api.Text
 	// QRBase is the hall's public site for ticket QR links (flow.EncodeTicketQR).
 	QRBase string
+	// Location is the hall's time zone, in which the status bar shows the
+	// time. Nil: the machine's (time.Local).
+	Location *time.Location
 	// KioskNumber is this kiosk's number in its offline ticket numbers
 	// (flow.RatingOptions.KioskNumber).
 	KioskNumber int

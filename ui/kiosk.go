@@ -288,7 +288,13 @@ func (k *Kiosk) text(t api.Text) string {
 	return t.In(string(k.lang))
 }
 
-func (k *Kiosk) now() time.Time { return k.clk.Now() }
+// now is the clock's time in the hall's zone (Deps.Location).
+func (k *Kiosk) now() time.Time {
+	if k.deps.Location != nil {
+		return k.clk.Now().In(k.deps.Location)
+	}
+	return k.clk.Now()
+}
 
 func (k *Kiosk) hallName() string {
 	if n := k.text(k.hall); n != "" {

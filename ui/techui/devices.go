@@ -256,5 +256,5 @@ func testText(r diag.TestResult) string {
 	if c := r.Card; c != nil {
 		s = joinLines(s, c.Name+" "+c.NameEN, c.IDNumber)
 	}
-	return s + "\n" + r.At.Local().Format(time.TimeOnly)
+	return s + "\n" + r.At.In(zone).Format(time.TimeOnly)
 }

@@ -184,7 +184,7 @@ func when(t time.Time) string {
 	if t.IsZero() {
 		return txtNever
 	}
-	return t.Local().Format("2006-01-02 15:04:05")
+	return t.In(zone).Format("2006-01-02 15:04:05")
 }
 
 func yesNo(b bool) string {
