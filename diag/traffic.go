@@ -77,7 +77,7 @@ func spaced(b []byte) string {
 	return sb.String()
 }
 
-// ---- ID reader (SAM_V, protocols.md A.2–A.4) ----
+// ---- ID reader (SAM_V, docs/protocols.md A.2–A.4) ----
 
 // What of a frame may be shown (the frame's layout is idcard's): a command
 // in full, CMD Para CHK after the header, for it carries no data; of a
@@ -248,7 +248,7 @@ func decodeIDCardTraffic(frames []serial.Frame) []TrafficLine {
 	return out
 }
 
-// ---- printer (ESC/POS, protocols.md B) ----
+// ---- printer (ESC/POS, docs/protocols.md B) ----
 
 // decodePrinterTraffic explains status queries and replies byte by byte
 // and summarises print jobs. A job's text is what the ticket says (a masked
@@ -369,7 +369,7 @@ func describeStatusReply(n escpos.StatusKind, b byte) string {
 	return fmt.Sprintf("reply to DLE EOT %d (%s): %s", n, n, what)
 }
 
-// ---- scanner (line protocol, protocols.md C.2) ----
+// ---- scanner (line protocol, docs/protocols.md C.2) ----
 
 // decodeScannerTraffic hides every scanned byte: a code may be an
 // appointment number or carry an ID number. It says how long the code was.

@@ -211,7 +211,7 @@ func absDur(d time.Duration) time.Duration {
 }
 
 // maskName de-identifies a name for the screen (GB/T 35273 §7.2;
-// offline-sync.md §4.2): the first character stays, 张* / 欧** .
+// docs/offline-sync.md §4.2): the first character stays, 张* / 欧** .
 func maskName(n string) string {
 	r := []rune(strings.TrimSpace(n))
 	if len(r) == 0 {

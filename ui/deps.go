@@ -72,7 +72,7 @@ func (k *Kiosk) Session() *flow.Session { return k.env.Session }
 
 // touch reports input to the idle session. Every button the kiosk builds
 // calls it first: Fyne has no global "any input" hook, so the widgets do it
-// themselves (fyne-notes 1.11). A nil session is valid (flow.Session).
+// themselves (docs/fyne-notes.md 1.11). A nil session is valid (flow.Session).
 func (k *Kiosk) touch() { k.env.Session.Touch() }
 
 // tap wraps fn so that it reports input before running.

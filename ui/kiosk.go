@@ -121,12 +121,12 @@ func newKiosk(app fyne.App, deps Deps, do func(func())) *Kiosk {
 		k.win = app.NewWindow(k.t("app.title"))
 	}
 	k.win.SetTitle(k.t("app.title"))
-	// A main menu would get a Quit item from the driver (fyne-notes 1.1), so
+	// A main menu would get a Quit item from the driver (docs/fyne-notes.md 1.1), so
 	// the kiosk sets none; closing is intercepted and ignored: only the
 	// technician or the OS ends the kiosk.
 	k.win.SetCloseIntercept(func() {})
 	k.win.SetPadded(false)
-	// A hardware key press is input too (fyne-notes 1.11).
+	// A hardware key press is input too (docs/fyne-notes.md 1.11).
 	k.win.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { k.touch() })
 
 	k.status = &statusBar{k: k}

@@ -7,7 +7,7 @@ import (
 )
 
 // StatusKind is the n of a real-time status request DLE EOT n
-// (protocols.md B.5).
+// (docs/protocols.md B.5).
 type StatusKind byte
 
 // The four DLE EOT status bytes.
@@ -33,7 +33,7 @@ func (k StatusKind) String() string {
 	return fmt.Sprintf("status(%d)", byte(k))
 }
 
-// Status bits (protocols.md B.5). Every reply has the form 0xx1xx10b.
+// Status bits (docs/protocols.md B.5). Every reply has the form 0xx1xx10b.
 const (
 	statusFixedMask  = 0x93 // bits 7, 4, 1, 0
 	statusFixedValue = 0x12 // bit4 = 1, bit1 = 1, bits 7 and 0 = 0
@@ -62,7 +62,7 @@ type StatusBitDef struct {
 	Severity string
 }
 
-// statusBitDefs are the flags of each reply, in bit order (protocols.md
+// statusBitDefs are the flags of each reply, in bit order (docs/protocols.md
 // B.5). Apply and Encode use the same masks.
 var statusBitDefs = [...][]StatusBitDef{
 	StatusPrinter - 1: {
@@ -103,11 +103,11 @@ func StatusBitDefs(n StatusKind) []StatusBitDef {
 var ErrInvalidStatus = errors.New("escpos: not a DLE EOT status byte")
 
 // ValidStatusByte reports whether b has the fixed bits of a DLE EOT reply,
-// 0xx1xx10b (protocols.md B.5).
+// 0xx1xx10b (docs/protocols.md B.5).
 func ValidStatusByte(b byte) bool { return b&statusFixedMask == statusFixedValue }
 
 // Status is the printer's state as decoded from the DLE EOT replies, bit by
-// bit (protocols.md B.5). Fields of a status byte that was not asked for
+// bit (docs/protocols.md B.5). Fields of a status byte that was not asked for
 // are false; Known tells which were.
 type Status struct {
 	// Raw holds the reply to DLE EOT n at Raw[n-1]; 0 means not asked (a
@@ -278,7 +278,7 @@ func (s Status) RawString() string {
 // Err returns a *NotReadyError when s says the printer cannot finish a
 // ticket (paper end, cover open, autocutter or unrecoverable error, or
 // offline for another reason), nil otherwise. Paper near end is not a
-// refusal (protocols.md B.5: warn staff on near end, block on paper end,
+// refusal (docs/protocols.md B.5: warn staff on near end, block on paper end,
 // cover open, cutter error).
 func (s Status) Err() error {
 	var causes []error
@@ -318,7 +318,7 @@ var (
 	// ErrUnrecoverable: unrecoverable error, needs a power cycle (DLE EOT 3 bit 5).
 	ErrUnrecoverable = errors.New("unrecoverable printer error")
 	// ErrNotResponding: no reply to a status request within the status
-	// timeout — printer off, cable out, wrong baud rate (protocols.md B.5).
+	// timeout — printer off, cable out, wrong baud rate (docs/protocols.md B.5).
 	ErrNotResponding = errors.New("printer not responding")
 )
 

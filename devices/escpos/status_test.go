@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestDecodeStatusWorkedValues decodes every worked value of protocols.md
+// TestDecodeStatusWorkedValues decodes every worked value of docs/protocols.md
 // B.5 and checks each bit of each status byte.
 func TestDecodeStatusWorkedValues(t *testing.T) {
 	tests := []struct {

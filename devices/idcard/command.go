@@ -5,7 +5,7 @@ import (
 )
 
 // Command is a host command: CMD in the high byte, Para in the low byte
-// (protocols.md A.3). Its String form, e.g. "2001", is what logs and
+// (docs/protocols.md A.3). Its String form, e.g. "2001", is what logs and
 // `kiosk diag decode-idcard` print.
 type Command uint16
 
@@ -84,7 +84,7 @@ func (c Command) Name() string {
 	return "command " + c.String()
 }
 
-// NameZh is the command's name in GA 467's Chinese (protocols.md A.3), or
+// NameZh is the command's name in GA 467's Chinese (docs/protocols.md A.3), or
 // "" for a command it does not name.
 func (c Command) NameZh() string {
 	switch c {

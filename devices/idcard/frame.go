@@ -7,7 +7,7 @@ import (
 	"fmt"
 )
 
-// Preamble starts every frame in both directions (protocols.md A.2): three
+// Preamble starts every frame in both directions (docs/protocols.md A.2): three
 // sync bytes AA AA AA, then the frame start 96 69.
 var Preamble = [5]byte{0xAA, 0xAA, 0xAA, 0x96, 0x69}
 

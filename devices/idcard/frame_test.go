@@ -17,7 +17,7 @@ func h(s string) []byte {
 	return b
 }
 
-// The frames of protocols.md A.3, byte for byte.
+// The frames of docs/protocols.md A.3, byte for byte.
 func TestCommandFrames(t *testing.T) {
 	tests := []struct {
 		cmd  Command
@@ -70,7 +70,7 @@ func TestBaudCommand(t *testing.T) {
 	}
 }
 
-// Status-only replies for every SW3 of protocols.md A.4, byte for byte:
+// Status-only replies for every SW3 of docs/protocols.md A.4, byte for byte:
 // AA AA AA 96 69 00 04 SW1 SW2 SW3 CHK.
 func TestStatusReplyFrames(t *testing.T) {
 	tests := []struct {

@@ -206,7 +206,7 @@ func joinLines(lines ...string) string {
 }
 
 // pager pages through n items with big previous/next buttons, because a
-// finger cannot drag-scroll a desktop Fyne list (fyne-notes 0.3). It only
+// finger cannot drag-scroll a desktop Fyne list (docs/fyne-notes.md 0.3). It only
 // keeps the page index; render shows items [lo, hi) however the page lays
 // them out.
 type pager struct {

@@ -314,7 +314,7 @@ func (r *renderer) qr(it *escpos.Item) {
 	r.advance(side + quiet)
 }
 
-// recovery maps a GS ( k error level (protocols.md B.4) to go-qrcode's.
+// recovery maps a GS ( k error level (docs/protocols.md B.4) to go-qrcode's.
 func recovery(l escpos.QRLevel) qrcode.RecoveryLevel {
 	switch l {
 	case escpos.LevelL:
