@@ -1,6 +1,7 @@
 # Hall kiosk — build, run and test.
 #   make run    start the kiosk with simulators and an embedded back office
-#   make test   vet, unit, integration, fuzz seeds, a smoke test of the real binary,
+#   make test   vet, staticcheck, unit, integration, fuzz seeds, the race detector
+#               over the packages without Fyne, a smoke test of the real binary,
 #               the release package with its deploy checks, and the same for arm64
 #               (cross-built, tested under qemu-user)
 # See README.md for the rest.
@@ -16,10 +17,11 @@ export CGO_ENABLED := 1
 # is not taken for a Debian architecture.
 HOST_ARCH := $(shell dpkg --print-architecture)
 ARCH      := $(HOST_ARCH)
-# Fyne reads the locale from LANG and logs an error for "C".
+# The hall's locale, as deploy/hallkiosk.service sets it. (Any other works
+# too: internal/clocale makes C.UTF-8 and the like readable for Fyne.)
 export LANG := zh_CN.UTF-8
 
-.PHONY: all build clips deps-build deps-test deps-run deps-arm64 run test test-arm64 vet unit smoke fuzz bench soak screenshots package clean
+.PHONY: all build clips deps-build deps-test deps-run deps-arm64 run test test-arm64 vet staticcheck unit race smoke fuzz bench soak screenshots package clean
 
 all: build
 
@@ -58,12 +60,26 @@ vet: deps-build
 	$(GO) vet ./...
 	$(GO) vet -tags ci ./ui/...
 
+# Static analysis: staticcheck (honnef.co/go/tools, pinned by the tool
+# directive in go.mod, so a fresh clone runs it with no global install).
+# Every build configuration: the default one, the ui tests' ci tag and the
+# e2e tests' tag. A finding fails the build.
+staticcheck: deps-build
+	$(GO) tool staticcheck ./...
+	$(GO) tool staticcheck -tags ci ./ui/...
+	$(GO) tool staticcheck -tags e2e ./e2e/...
+
 # Unit and integration tests (pseudo-terminal simulators, SQLite, a real
 # HTTP back office), including every fuzz target's seed corpus. ui/ runs on
 # Fyne's headless driver.
 unit: deps-test
 	$(GO) test -count=1 -timeout 30m $$($(GO) list ./... | grep -v '/ui$$')
 	$(GO) test -count=1 -tags ci -timeout 20m ./ui/...
+
+# The tests of every package without Fyne again, under the race detector
+# (scripts/race.sh says which and why not the others).
+race: deps-test
+	@scripts/race.sh
 
 # The real binary under Xvfb, driven with xdotool.
 smoke: deps-test build
@@ -73,7 +89,7 @@ smoke: deps-test build
 # systemd-analyze, the packaged binary started against the simulators) is
 # exercised on every run, not only when someone releases. So is the arm64
 # build: kiosks in halls run on arm64 boards too.
-test: vet unit smoke package test-arm64
+test: vet staticcheck unit race smoke package test-arm64
 
 # arm64 on this amd64 machine: the tests of every package without Fyne
 # under qemu-user, then the arm64 package, its checks and the packaged
@@ -96,9 +112,26 @@ bench: deps-test build
 soak: deps-build
 	SOAK_KILLS=$(SOAKKILLS) $(GO) test -count=1 -run 'Crash' -timeout 60m ./offline/
 
+# Every citizen screen (both languages, normal and elder mode, landscape and
+# portrait) and every technician page, to screenshots/, which git ignores:
+# the technician pages show the time and temporary paths, and the whole set
+# is 36 MB, which every regeneration would add to the history. The tests
+# check the layout of all of them whether or not PNGs are written (make
+# unit). The few in docs/screenshots are copied from the set: citizen
+# screens on the tests' fixed clock, with no path in them, so a second run
+# changes no byte.
+SHOTS    := screenshots
+SHOWCASE := home_zh_normal_1280x800 home_en_normal_1280x800 home_zh_elder_1280x800 \
+	home_unavailable_en_elder_1280x800 home_zh_normal_1080x1920 ticket_card_zh_normal_1280x800 \
+	ticket_done_zh_normal_1280x800 checkin_choose_zh_normal_1280x800 guide_detail_zh_normal_1080x1920 \
+	progress_result_en_normal_1280x800 rating_scores_zh_normal_1280x800 idle_zh_normal_1280x800 diag-pin
+
 screenshots: deps-test
-	$(GO) test -count=1 -tags ci -run TestScreenshots ./ui/ -args -screenshots=$(CURDIR)/docs/screenshots
-	$(GO) test -count=1 -tags ci -run TestTechScreenshots ./ui/techui/ -args -screenshots=$(CURDIR)/docs/screenshots
+	rm -rf $(SHOTS)
+	mkdir -p $(SHOTS) docs/screenshots
+	$(GO) test -count=1 -tags ci -run TestScreenshots ./ui/ -args -screenshots=$(CURDIR)/$(SHOTS)
+	$(GO) test -count=1 -tags ci -run TestTechScreenshots ./ui/techui/ -args -screenshots=$(CURDIR)/$(SHOTS)
+	cp $(SHOWCASE:%=$(SHOTS)/%.png) docs/screenshots/
 	HALLKIOSK_PAGE_SHOTS=$(CURDIR)/docs/pages $(GO) test -count=1 -run TestPageScreenshotsRepeat ./backoffice/pages/
 
 package: $(if $(filter $(HOST_ARCH),$(ARCH)),deps-test,deps-$(ARCH)) $(CLIPS)

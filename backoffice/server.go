@@ -21,7 +21,7 @@ import (
 
 // DefaultMaxBodyBytes limits a request body when Options.MaxBodyBytes is 0.
 // A sync batch is at most 100 records or 256 KB by the kiosk's rule
-// (offline-sync.md §5.2); 4 MiB leaves room for an old kiosk with a large
+// (docs/offline-sync.md §5.2); 4 MiB leaves room for an old kiosk with a large
 // backlog and still bounds memory per request.
 const DefaultMaxBodyBytes = 4 << 20
 

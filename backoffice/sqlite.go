@@ -15,7 +15,7 @@ import (
 	"hallkiosk/backoffice/api"
 )
 
-// sqliteParams are the writer's DSN parameters (offline-sync.md §2.2): WAL
+// sqliteParams are the writer's DSN parameters (docs/offline-sync.md §2.2): WAL
 // with synchronous=FULL, because the driver forces NORMAL for WAL unless
 // _sync is given and WAL+NORMAL can lose acknowledged commits on power loss;
 // BEGIN IMMEDIATE so a read-then-write transaction waits for the lock

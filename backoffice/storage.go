@@ -10,14 +10,14 @@ import (
 
 // Storage is where the back office keeps its state. The server holds no
 // business state in memory, so a fleet deployment can put PostgreSQL behind
-// this interface (UNIQUE indexes and INSERT … ON CONFLICT, offline-sync.md
+// this interface (UNIQUE indexes and INSERT … ON CONFLICT, docs/offline-sync.md
 // §5.1) while small halls keep the SQLite default of OpenSQLite.
 //
 // Every change happens inside Update, and the server relies on two
 // properties an implementation must give: transactions that write are
 // serialized (ticket numbering reads then writes), and a transaction that
 // returns without error is durable before Update returns (a sync answer is
-// an acknowledgement; offline-sync.md §1.10 "commit before responding").
+// an acknowledgement; docs/offline-sync.md §1.10 "commit before responding").
 type Storage interface {
 	// Update runs fn in one write transaction and commits it when fn
 	// returns nil; any error from fn rolls everything back and is returned

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"hallkiosk/devices"
@@ -102,36 +101,6 @@ type StatusBit struct {
 	Severity string `json:"severity"`
 }
 
-// statusBits describes the bits of each DLE EOT reply (protocols.md B.5).
-var statusBits = map[escpos.StatusKind][]struct {
-	mask     byte
-	name, zh string
-	severity string
-}{
-	escpos.StatusPrinter: {
-		{0x04, "drawer connector pin 3 high", "钱箱引脚高电平", "info"},
-		{0x08, "offline", "脱机", "fault"},
-		{0x20, "waiting for online recovery", "等待恢复联机", "fault"},
-		{0x40, "feed button pressed", "走纸键按下", "info"},
-	},
-	escpos.StatusOffline: {
-		{0x04, "cover open", "纸仓盖打开", "fault"},
-		{0x08, "paper being fed by the feed button", "正在按键走纸", "info"},
-		{0x20, "printing stopped: paper end", "缺纸停止打印", "fault"},
-		{0x40, "an error occurred", "发生错误", "fault"},
-	},
-	escpos.StatusError: {
-		{0x04, "recoverable error (jam)", "可恢复错误（卡纸）", "fault"},
-		{0x08, "autocutter error", "切刀错误", "fault"},
-		{0x20, "unrecoverable error (power cycle)", "不可恢复错误（需重启）", "fault"},
-		{0x40, "auto-recoverable error (overheat)", "自动恢复错误（过热）", "warning"},
-	},
-	escpos.StatusPaper: {
-		{0x0C, "paper near end", "纸将尽", "warning"},
-		{0x60, "paper end", "缺纸", "fault"},
-	},
-}
-
 // DecodeStatusByte lists the bits of the reply b to DLE EOT n in words.
 // A byte without the fixed bits of a status reply gives nil.
 func DecodeStatusByte(n escpos.StatusKind, b byte) []StatusBit {
@@ -139,8 +108,8 @@ func DecodeStatusByte(n escpos.StatusKind, b byte) []StatusBit {
 		return nil
 	}
 	var out []StatusBit
-	for _, d := range statusBits[n] {
-		out = append(out, StatusBit{Request: int(n), Name: d.name, NameZh: d.zh, Set: b&d.mask != 0, Severity: d.severity})
+	for _, d := range escpos.StatusBitDefs(n) {
+		out = append(out, StatusBit{Request: int(n), Name: d.Name, NameZh: d.NameZh, Set: b&d.Mask != 0, Severity: d.Severity})
 	}
 	return out
 }
@@ -154,20 +123,6 @@ func statusBitsOf(s escpos.Status) []StatusBit {
 		}
 	}
 	return out
-}
-
-// rawStatus formats the replies as "DLE EOT 1=16 2=12 4=12".
-func rawStatus(s escpos.Status) string {
-	var parts []string
-	for i, b := range s.Raw {
-		if b != 0 {
-			parts = append(parts, fmt.Sprintf("%d=%02X", i+1, b))
-		}
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return "DLE EOT " + strings.Join(parts, " ")
 }
 
 // deviceViews builds the views of every device without any I/O: what the
@@ -245,7 +200,7 @@ func deviceView(set *devices.Set, k devices.Kind) DeviceView {
 
 func printerView(p *escpos.Printer, paper *escpos.PaperCounter) *PrinterView {
 	st, at, err := p.LastStatus()
-	pv := &PrinterView{Checked: at, Raw: rawStatus(st), Problems: st.Problems(), Bits: statusBitsOf(st), NearEnd: p.NearEnd()}
+	pv := &PrinterView{Checked: at, Raw: st.RawString(), Problems: st.Problems(), Bits: statusBitsOf(st), NearEnd: p.NearEnd()}
 	pv.Ready = !at.IsZero() && err == nil && st.Err() == nil
 	if err != nil {
 		pv.Err = err.Error()

@@ -113,7 +113,7 @@ func (s *Session) TestPrint(ctx context.Context) (TestResult, error) {
 	s.g.tools.setTicketCodes(ticketCodes(job))
 	err = p.Print(ctx, job)
 	st, _, _ := p.LastStatus()
-	r.Raw = rawStatus(st)
+	r.Raw = st.RawString()
 	if err != nil {
 		r.Summary = both("测试页未打印："+printFailureZh(err), "test ticket not printed: "+printFailure(err))
 		r.Raw = err.Error()

@@ -161,7 +161,7 @@ func TestCheckBackOffice(t *testing.T) {
 	if !r.Reachable || r.Status != http.StatusOK || !strings.HasSuffix(r.URL, "/healthz") || r.ServerTime.IsZero() || r.Error != "" {
 		t.Fatalf("reachable back office: %+v", r)
 	}
-	if d := r.ServerTime.Sub(time.Now()); d > time.Minute || d < -time.Minute {
+	if d := time.Until(r.ServerTime); d > time.Minute || d < -time.Minute {
 		t.Fatalf("server time %v is not the back office's clock", r.ServerTime)
 	}
 

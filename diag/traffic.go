@@ -1,9 +1,8 @@
 package diag
 
 import (
-	"bytes"
-	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -78,36 +77,15 @@ func spaced(b []byte) string {
 	return sb.String()
 }
 
-// ---- ID reader (SAM_V, protocols.md A.2–A.4) ----
+// ---- ID reader (SAM_V, docs/protocols.md A.2–A.4) ----
 
-// samHeader is preamble (5) + Len (2); a reply shows SW1 SW2 SW3 after it.
+// What of a frame may be shown (the frame's layout is idcard's): a command
+// in full, CMD Para CHK after the header, for it carries no data; of a
+// reply, SW1 SW2 SW3 after the header.
 const (
-	samHeader   = 7
-	samShownOut = samHeader + 3 // + CMD Para CHK: a command carries no data
-	samShownIn  = samHeader + 3 // + SW1 SW2 SW3
+	samShownOut = idcard.HeaderLen + 3
+	samShownIn  = idcard.HeaderLen + 3
 )
-
-// samNamesZh are the Chinese names of the commands (protocols.md A.3).
-var samNamesZh = map[idcard.Command]string{
-	idcard.CmdResetSAM:        "复位 SAM",
-	idcard.CmdSAMStatus:       "SAM 状态检测",
-	idcard.CmdSAMID:           "读 SAM 管理信息",
-	idcard.CmdFindCard:        "寻找证/卡",
-	idcard.CmdSelectCard:      "选取证/卡",
-	idcard.CmdReadText:        "读固定信息",
-	idcard.CmdReadAddress:     "读追加住址",
-	idcard.CmdReadFingerprint: "读固定信息（含指纹）",
-}
-
-// cardDataCommands are the commands whose replies carry the card's
-// contents (text, photo, fingerprint, address).
-func cardDataCommand(c idcard.Command) bool {
-	switch c {
-	case idcard.CmdReadText, idcard.CmdReadAddress, idcard.CmdReadFingerprint:
-		return true
-	}
-	return false
-}
 
 // decodeIDCardTraffic shows commands in full (they carry no data) and of
 // each reply only the preamble, the length and SW1 SW2 SW3. Everything else
@@ -143,7 +121,7 @@ func decodeIDCardTraffic(frames []serial.Frame) []TrafficLine {
 			shown = append(shown, "…")
 		}
 		for len(data) > 0 {
-			i := indexPreamble(data)
+			i := idcard.IndexPreamble(data)
 			if i != 0 {
 				n := i
 				if i < 0 {
@@ -161,32 +139,32 @@ func decodeIDCardTraffic(frames []serial.Frame) []TrafficLine {
 				data = data[n:]
 				continue
 			}
-			if len(data) < samHeader {
-				shown = append(shown, spaced(data[:5]), "…")
-				l.Hidden += len(data) - 5
+			ln, err := idcard.HeaderLength(data)
+			if errors.Is(err, idcard.ErrNeedMore) {
+				shown = append(shown, spaced(data[:len(idcard.Preamble)]), "…")
+				l.Hidden += len(data) - len(idcard.Preamble)
 				en, zh = append(en, "frame cut short"), append(zh, "帧不完整")
 				data = nil
 				break
 			}
-			ln := int(binary.BigEndian.Uint16(data[5:7]))
-			if ln < 3 || ln > idcard.MaxLen {
-				shown = append(shown, spaced(data[:samHeader]))
+			if err != nil {
+				shown = append(shown, spaced(data[:idcard.HeaderLen]))
 				en = append(en, fmt.Sprintf("impossible length %d", ln))
 				zh = append(zh, fmt.Sprintf("长度 %d 不可能", ln))
-				data = data[samHeader:]
+				data = data[idcard.HeaderLen:]
 				continue
 			}
-			total := samHeader + ln
+			total := idcard.HeaderLen + ln
 			avail := min(total, len(data))
 			if f.Dir == serial.Out {
-				body := data[samHeader:avail]
+				body := data[idcard.HeaderLen:avail]
 				show := min(avail, samShownOut)
 				shown = append(shown, spaced(data[:show]))
 				l.Hidden += avail - show
 				if len(body) >= 2 {
-					lastCmd = idcard.Command(uint16(body[0])<<8 | uint16(body[1]))
+					lastCmd = idcard.Frame{Body: body}.Command()
 					answered = preAnswered[fi]
-					e, z := lastCmd.Name(), samNamesZh[lastCmd]
+					e, z := lastCmd.Name(), lastCmd.NameZh()
 					if z == "" {
 						z = "未知命令"
 					}
@@ -206,24 +184,24 @@ func decodeIDCardTraffic(frames []serial.Frame) []TrafficLine {
 				e, z := fmt.Sprintf("reply, length %d", ln), fmt.Sprintf("应答，长度 %d", ln)
 				var cmd idcard.Command
 				if show == samShownIn {
-					sw3 := data[samHeader+2]
+					sw3 := data[idcard.HeaderLen+2]
 					sz, se := idcard.StatusText(sw3)
 					switch {
 					case lastCmd != 0 && !answered:
 						cmd, answered = lastCmd, true
 					case fi+1 < len(frames) && frames[fi+1].Dir == serial.Out:
-						if c := commandOf(frames[fi+1].Data); c != 0 {
+						if c := idcard.CommandOf(frames[fi+1].Data); c != 0 {
 							cmd, preAnswered[fi+1] = c, true
 						}
 					}
 					// The reply's shape beats the pairing when they
 					// disagree (A.5: each data-bearing reply has its size).
-					if c := replyCommand(sw3, ln-4); c != 0 {
+					if c := idcard.ReplyCommand(sw3, ln-4); c != 0 {
 						cmd = c
 					}
 					if cmd != 0 {
 						e = fmt.Sprintf("reply to %s, length %d", cmd.Name(), ln)
-						if n := samNamesZh[cmd]; n != "" {
+						if n := cmd.NameZh(); n != "" {
 							z = fmt.Sprintf("%s 的应答，长度 %d", n, ln)
 						}
 					}
@@ -236,7 +214,7 @@ func decodeIDCardTraffic(frames []serial.Frame) []TrafficLine {
 					what, whatZh := "data", "数据"
 					// Without the command (it scrolled out of the tap), a
 					// reply of at least a text block's size is a card read.
-					if cardDataCommand(cmd) || data >= idcard.TextLen {
+					if cmd.CarriesCardData() || data >= idcard.TextLen {
 						what, whatZh = "card data", "证件数据"
 					}
 					e += fmt.Sprintf(" … %d bytes of %s hidden", data, what)
@@ -270,41 +248,7 @@ func decodeIDCardTraffic(frames []serial.Frame) []TrafficLine {
 	return out
 }
 
-// commandOf returns the command of a frame that is one SAM_V command, or 0.
-func commandOf(b []byte) idcard.Command {
-	if len(b) < samShownOut || indexPreamble(b) != 0 || binary.BigEndian.Uint16(b[5:7]) != 3 {
-		return 0
-	}
-	return idcard.Command(uint16(b[7])<<8 | uint16(b[8]))
-}
-
-// replyCommand tells a successful reply's command from its data length
-// where A.5 gives that command a size of its own; 0 when the size is
-// shared or the reply failed.
-func replyCommand(sw3 byte, data int) idcard.Command {
-	switch {
-	case sw3 == idcard.SW3FindOK && data == 4:
-		return idcard.CmdFindCard
-	case sw3 != idcard.SW3OK:
-		return 0
-	case data == 8:
-		return idcard.CmdSelectCard
-	case data == 16:
-		return idcard.CmdSAMID
-	case data == 70:
-		return idcard.CmdReadAddress
-	case data == 4+idcard.TextLen+1024:
-		return idcard.CmdReadText
-	case data > 4+idcard.TextLen+1024:
-		return idcard.CmdReadFingerprint
-	}
-	return 0
-}
-
-// indexPreamble finds AA AA AA 96 69 in b, or -1.
-func indexPreamble(b []byte) int { return bytes.Index(b, idcard.Preamble[:]) }
-
-// ---- printer (ESC/POS, protocols.md B) ----
+// ---- printer (ESC/POS, docs/protocols.md B) ----
 
 // decodePrinterTraffic explains status queries and replies byte by byte
 // and summarises print jobs. A job's text is what the ticket says (a masked
@@ -425,7 +369,7 @@ func describeStatusReply(n escpos.StatusKind, b byte) string {
 	return fmt.Sprintf("reply to DLE EOT %d (%s): %s", n, n, what)
 }
 
-// ---- scanner (line protocol, protocols.md C.2) ----
+// ---- scanner (line protocol, docs/protocols.md C.2) ----
 
 // decodeScannerTraffic hides every scanned byte: a code may be an
 // appointment number or carry an ID number. It says how long the code was.

@@ -14,7 +14,7 @@ import (
 // belong to one device each, so the match needs no context.
 func deviceReason(err error) Reason {
 	switch {
-	// Printer (escpos.NotReadyError causes, protocols.md B.5).
+	// Printer (escpos.NotReadyError causes, docs/protocols.md B.5).
 	case errors.Is(err, escpos.ErrPaperEnd):
 		return ReasonPrinterOutOfPaper
 	case errors.Is(err, escpos.ErrCoverOpen):
@@ -22,7 +22,7 @@ func deviceReason(err error) Reason {
 	case errors.Is(err, escpos.ErrCutter), errors.Is(err, escpos.ErrUnrecoverable),
 		errors.Is(err, escpos.ErrOffline), errors.Is(err, escpos.ErrNotResponding):
 		return ReasonPrinterFailed
-	// Card reader (SAM_V status words, protocols.md A.4/A.6). ErrReplaceCard
+	// Card reader (SAM_V status words, docs/protocols.md A.4/A.6). ErrReplaceCard
 	// covers 31, 32, 41, 47 and 81: a card moved or pulled mid-read.
 	case errors.Is(err, idcard.ErrReplaceCard), errors.Is(err, idcard.ErrReadFailed):
 		return ReasonCardReadFailed
@@ -104,7 +104,7 @@ func cardErr(c *idcard.Card, err error) (*idcard.Card, error) {
 // takeCard waits for the citizen's ID card for a card step. The reader
 // hands out each placement once, so a card this visit read before that
 // still lies on the reader is read again and used when its number is the
-// visit's card's (protocols.md A.13: the same card is told by its ID
+// visit's card's (docs/protocols.md A.13: the same card is told by its ID
 // number, not by find card): a citizen who took a ticket with her card
 // need not lift it for the check-in. Any other card lying there, such as
 // one a former citizen left, is not used until it is placed again. The

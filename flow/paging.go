@@ -1,7 +1,7 @@
 package flow
 
 // PageInfo describes the page of a list on screen. Touch screens on desktop
-// Fyne cannot drag-scroll (fyne-notes §0.3), so long lists are paged with
+// Fyne cannot drag-scroll (docs/fyne-notes.md 0.3), so long lists are paged with
 // big previous/next buttons.
 type PageInfo struct {
 	Index   int // 0-based page on screen

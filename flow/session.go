@@ -627,7 +627,7 @@ func (s *Session) hasVisitCard() bool {
 }
 
 // isVisitCard reports whether id is the number of the card read in this
-// visit (protocols.md A.13: the same card is told by its ID number).
+// visit (docs/protocols.md A.13: the same card is told by its ID number).
 func (s *Session) isVisitCard(id string) bool {
 	if s == nil || id == "" {
 		return false

@@ -193,7 +193,7 @@ func fit(rs []rune, st int, w float32, m Measure) int {
 	if lo >= len(rs) || m(string(rs[st:lo])) > w {
 		return lo
 	}
-	hi := len(rs) + 1 // rs[st:hi] does not fit (len(rs)+1: none tried yet)
+	var hi int // rs[st:hi] does not fit; the gallop sets it or returns
 	for step := 1; ; step *= 2 {
 		next := min(lo+step, len(rs))
 		if m(string(rs[st:next])) > w {

@@ -28,6 +28,10 @@ type Options struct {
 	TailSize int
 	// Extra receives a copy of every line (e.g. os.Stderr when run by hand).
 	Extra io.Writer
+	// Location is the zone of the timestamps; default UTC. It is fixed
+	// for the log's life, whatever time.Local is or becomes, so the lines
+	// of one run never change offset.
+	Location *time.Location
 }
 
 // Entry is one recent log entry, for the diagnostics screen.
@@ -76,7 +80,17 @@ func Open(o Options) (*Log, error) {
 			return nil, err
 		}
 	}
-	l.logger = slog.New(slog.NewJSONHandler(writerFunc(l.write), &slog.HandlerOptions{Level: l.level}))
+	loc := o.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	l.logger = slog.New(slog.NewJSONHandler(writerFunc(l.write), &slog.HandlerOptions{Level: l.level,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey && a.Value.Kind() == slog.KindTime {
+				a.Value = slog.TimeValue(a.Value.Time().In(loc))
+			}
+			return a
+		}}))
 	return l, nil
 }
 

@@ -1,11 +1,13 @@
 package logs
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRotationKeepsMaxFiles(t *testing.T) {
@@ -76,4 +78,44 @@ func msgs(es []Entry) string {
 		s = append(s, e.Message)
 	}
 	return strings.Join(s, " ")
+}
+
+// The timestamps of one log keep their zone when the process's local zone
+// changes in the middle of a run: UTC by default, Options.Location when
+// set.
+func TestTimestampsKeepTheirZone(t *testing.T) {
+	saved := time.Local
+	defer func() { time.Local = saved }()
+	for _, tt := range []struct {
+		loc    *time.Location
+		suffix string
+	}{
+		{nil, "Z"},
+		{time.FixedZone("CST", 8*3600), "+08:00"},
+	} {
+		time.Local = time.UTC
+		l, err := Open(Options{Location: tt.loc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Logger().Info("before")
+		time.Local = time.FixedZone("EST", -5*3600)
+		l.Logger().Info("after")
+		tail := l.Tail(2, slog.LevelInfo)
+		if len(tail) != 2 {
+			t.Fatalf("tail has %d entries, want 2", len(tail))
+		}
+		for _, e := range tail {
+			var rec struct {
+				Time string `json:"time"`
+			}
+			if err := json.Unmarshal([]byte(e.Line), &rec); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasSuffix(rec.Time, tt.suffix) {
+				t.Errorf("%s: time %q, want the %s zone", e.Message, rec.Time, tt.suffix)
+			}
+		}
+		l.Close()
+	}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // BenchmarkCommit measures what a citizen waits for locally: one ticket,
-// committed with its outbox record under synchronous=FULL (offline-sync.md
+// committed with its outbox record under synchronous=FULL (docs/offline-sync.md
 // §6 goal: p99 ≤ 50 ms on target storage).
 func BenchmarkCommit(b *testing.B) {
 	ctx := context.Background()

@@ -28,7 +28,7 @@ type ClientOptions struct {
 	// BaseURL is the back office, e.g. https://backoffice.hall.example/.
 	// Plain http:// is refused unless AllowInsecureHTTP is set: the sync
 	// carries citizens' phone numbers and the kiosk token
-	// (offline-sync.md §4.3: encrypt personal data in transit).
+	// (docs/offline-sync.md §4.3: encrypt personal data in transit).
 	BaseURL           string
 	AllowInsecureHTTP bool
 	// Token is this kiosk's bearer token; KioskID its id.
@@ -39,7 +39,7 @@ type ClientOptions struct {
 	CAFile  string
 	RootCAs *x509.CertPool
 	// Timeout bounds one sync, catalog or appointments request, connect to
-	// last byte. Default 30 s (offline-sync.md §6: per-attempt timeout).
+	// last byte. Default 30 s (docs/offline-sync.md §6: per-attempt timeout).
 	Timeout time.Duration
 	// TicketTimeout bounds the online ticket-number request; when it passes
 	// the kiosk numbers the ticket itself. Default 800 ms: a citizen in

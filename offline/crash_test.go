@@ -18,7 +18,7 @@ import (
 )
 
 // crashChildEnv names the database a re-executed test binary writes to as
-// the crash test's child (offline-sync.md §3.1: re-exec, as os/exec's own
+// the crash test's child (docs/offline-sync.md §3.1: re-exec, as os/exec's own
 // tests do).
 const crashChildEnv = "OFFLINE_CRASH_CHILD_DB"
 
@@ -85,7 +85,7 @@ type promise struct {
 // that a real back office ends up with each record exactly once.
 //
 // It proves atomicity and recovery, not power-loss durability: the page
-// cache survives a process kill (offline-sync.md §0.6, §3.2).
+// cache survives a process kill (docs/offline-sync.md §0.6, §3.2).
 func TestCrashKillLoop(t *testing.T) {
 	kills := 200
 	if v := os.Getenv("SOAK_KILLS"); v != "" {

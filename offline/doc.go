@@ -10,7 +10,7 @@
 // The writer connection is opened with _journal_mode=WAL&_sync=FULL and
 // Open asserts PRAGMA synchronous = 2: mattn/go-sqlite3 silently runs WAL
 // with NORMAL otherwise, which may roll back committed tickets on power loss
-// (reference/offline-sync.md §0.1, §2.2). Transactions begin IMMEDIATE on a
+// (docs/offline-sync.md §0.1, §2.2). Transactions begin IMMEDIATE on a
 // single connection, so writers queue in Go instead of failing with
 // SQLITE_BUSY (§2.3). PRAGMA integrity_check runs at Open.
 //
@@ -45,7 +45,7 @@
 // Retention (24 h) has passed, with secure_delete on and a
 // wal_checkpoint(TRUNCATE) afterwards. Overwrites do not reach copies that
 // flash wear-levelling keeps, so the stronger option is crypto-erasure
-// (NIST SP 800-88 purge, offline-sync.md §4.4): seal each day's data under
+// (NIST SP 800-88 purge, docs/offline-sync.md §4.4): seal each day's data under
 // a per-day key wrapped by the master key, and destroy the day key when the
 // day's records are all acknowledged and expired; every stale copy of that
 // day's ciphertext, in free pages, WAL frames or backups, then becomes

@@ -47,7 +47,7 @@ func faultPlan(seed uint64) func(n int) fault {
 // TestNetworkFaults delivers 5,000 records through a real proxy that
 // refuses, resets, hangs, answers 500 and 429, garbles answers and — the
 // duplicate generator — lets the back office commit a batch and then drops
-// its answer (offline-sync.md §3.3). At the end the back office holds
+// its answer (docs/offline-sync.md §3.3). At the end the back office holds
 // exactly the records the kiosk committed, each once, and the dead letters
 // are exactly the records the back office rejected.
 func TestNetworkFaults(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Alarm thresholds (offline-sync.md §6: warn at 24 h oldest unsynced, 5,000
+// Alarm thresholds (docs/offline-sync.md §6: warn at 24 h oldest unsynced, 5,000
 // records or 80 % of the disk budget — Square's 24 h, Rapyd's
 // oldest-transaction metric).
 const (
@@ -109,7 +109,7 @@ func (s *Store) Health(ctx context.Context) Health {
 //
 // secure_delete zeroes the freed bytes in the database file, and the WAL,
 // which still holds the old pages, is checkpointed and truncated afterwards
-// (offline-sync.md §4.4). What flash wear-levelling keeps is out of reach of
+// (docs/offline-sync.md §4.4). What flash wear-levelling keeps is out of reach of
 // any overwrite; see the package documentation for crypto-erasure.
 //
 // It returns the number of records whose payload was purged.

@@ -47,7 +47,7 @@ func newPageToken() (string, error) {
 }
 
 // appendRecord adds one outbox record inside tx, the same transaction as its
-// business row (offline-sync.md §1.4: the outbox is free when both live in
+// business row (docs/offline-sync.md §1.4: the outbox is free when both live in
 // one SQLite file). seq is max+1, read inside the IMMEDIATE transaction, so
 // it is gap-free: a rolled-back transaction takes its seq with it.
 //
@@ -79,7 +79,7 @@ func (s *Store) appendRecord(ctx context.Context, tx *sql.Tx, id, kind string, a
 }
 
 // DeadLetter is a record the back office rejected MaxRejections times. It is
-// kept, never deleted, until a technician requeues it (offline-sync.md §1.8:
+// kept, never deleted, until a technician requeues it (docs/offline-sync.md §1.8:
 // never silently delete).
 type DeadLetter struct {
 	ID            string    `json:"id"`

@@ -10,7 +10,7 @@ import (
 // order, each in its own IMMEDIATE transaction together with the new
 // schema_version, so a crash in the middle of an upgrade leaves the previous
 // version intact and the next start repeats the step. A step is never edited
-// once released: a kiosk in the field may sit at any version (offline-sync.md
+// once released: a kiosk in the field may sit at any version (docs/offline-sync.md
 // §1.1 lesson d: upgrades are a hazard for queued data).
 type migration struct {
 	version int

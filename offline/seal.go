@@ -22,7 +22,7 @@ const KeySize = 32
 
 // sealer seals personal data at rest and makes the keyed hashes used for
 // look-ups, so that neither the raw ID number nor a phone number ever reaches
-// the database file or the WAL in clear (offline-sync.md §4.3: field-level
+// the database file or the WAL in clear (docs/offline-sync.md §4.3: field-level
 // AEAD, AAD = table + record id + column; look-up by a keyed hash, never the
 // plaintext).
 type sealer struct {
@@ -56,7 +56,7 @@ func newSealer(master []byte) (*sealer, error) {
 }
 
 // aad binds a ciphertext to its place: a sealed phone number copied into
-// another row or column fails to open (offline-sync.md §4.3).
+// another row or column fails to open (docs/offline-sync.md §4.3).
 func aad(table, id, column string) []byte {
 	return []byte(table + "\x00" + id + "\x00" + column)
 }

@@ -42,7 +42,7 @@ type Options struct {
 	// mainland China has no DST).
 	Location *time.Location
 	// Retention is how long personal data stays after the back office has
-	// acknowledged its record. Default 24 h (offline-sync.md §6, PIPL
+	// acknowledged its record. Default 24 h (docs/offline-sync.md §6, PIPL
 	// Art. 19: shortest period necessary).
 	Retention time.Duration
 	// DiskBudget is the bytes the database may use before the disk_80
@@ -80,7 +80,6 @@ type Store struct {
 	client *Client
 	// hallKey is the hall's ID-hash key once fetched (hallkey.go).
 	hallKey atomic.Pointer[[]byte]
-	loc     *time.Location
 
 	catalog atomic.Pointer[catalogState]
 
@@ -96,7 +95,7 @@ type Store struct {
 
 // DSN parameters. _sync=FULL must come with _journal_mode=WAL because the
 // driver otherwise forces synchronous=NORMAL, and WAL+NORMAL may roll back a
-// committed transaction on power loss (offline-sync.md §0.1, §2.2). The
+// committed transaction on power loss (docs/offline-sync.md §0.1, §2.2). The
 // driver parses _sync after _journal_mode, so FULL wins; Open asserts it.
 // _txlock=immediate takes the write lock at BEGIN so busy_timeout applies
 // (§2.3); _secure_delete zeroes freed content (§4.4).
@@ -176,7 +175,7 @@ func (s *Store) open() error {
 		return fmt.Errorf("offline: open %s: %w", s.path, err)
 	}
 	// One writer connection: writes serialise in Go, never on SQLITE_BUSY
-	// (offline-sync.md §0.7, §2.3). It is never recycled, so per-connection
+	// (docs/offline-sync.md §0.7, §2.3). It is never recycled, so per-connection
 	// pragmas stay in force.
 	s.db.SetMaxOpenConns(1)
 	s.db.SetMaxIdleConns(1)
@@ -242,7 +241,7 @@ func integrityCheck(ctx context.Context, db *sql.DB) (string, error) {
 
 // assertDurable fails Open when the connection did not end up in WAL with
 // synchronous=FULL (2). A silent downgrade to NORMAL would survive every
-// kill -9 test and still lose tickets on power loss (offline-sync.md §0.1,
+// kill -9 test and still lose tickets on power loss (docs/offline-sync.md §0.1,
 // §0.6), so it is checked, not assumed.
 func (s *Store) assertDurable(ctx context.Context) error {
 	var mode string
@@ -397,7 +396,7 @@ func classify(op string, err error) error {
 		case sqlite3.ErrFull:
 			// SQLITE_FULL: disk or max_page_count. The transaction was
 			// rolled back whole; nothing of the record is stored
-			// (offline-sync.md §3.5).
+			// (docs/offline-sync.md §3.5).
 			return fmt.Errorf("offline: %s: %w: %w", op, ErrStorageFull, err)
 		case sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
 			return fmt.Errorf("offline: %s: %w: %w", op, ErrStorageBroken, err)

@@ -20,16 +20,16 @@ type SyncOptions struct {
 	// BatchRecords and BatchBytes bound one POST /v1/sync (default 500
 	// records, 512 KiB of payload): large enough to drain a day's backlog
 	// in seconds with few fsyncs on either side, small enough for one
-	// request timeout on a slow link (offline-sync.md §5.2). A 413 halves
+	// request timeout on a slow link (docs/offline-sync.md §5.2). A 413 halves
 	// the batch.
 	BatchRecords int
 	BatchBytes   int
 	// MaxRejections: a record the back office rejected this many times
-	// becomes a dead letter (default 5, offline-sync.md §6).
+	// becomes a dead letter (default 5, docs/offline-sync.md §6).
 	MaxRejections int
 	// BackoffBase and BackoffMax shape the retry after a transport failure:
 	// base × 1.6^n, ±20 % jitter, capped (default 1 s and 2 min; gRPC's
-	// schedule, offline-sync.md §1.8 — jitter keeps a hall's kiosks from
+	// schedule, docs/offline-sync.md §1.8 — jitter keeps a hall's kiosks from
 	// reconnecting in lockstep).
 	BackoffBase time.Duration
 	BackoffMax  time.Duration
@@ -146,7 +146,7 @@ type outRecord struct {
 // the queue is.
 func (s *Store) loadBatch(ctx context.Context, limit int) ([]outRecord, error) {
 	// A retry time further ahead than any wait the loop sets means the
-	// wall clock jumped back (offline-sync.md §3.4); such a record is due.
+	// wall clock jumped back (docs/offline-sync.md §3.4); such a record is due.
 	now := s.now()
 	rows, err := s.rdb.QueryContext(ctx, `SELECT seq, id, kind, occurred_at, payload, sealed, payload_sha256
 		FROM outbox WHERE state = 'pending' AND (next_attempt_at <= ? OR next_attempt_at > ?)
@@ -185,7 +185,7 @@ func (s *Store) loadBatch(ctx context.Context, limit int) ([]outRecord, error) {
 // dead letter. Any other outcome (transport error, timeout, 5xx, 429, an
 // answer that does not parse) leaves the whole batch pending, to be sent
 // again: the back office's unique index makes the resend harmless
-// (offline-sync.md §0.3–0.4).
+// (docs/offline-sync.md §0.3–0.4).
 func (s *Store) SyncOnce(ctx context.Context) (SyncResult, error) {
 	if s.client == nil {
 		return SyncResult{}, fmt.Errorf("offline: sync: %w: no back office configured", ErrOffline)
@@ -281,7 +281,7 @@ func (s *Store) batchFailed(ctx context.Context, batch []outRecord, err error) e
 		return fmt.Errorf("offline: sync: %w", err)
 	case he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden:
 		// A wrong token or certificate will not fix itself; hammering the
-		// back office would only fill its logs (offline-sync.md §5.2).
+		// back office would only fill its logs (docs/offline-sync.md §5.2).
 		s.sync.mu.Lock()
 		s.sync.stopped = AlarmUnauthorized
 		s.sync.mu.Unlock()
@@ -361,7 +361,7 @@ func matchSyncResponse(batch []outRecord, body []byte) ([]recordOutcome, [][2]in
 // checkGaps raises the server_gap alarm when the back office reports as
 // missing a seq this kiosk holds as acknowledged: a record the back office
 // lost (a restored database), which must show up as an alarm, not as
-// silence (offline-sync.md §5.2). Pending and dead records in a gap are
+// silence (docs/offline-sync.md §5.2). Pending and dead records in a gap are
 // expected and say nothing.
 func (s *Store) checkGaps(ctx context.Context, gaps [][2]int64) {
 	lost := 0
@@ -469,7 +469,7 @@ func (s *Store) setSyncErr(err error) {
 }
 
 // backoff is the wait after n consecutive failures: BackoffBase × 1.6^(n-1),
-// capped at BackoffMax, ±20 % jitter (offline-sync.md §1.8, §6).
+// capped at BackoffMax, ±20 % jitter (docs/offline-sync.md §1.8, §6).
 func (o SyncOptions) backoff(n int) time.Duration {
 	d := float64(o.BackoffBase) * math.Pow(1.6, float64(max(n-1, 0)))
 	d = math.Min(d, float64(o.BackoffMax))

@@ -35,7 +35,7 @@ type ticketPlan struct {
 // hall-wide series (POST /v1/tickets, TicketTimeout); offline, on timeout or
 // on a 5xx it comes from the kiosk's own series <prefix><kiosk 2 digits>-<3
 // digits>, counted per service and business day in the same transaction,
-// so a citizen is never blocked by the network (offline-sync.md §5.3).
+// so a citizen is never blocked by the network (docs/offline-sync.md §5.3).
 //
 // Errors: ErrNotFound (unknown service), ErrClosed (outside opening hours),
 // ErrAlreadyHasTicket (fair use: one ticket per ID, service and day),

@@ -24,18 +24,9 @@ export PKG_CONFIG_PATH="" PKG_CONFIG_LIBDIR="/usr/lib/aarch64-linux-gnu/pkgconfi
 # (internal/testexec).
 export HALLKIOSK_TEST_EXEC="$qemu"
 
-# One line per package: "fyne PKG" when the package or its tests import
-# Fyne (go list -test -deps of the package's test binary), else "plain PKG".
-# The list goes through a file so that a failing go list stops the script.
-deps="$(mktemp)"
-trap 'rm -f "$deps"' EXIT
-go list -test -f '{{.ImportPath}}|{{join .Deps " "}}' ./... >"$deps"
-classes="$(awk -F'|' '
-	{ name = $1; f = ($2 ~ /(^| )fyne\.io\/fyne\//) }
-	name ~ / \[/ { next }
-	name ~ /\.test$/ { sub(/\.test$/, "", name); t[name] = f; next }
-	{ b[name] = f; order[++n] = name }
-	END { for (i = 1; i <= n; i++) { p = order[i]; f = (p in t) ? t[p] : b[p]; print (f ? "fyne" : "plain"), p } }' "$deps")"
+# "fyne PKG" or "plain PKG" per package (scripts/packages.sh); a failing
+# go list stops the script.
+classes="$(scripts/packages.sh)"
 run="$(printf '%s\n' "$classes" | sed -n 's/^plain //p')"
 skip="$(printf '%s\n' "$classes" | sed -n 's/^fyne //p')"
 [ -n "$run" ] || { echo "test-arm64: no package to test" >&2; exit 1; }

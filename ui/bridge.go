@@ -11,7 +11,7 @@ import (
 // bridge is the one way anything computed on another goroutine — a flow's
 // state snapshot, a clock tick, the idle session's countdown — reaches a
 // widget. Since Fyne 2.6 widgets may only be touched on the UI goroutine and
-// code on other goroutines must go through fyne.Do (fyne-notes 1.6); keeping
+// code on other goroutines must go through fyne.Do (docs/fyne-notes.md 1.6); keeping
 // every such call here (rymdport's transport/bridge style) makes the rule
 // checkable in one place and testable with a fake scheduler.
 //
@@ -46,7 +46,7 @@ func newBridge(do func(func())) *bridge {
 // post runs fn on the UI goroutine. Any goroutine may call it; fyne.Do never
 // blocks the caller, so a device goroutine cannot stall on a busy UI.
 // (fyne.DoAndWait would deadlock when called from a Fyne callback with
-// migrated_fynedo, fyne-notes 1.6.)
+// migrated_fynedo, docs/fyne-notes.md 1.6.)
 func (b *bridge) post(fn func()) {
 	b.do(fn)
 }

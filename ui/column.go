@@ -13,7 +13,7 @@ import (
 // sizes and text sizes, so a fixed count per page either wastes a portrait
 // screen or overflows an 800-pixel landscape one in elder mode. Pages
 // rather than scrolling: drag scrolling does not work on desktop Fyne
-// (fyne-notes 0.3).
+// (docs/fyne-notes.md 0.3).
 type pagedColumn struct {
 	widget.BaseWidget
 

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 
 	"hallkiosk/backoffice/api"
@@ -29,6 +31,9 @@ type Deps struct {
 	Hall api.Text
 	// QRBase is the hall's public site for ticket QR links (flow.EncodeTicketQR).
 	QRBase string
+	// Location is the hall's time zone, in which the status bar shows the
+	// time. Nil: the machine's (time.Local).
+	Location *time.Location
 	// KioskNumber is this kiosk's number in its offline ticket numbers
 	// (flow.RatingOptions.KioskNumber).
 	KioskNumber int
@@ -75,7 +80,7 @@ func (k *Kiosk) Session() *flow.Session { return k.env.Session }
 
 // touch reports input to the idle session. Every button the kiosk builds
 // calls it first: Fyne has no global "any input" hook, so the widgets do it
-// themselves (fyne-notes 1.11). A nil session is valid (flow.Session).
+// themselves (docs/fyne-notes.md 1.11). A nil session is valid (flow.Session).
 func (k *Kiosk) touch() { k.env.Session.Touch() }
 
 // tap wraps fn so that it reports input before running.

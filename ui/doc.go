@@ -7,7 +7,7 @@
 // The screens show state that package flow owns and call flow's methods; ui
 // holds no business rule and never imports devices/ or offline/ (see
 // ARCHITECTURE.md). Every result that arrives from another goroutine is
-// applied through one bridge that calls fyne.Do (fyne-notes 1.6), so no widget
+// applied through one bridge that calls fyne.Do (docs/fyne-notes.md 1.6), so no widget
 // is touched off the UI goroutine.
 //
 // Tests run on Fyne's headless driver: go test -tags ci ./ui/...

@@ -17,7 +17,7 @@ import (
 // guideScreen is 办事指南: department → service → the service's guide (what
 // to bring, fee, time limit, counters) with 打印一次性告知单 and a way to take
 // a ticket for it, driven by flow.GuideFlow. The kiosk has no Chinese text
-// input (fyne-notes 1.5): its search takes letters (pinyin, initials,
+// input (docs/fyne-notes.md 1.5): its search takes letters (pinyin, initials,
 // English words) on the letter keypad.
 type guideScreen struct {
 	k *Kiosk
@@ -109,7 +109,7 @@ func (s *guideScreen) buildUI() fyne.CanvasObject {
 // detail lays out one service's guide as one paged column: the facts
 // first (fee, time limit, counters), then the conditions and the materials.
 // Pages rather than a scroll list, since drag scrolling does not work on
-// desktop Fyne (fyne-notes 0.3); full-width rows wrap least.
+// desktop Fyne (docs/fyne-notes.md 0.3); full-width rows wrap least.
 func (s *guideScreen) detail(d flow.ServiceDetail) fyne.CanvasObject {
 	k := s.k
 	needsID := ""

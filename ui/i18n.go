@@ -25,7 +25,7 @@ const (
 
 // langFiles names each language's file in assets/i18n. The Chinese file is
 // zh_Hans.json, the name Fyne's lang package needs to translate both the
-// app's and Fyne's own strings (fyne-notes 1.9), so the same files would
+// app's and Fyne's own strings (docs/fyne-notes.md 1.9), so the same files would
 // load there unchanged.
 var langFiles = map[Lang]string{
 	Chinese: "i18n/zh_Hans.json",
@@ -39,7 +39,7 @@ var langFiles = map[Lang]string{
 // It is an own lookup rather than fyne.io/fyne/v2/lang because the kiosk
 // switches language at runtime on every screen. lang has no setter: its
 // documented workaround is to change the process's LANG and reload the files
-// (fyne-notes 1.9), which does nothing when LC_ALL, LC_MESSAGES or LANGUAGE
+// (docs/fyne-notes.md 1.9), which does nothing when LC_ALL, LC_MESSAGES or LANGUAGE
 // is set (go-locale reads those first), changes the environment of every
 // goroutine, and grows lang's list of loaded files on every switch. Here the
 // language is a plain argument, so a test can ask for both at once.

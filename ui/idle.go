@@ -12,7 +12,7 @@ import (
 
 // idleOverlay is the full-screen "还需要更多时间吗？ 10" countdown that flow's
 // idle session asks for before it wipes the transaction and goes home
-// (fyne-notes 1.11). It covers the whole window, so nothing under it can be
+// (docs/fyne-notes.md 1.11). It covers the whole window, so nothing under it can be
 // tapped by accident; a tap anywhere on it, or "continue", keeps the session.
 type idleOverlay struct {
 	k *Kiosk

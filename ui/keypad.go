@@ -15,7 +15,7 @@ import (
 )
 
 // keypad is the in-app keypad. Fyne's desktop driver has no on-screen
-// keyboard and OS keyboards fight a full-screen window (fyne-notes 1.5), so
+// keyboard and OS keyboards fight a full-screen window (docs/fyne-notes.md 1.5), so
 // the kiosk draws its own keys and shows the value in its own display field:
 // no Entry, no focus, no IME. The flow owns the value (flow.Input), so that
 // wiping the flow wipes what was typed; the keypad only sends keys and shows

@@ -127,12 +127,12 @@ func newKiosk(app fyne.App, deps Deps, do func(func())) *Kiosk {
 		k.win = app.NewWindow(k.t("app.title"))
 	}
 	k.win.SetTitle(k.t("app.title"))
-	// A main menu would get a Quit item from the driver (fyne-notes 1.1), so
+	// A main menu would get a Quit item from the driver (docs/fyne-notes.md 1.1), so
 	// the kiosk sets none; closing is intercepted and ignored: only the
 	// technician or the OS ends the kiosk.
 	k.win.SetCloseIntercept(func() {})
 	k.win.SetPadded(false)
-	// A hardware key press is input too (fyne-notes 1.11).
+	// A hardware key press is input too (docs/fyne-notes.md 1.11).
 	k.win.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { k.touch() })
 
 	k.status = &statusBar{k: k}
@@ -294,7 +294,13 @@ func (k *Kiosk) text(t api.Text) string {
 	return t.In(string(k.lang))
 }
 
-func (k *Kiosk) now() time.Time { return k.clk.Now() }
+// now is the clock's time in the hall's zone (Deps.Location).
+func (k *Kiosk) now() time.Time {
+	if k.deps.Location != nil {
+		return k.clk.Now().In(k.deps.Location)
+	}
+	return k.clk.Now()
+}
 
 func (k *Kiosk) hallName() string {
 	if n := k.text(k.hall); n != "" {

@@ -94,9 +94,6 @@ func (t *lineText) setSource(i int, s, hang string) {
 	t.RichText.Refresh()
 }
 
-// source is all the text as set, paragraphs joined by '\n'.
-func (t *lineText) source() string { return strings.Join(t.src, "\n") }
-
 // Resize breaks the text for the new width before Fyne lays it out.
 func (t *lineText) Resize(s fyne.Size) {
 	if s.Width != t.width {

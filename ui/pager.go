@@ -18,7 +18,7 @@ type pageView struct {
 
 // pagedGrid shows one page of tiles in a tileGrid with large 上一页/下一页
 // buttons under it. Lists are paged because dragging does not scroll on
-// desktop Fyne (fyne-notes 0.3, fyne-io/fyne#5755). perPage fixes the grid,
+// desktop Fyne (docs/fyne-notes.md 0.3, fyne-io/fyne#5755). perPage fixes the grid,
 // so a short last page keeps the tile size of the full ones.
 type pagedGrid struct {
 	items    []fyne.CanvasObject

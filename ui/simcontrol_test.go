@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"image/color"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -45,12 +47,20 @@ func TestSimControlEmptyMenusDoNotCrash(t *testing.T) {
 	}
 }
 
+// darkDesktop is a desktop theme that is dark whatever variant is asked
+// for, as a dark desktop's default is.
+type darkDesktop struct{ fyne.Theme }
+
+func (t darkDesktop) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, theme.VariantDark)
+}
+
 // On a desktop whose default is dark, the simulator control is still
 // readable: its window takes the kiosk's light theme, background and text
 // alike.
 func TestSimControlReadableOnADarkDesktop(t *testing.T) {
 	a := test.NewTempApp(t)
-	a.Settings().SetTheme(theme.DarkTheme())
+	a.Settings().SetTheme(darkDesktop{theme.DefaultTheme()})
 	w := ShowSimControl(a, SimControl{})
 	defer w.Close()
 	th, v := a.Settings().Theme(), a.Settings().ThemeVariant()

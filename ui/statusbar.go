@@ -101,20 +101,6 @@ func (s *statusBar) setTime(t time.Time) {
 	s.clock.SetText(t.Format("15:04"))
 }
 
-// setOnline shows or hides the offline badge.
-func (s *statusBar) setOnline(online bool) {
-	if s.offline == nil {
-		return
-	}
-	if online {
-		s.offline.Hide()
-	} else {
-		s.offline.Show()
-	}
-	// The badge changes the bar's width split; build the bar again.
-	s.k.render()
-}
-
 // panelTight is panel with half the padding, for badges.
 func panelTight(bg fyne.ThemeColorName, content fyne.CanvasObject) fyne.CanvasObject {
 	r := canvas.NewRectangle(theme.Color(bg))

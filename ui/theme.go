@@ -104,7 +104,7 @@ func rgb(v uint32) color.NRGBA {
 
 // sizes holds the normal and the elder-mode sizes. Body text is ≥ 18 dp and
 // ≥ 24 dp in elder mode; a button is text height plus 2×InnerPadding
-// (fyne-notes 1.2), and touchTarget makes sure it is never below 60 dp.
+// (docs/fyne-notes.md 1.2), and touchTarget makes sure it is never below 60 dp.
 var sizes = map[fyne.ThemeSizeName][2]float32{ // [normal, elder]
 	theme.SizeNameText:               {22, 30},
 	theme.SizeNameHeadingText:        {34, 40},
@@ -119,7 +119,7 @@ var sizes = map[fyne.ThemeSizeName][2]float32{ // [normal, elder]
 	theme.SizeNameInputRadius:        {10, 12},
 	theme.SizeNameSelectionRadius:    {6, 6},
 	// A finger can hit a wide bar; drag-scrolling does not work on desktop
-	// Fyne (fyne-notes 0.3), so screens page instead and this is a fallback.
+	// Fyne (docs/fyne-notes.md 0.3), so screens page instead and this is a fallback.
 	theme.SizeNameScrollBar:       {24, 28},
 	theme.SizeNameScrollBarSmall:  {8, 10},
 	theme.SizeNameScrollBarRadius: {6, 6},
@@ -136,7 +136,7 @@ var sizes = map[fyne.ThemeSizeName][2]float32{ // [normal, elder]
 
 // kioskTheme is the kiosk's fixed light theme. It ignores the variant Fyne
 // passes in, so an OS dark-mode setting can never flip the kiosk
-// (fyne-notes 1.3).
+// (docs/fyne-notes.md 1.3).
 type kioskTheme struct {
 	elder bool
 }
@@ -160,7 +160,7 @@ func (t kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Colo
 }
 
 // Font returns the bundled Hall Kiosk Sans SC faces for regular and bold
-// text, so that rendering never depends on the host's fonts (fyne-notes
+// text, so that rendering never depends on the host's fonts (docs/fyne-notes.md
 // 1.4). Monospace and symbol text use Fyne's own faces; there is no italic
 // CJK face, so italic falls back to the upright one.
 func (t kioskTheme) Font(s fyne.TextStyle) fyne.Resource {

@@ -137,7 +137,7 @@ func TestThemeSizes(t *testing.T) {
 }
 
 // TestThemeFonts: regular and bold text use the bundled CJK faces, so
-// rendering never depends on the host's fonts (fyne-notes 1.4).
+// rendering never depends on the host's fonts (docs/fyne-notes.md 1.4).
 func TestThemeFonts(t *testing.T) {
 	th := NewTheme(false)
 	if got := th.Font(fyne.TextStyle{}).Name(); got != assets.FontRegular {

@@ -68,7 +68,7 @@ func (t *Tile) Tapped(*fyne.PointEvent) {
 }
 
 // MouseDown shows the pressed colour: a touch reaches Fyne as a mouse press
-// under X11 (fyne-notes 1.2), and a finger needs to see that it hit.
+// under X11 (docs/fyne-notes.md 1.2), and a finger needs to see that it hit.
 func (t *Tile) MouseDown(*desktop.MouseEvent) {
 	if t.disabled {
 		return

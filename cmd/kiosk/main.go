@@ -8,6 +8,10 @@ import (
 
 	// The hall's time zone must resolve on a kiosk image without tzdata.
 	_ "time/tzdata"
+
+	// Before Fyne's lang package reads the locale: LANG=C.UTF-8 would
+	// make every command start with a Fyne error (see the package).
+	_ "hallkiosk/internal/clocale"
 )
 
 func main() {

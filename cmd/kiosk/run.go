@@ -22,6 +22,7 @@ import (
 	"hallkiosk/assets"
 	"hallkiosk/backoffice/api"
 	"hallkiosk/config"
+	"hallkiosk/demo"
 	"hallkiosk/devices"
 	"hallkiosk/devices/idcard"
 	"hallkiosk/diag"
@@ -199,6 +200,7 @@ type kiosk struct {
 	boURL   string // the back office the kiosk talks to (the embedded one's in the demo)
 	qrBase  string // where the ticket QR links point (config, or the embedded back office)
 	demo    bool
+	zone    *time.Location // the hall's, for the screens (hallZone)
 	log     *logs.Log
 	metrics *diag.Metrics
 	store   *offline.Store
@@ -214,8 +216,8 @@ type kiosk struct {
 
 // startKiosk opens the log, the embedded back office (demo), the store and
 // its sync loop, and the devices. Nothing here touches the screen.
-func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err error) {
-	k := &kiosk{cfg: cfg, demo: demo, qrBase: cfg.BackOffice.TicketPageBase}
+func startKiosk(cfg config.Config, isDemo bool, stderr io.Writer) (_ *kiosk, err error) {
+	k := &kiosk{cfg: cfg, demo: isDemo, qrBase: cfg.BackOffice.TicketPageBase}
 	k.ctx, k.cancel = context.WithCancel(context.Background())
 	defer func() {
 		if err != nil {
@@ -231,7 +233,7 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 	}
 	lo := logs.Options{Dir: filepath.Join(cfg.DataDir, "logs"), Level: level,
 		MaxSize: int64(cfg.Log.MaxSizeMB) << 20, MaxFiles: cfg.Log.MaxFiles}
-	if demo {
+	if isDemo {
 		lo.Extra = stderr
 	}
 	if k.log, err = logs.Open(lo); err != nil {
@@ -239,15 +241,15 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 	}
 	k.done = append(k.done, func() { k.log.Close() })
 	lg := k.log.Logger()
-	lg.Info("kiosk starting", "version", version, "kiosk", cfg.KioskID, "demo", demo, "data_dir", cfg.DataDir)
+	lg.Info("kiosk starting", "version", version, "kiosk", cfg.KioskID, "demo", isDemo, "data_dir", cfg.DataDir)
 	k.startVoice()
 
 	boURL, token, insecure, seed := cfg.BackOffice.URL, cfg.BackOffice.Token, cfg.BackOffice.AllowInsecureHTTP, assets.SeedCatalog()
-	if err := k.startSims(demo, stderr); err != nil {
+	if err := k.startSims(isDemo, stderr); err != nil {
 		return nil, err
 	}
 	if boURL == "" {
-		if seed, err = demoCatalog(); err != nil {
+		if seed, err = demo.Catalog(); err != nil {
 			return nil, err
 		}
 		boURL, token, insecure = k.sim.ready.BackOfficeURL, k.sim.ready.Token, true
@@ -262,7 +264,7 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 	// taken out of the kiosk then holds neither (docs/security.md).
 	if cred, err := config.Credential(config.CredentialToken); err != nil {
 		return nil, err
-	} else if cred != nil && !demo {
+	} else if cred != nil && !isDemo {
 		token = strings.TrimSpace(string(cred))
 	}
 	storeKey, err := config.Credential(config.CredentialStoreKey)
@@ -288,7 +290,7 @@ func startKiosk(cfg config.Config, demo bool, stderr io.Writer) (_ *kiosk, err e
 		return nil, err
 	}
 	k.done = append(k.done, func() { k.store.Close() })
-	setHallTime(k.ctx, k.store, lg)
+	k.zone = hallZone(k.ctx, k.store, lg)
 	if h := k.store.Health(k.ctx); !h.IntegrityOK {
 		// The store refuses writes; the home screen shows every tile that
 		// records something as unavailable. Keep running so the
@@ -409,67 +411,21 @@ func (k *kiosk) startSims(demo bool, stderr io.Writer) error {
 	return nil
 }
 
-// setHallTime makes the process's local time the hall's time zone from the
-// catalog, so the status bar's clock, the ticket and the logs agree with the
-// wall clock of the hall even on a machine left on UTC.
-func setHallTime(ctx context.Context, store *offline.Store, lg *slog.Logger) {
+// hallZone is the hall's time zone from the catalog, for the screens'
+// clocks: the machine's zone when the catalog names none or one the zone
+// database lacks. The process's time.Local is left alone, so the log's
+// timestamps (UTC, logs.Options.Location) keep one zone for the whole run.
+func hallZone(ctx context.Context, store *offline.Store, lg *slog.Logger) *time.Location {
 	cat, err := store.Catalog(ctx)
 	if err != nil || cat.Hall.Timezone == "" {
-		return
+		return time.Local
 	}
 	loc, err := time.LoadLocation(cat.Hall.Timezone)
 	if err != nil {
 		lg.Warn("hall time zone unknown; keeping the system's", "zone", cat.Hall.Timezone, "err", err)
-		return
+		return time.Local
 	}
-	time.Local = loc
-}
-
-// exportDirs are the folders technician exports can go to: the USB sticks
-// mounted under /media or /run/media (a technician plugs one in), then the
-// data directory's exports folder.
-func exportDirs(dataDir string) []string {
-	return exportDirsUnder([]string{"/media/*/*", "/run/media/*/*", "/media/*"}, dataDir)
-}
-
-func exportDirsUnder(patterns []string, dataDir string) []string {
-	var dirs []string
-	seen := map[string]bool{}
-	for _, pattern := range patterns {
-		matches, _ := filepath.Glob(pattern)
-		for _, m := range matches {
-			if seen[m] || holdsListed(m, dirs) {
-				continue // /media/<user> itself, when a stick under it is listed
-			}
-			if st, err := os.Stat(m); err == nil && st.IsDir() && writable(m) {
-				seen[m] = true
-				dirs = append(dirs, m)
-			}
-		}
-	}
-	own := filepath.Join(dataDir, "exports")
-	os.MkdirAll(own, 0o750)
-	return append(dirs, own)
-}
-
-func holdsListed(dir string, listed []string) bool {
-	for _, l := range listed {
-		if strings.HasPrefix(l, dir+string(filepath.Separator)) {
-			return true
-		}
-	}
-	return false
-}
-
-func writable(dir string) bool {
-	f, err := os.CreateTemp(dir, ".kiosk-probe-*")
-	if err != nil {
-		return false
-	}
-	name := f.Name()
-	f.Close()
-	os.Remove(name)
-	return true
+	return loc
 }
 
 // onScreen follows the screens: memory goes back once the home screen has
@@ -526,6 +482,7 @@ func (k *kiosk) runUI(a fyne.App, win fyne.Window, o runOptions, shown func()) e
 		},
 		Hall:        api.Text{Zh: k.cfg.UI.HallName, En: k.cfg.UI.HallName},
 		KioskNumber: k.cfg.KioskNumber,
+		Location:    k.zone,
 		OnScreen:    k.onScreen(),
 		Window:      win,
 	})
@@ -542,8 +499,9 @@ func (k *kiosk) runUI(a fyne.App, win fyne.Window, o runOptions, shown func()) e
 	} else {
 		defer gate.Close()
 		tech = techui.New(kw.Window(), gate, techui.Options{
-			OnClose: func() { kw.Session().Home() },
-			Dirs:    func() []string { return exportDirs(k.cfg.DataDir) },
+			OnClose:  func() { kw.Session().Home() },
+			Dirs:     func() []string { return diag.ExportDirs(k.cfg.DataDir) },
+			Location: k.zone,
 		})
 		if o.diag {
 			tech.Show()

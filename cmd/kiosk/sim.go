@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,9 +21,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
-	"hallkiosk/assets"
 	"hallkiosk/backoffice"
-	"hallkiosk/backoffice/api"
+	"hallkiosk/demo"
 	"hallkiosk/devices"
 	"hallkiosk/devices/sim/idcardsim"
 	"hallkiosk/devices/sim/printersim"
@@ -179,10 +176,11 @@ type simHost struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	done    []func()
+	log     *slog.Logger
 }
 
 func startSims(o simOptions, kinds []devices.Kind, lg *slog.Logger) (_ *simHost, ready simReady, err error) {
-	h := &simHost{dataDir: o.dataDir}
+	h := &simHost{dataDir: o.dataDir, log: lg}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	defer func() {
 		if err != nil {
@@ -226,11 +224,11 @@ func startSims(o simOptions, kinds []devices.Kind, lg *slog.Logger) (_ *simHost,
 // loopback behind the network switch, and returns its URL and the kiosk's
 // token.
 func (h *simHost) startBackOffice(kioskID string, lg *slog.Logger) (string, string, error) {
-	catalog, err := demoCatalog()
+	catalog, err := demo.Catalog()
 	if err != nil {
 		return "", "", err
 	}
-	token, err := randomToken()
+	token, err := demo.Token()
 	if err != nil {
 		return "", "", err
 	}
@@ -263,7 +261,7 @@ func (h *simHost) startBackOffice(kioskID string, lg *slog.Logger) (string, stri
 	}
 	h.done = append(h.done, func() { h.net.Close() })
 	lg.Info("embedded back office", "addr", ln.Addr().String())
-	if err := seedNowAppointments(h.bo, time.Now()); err != nil {
+	if err := demo.Seed(h.bo, time.Now()); err != nil {
 		lg.Warn("demo appointments around now not booked", "err", err)
 	}
 	return "http://" + h.net.Addr(), token, nil
@@ -363,65 +361,4 @@ func (p *simProcess) end() {
 		p.cmd.Process.Kill()
 		<-p.exited
 	}
-}
-
-// demoCatalog is the seed catalog with the hall open around the clock, so a
-// newcomer can take tickets at night and at weekends.
-func demoCatalog() ([]byte, error) {
-	var c api.Catalog
-	if err := json.Unmarshal(assets.SeedCatalog(), &c); err != nil {
-		return nil, fmt.Errorf("seed catalog: %w", err)
-	}
-	c.OpenAllDay()
-	c.Version += "-demo"
-	return json.Marshal(c)
-}
-
-// nowAppointments are demo appointments booked around the time the demo
-// starts, for the simulator's card holders, so check-in works whenever a
-// newcomer tries it (the back office's own demo day is booked from 09:00).
-// Their codes are today's date and slots 91–93.
-var nowAppointments = []struct {
-	slot     int
-	service  string
-	offset   time.Duration
-	name, id string
-}{
-	{91, "sb-card", 10 * time.Minute, "王喆", "11010119880314001X"},
-	{92, "bdc-transfer", -5 * time.Minute, "李秀英", "310104195007200029"},
-	{93, "crj-passport", 20 * time.Minute, "陈家豪", "810000199508120014"},
-}
-
-// nowAppointmentCode returns the code of a demo appointment booked around
-// now (see nowAppointments).
-func nowAppointmentCode(now time.Time, slot int) string {
-	return fmt.Sprintf("%s%02d", now.In(hallZone()).Format("060102"), slot)
-}
-
-func seedNowAppointments(bo *backoffice.Server, now time.Time) error {
-	now = now.In(hallZone()).Truncate(time.Minute)
-	for _, a := range nowAppointments {
-		start := now.Add(a.offset)
-		if start.YearDay() != now.YearDay() {
-			// Near midnight the offset would book it on another day,
-			// outside today's list: book it now instead.
-			start = now
-		}
-		err := bo.AddAppointment(api.Appointment{
-			Code: nowAppointmentCode(now, a.slot), ServiceID: a.service,
-			Start: start, End: start.Add(30 * time.Minute), IDNumber: a.id, Name: a.name,
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func randomToken() (string, error) {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("token: %w", err)
-	}
-	return "demo-" + hex.EncodeToString(b), nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"hallkiosk/demo"
 	"hallkiosk/devices/sim/printersim"
 	"hallkiosk/ui"
 )
@@ -43,30 +44,16 @@ func (h *simHost) showControl(a fyne.App) {
 		c.Scan = h.scanner.Scan
 		// The embedded back office's demo appointments are numbered by
 		// today's date (hall time) and slot.
-		now := time.Now()
-		for _, a := range nowAppointments {
-			code := nowAppointmentCode(now, a.slot)
-			c.Codes = append(c.Codes, ui.SimChoice{ID: code, Label: fmt.Sprintf("预约 appointment %s (%s)", code, a.name)})
+		codes, err := demo.ScanCodes(time.Now())
+		if err != nil {
+			h.log.Warn("demo codes not offered", "err", err)
 		}
-		day := now.In(hallZone()).Format("060102")
-		for slot := 1; slot <= 6; slot++ {
-			code := fmt.Sprintf("%s%02d", day, slot)
-			c.Codes = append(c.Codes, ui.SimChoice{ID: code, Label: "预约 appointment " + code + " (09:00–)"})
+		for _, d := range codes {
+			c.Codes = append(c.Codes, ui.SimChoice{ID: d.Code, Label: d.Label})
 		}
-		c.Codes = append(c.Codes,
-			ui.SimChoice{ID: "SB2026112900012", Label: "办件回执 receipt SB2026112900012 (0866)"},
-			ui.SimChoice{ID: "HJ2026112500046", Label: "办件回执 receipt HJ2026112500046 (002X)"})
 	}
 	if h.net != nil {
 		c.SetNetwork = h.net.SetUp
 	}
 	ui.ShowSimControl(a, c)
-}
-
-// hallZone is the demo hall's time zone (mainland China, UTC+8, no DST).
-func hallZone() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Command bytes (protocols.md B.2).
+// Command bytes (docs/protocols.md B.2).
 const (
 	esc = 0x1B
 	gs  = 0x1D
@@ -15,7 +15,7 @@ const (
 	lf  = 0x0A
 )
 
-// Alignment is the ESC a justification (protocols.md B.2).
+// Alignment is the ESC a justification (docs/protocols.md B.2).
 type Alignment byte
 
 // Justifications for ESC a n.
@@ -38,7 +38,7 @@ func (a Alignment) String() string {
 	return fmt.Sprintf("align(%d)", byte(a))
 }
 
-// CutMode selects the GS V cut (protocols.md B.2).
+// CutMode selects the GS V cut (docs/protocols.md B.2).
 type CutMode byte
 
 // Cuts for GS V m.
@@ -56,7 +56,7 @@ func (c CutMode) String() string {
 }
 
 // QRLevel is the QR error-correction level of GS ( k function 169
-// (protocols.md B.4): the parameter byte itself, 48–51.
+// (docs/protocols.md B.4): the parameter byte itself, 48–51.
 type QRLevel byte
 
 // QR error-correction levels.
@@ -148,7 +148,7 @@ func (b *Builder) Raw(p ...byte) *Builder {
 }
 
 // Init resets the printer (ESC @) and selects Chinese mode (FS &), because
-// whether Chinese mode survives ESC @ is model-specific (protocols.md B.2, B.3).
+// whether Chinese mode survives ESC @ is model-specific (docs/protocols.md B.2, B.3).
 func (b *Builder) Init() *Builder { return b.Raw(esc, '@', fs, '&') }
 
 // Align sets the justification, ESC a n (B.2). It takes effect at the start
@@ -217,7 +217,7 @@ func (b *Builder) LineSpacing(dots int) *Builder {
 func (b *Builder) DefaultLineSpacing() *Builder { return b.Raw(esc, '2') }
 
 // QR prints data as a model 2 QR code of the given error-correction level
-// and module size (1..16 dots), with the GS ( k sequence of protocols.md
+// and module size (1..16 dots), with the GS ( k sequence of docs/protocols.md
 // B.4: select model, module size, error level, store, print. The payload is
 // sent as bytes; keep it ASCII (a URL) so every scanner reads it alike.
 func (b *Builder) QR(data string, level QRLevel, moduleSize int) *Builder {
@@ -262,7 +262,7 @@ func (b *Builder) HRIFont(font int) *Builder {
 }
 
 // Code128 prints data as a CODE128 barcode with GS k 73 n (function B,
-// protocols.md B.2). Data of only digits, even in number, uses code set C
+// docs/protocols.md B.2). Data of only digits, even in number, uses code set C
 // ({C, each byte a two-digit value 0–99, half the width); anything else uses
 // code set B ({B, printable ASCII, '{' escaped as "{{").
 func (b *Builder) Code128(data string) *Builder {
@@ -334,7 +334,7 @@ func (b *Builder) FeedCut(mode CutMode, dots int) *Builder {
 }
 
 // StatusQueryCommand returns the real-time status request DLE EOT n for
-// n = 1..4 (protocols.md B.5).
+// n = 1..4 (docs/protocols.md B.5).
 func StatusQueryCommand(n StatusKind) []byte { return []byte{dle, eot, byte(n)} }
 
 func bit(on bool) byte {

@@ -9,7 +9,7 @@ import (
 )
 
 // hexBytes parses "1D 28 6B" into bytes, so expectations read like the
-// tables of protocols.md.
+// tables of docs/protocols.md.
 func hexBytes(t testing.TB, s string) []byte {
 	t.Helper()
 	var out []byte
@@ -32,7 +32,7 @@ func hexBytes(t testing.TB, s string) []byte {
 }
 
 // TestBuilderCommands checks every builder command byte for byte against
-// the tables of protocols.md B.2–B.5.
+// the tables of docs/protocols.md B.2–B.5.
 func TestBuilderCommands(t *testing.T) {
 	tests := []struct {
 		name  string

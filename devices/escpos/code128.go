@@ -8,7 +8,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 )
 
-// CODE128 symbol values used by the ESC/POS escapes of GS k 73 (protocols.md B.2).
+// CODE128 symbol values used by the ESC/POS escapes of GS k 73 (docs/protocols.md B.2).
 const (
 	c128FNC3   = 96
 	c128FNC2   = 97

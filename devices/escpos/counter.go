@@ -49,7 +49,7 @@ type CounterState struct {
 // change and keeps the count in a small JSON file, written atomically
 // (temporary file, fsync, rename, fsync of the directory), so a power cut
 // leaves either the old or the new count. The printer's near-end sensor
-// (DLE EOT 4, protocols.md B.5) stays the authority; the counter gives the
+// (DLE EOT 4, docs/protocols.md B.5) stays the authority; the counter gives the
 // technician screen a "metres left" figure and an earlier warning on
 // printers whose sensor is missing or misadjusted. Safe for concurrent use.
 type PaperCounter struct {

@@ -16,7 +16,7 @@ const defaultLineSpacing = 30
 
 // Decode parses an ESC/POS stream into a Document: text runs (GB18030 in
 // Chinese mode) with their style, feeds, cuts, QR codes, barcodes, raster
-// images, status queries, and every other command of protocols.md B.2 as a
+// images, status queries, and every other command of docs/protocols.md B.2 as a
 // KindCommand item. Unknown, malformed and truncated commands become
 // KindUnknown items and are listed in Document.Problems; the returned error
 // joins them (nil when the stream was clean). Decode never panics and
@@ -40,7 +40,7 @@ type decoder struct {
 	text      strings.Builder
 	textStart int
 
-	// GS ( k QR state (protocols.md B.4): settings persist until ESC @.
+	// GS ( k QR state (docs/protocols.md B.4): settings persist until ESC @.
 	qrModel, qrSize int
 	qrLevel         QRLevel
 	qrData          []byte
@@ -150,7 +150,7 @@ func (d *decoder) textByte() {
 		d.appendRune(codePageRune(d.style.CodePage, b), 1)
 		return
 	}
-	// Chinese mode: GB18030 (protocols.md B.3).
+	// Chinese mode: GB18030 (docs/protocols.md B.3).
 	if b == 0x80 || b == 0xFF {
 		d.flushText()
 		d.unknown(d.pos, 1, fmt.Sprintf("%02X", b), ErrMalformed, "not a GB18030 lead byte")
@@ -292,7 +292,7 @@ func (d *decoder) commandByte(prefix string) (at int, c byte, name string, ok bo
 
 // ---- ESC ----
 
-// escFixed lists ESC commands by their parameter count (protocols.md B.2
+// escFixed lists ESC commands by their parameter count (docs/protocols.md B.2
 // and the Epson command list).
 var escFixed = map[byte]int{
 	' ': 1, '!': 1, '$': 2, '%': 1, '-': 1, '2': 0, '3': 1, '=': 1, '?': 1,
@@ -437,7 +437,7 @@ func (d *decoder) note(it *Item, err error, msg string) {
 }
 
 // reset is ESC @: modes back to the defaults. Chinese mode is kept, as on
-// the clones (protocols.md B.2 calls it model-specific).
+// the clones (docs/protocols.md B.2 calls it model-specific).
 func (d *decoder) reset() {
 	chinese := d.style.Chinese
 	d.style = DefaultStyle()
@@ -545,7 +545,7 @@ func (d *decoder) groupSep() {
 	}
 }
 
-// gsParen decodes GS ( fn pL pH d1…dk; GS ( k is the QR code (protocols.md B.4).
+// gsParen decodes GS ( fn pL pH d1…dk; GS ( k is the QR code (docs/protocols.md B.4).
 func (d *decoder) gsParen() {
 	at := d.pos
 	a, ok := d.args("GS (", 2, 3)

@@ -2,7 +2,7 @@
 // (Chinese text as 2-byte GB18030, QR, CODE128, cut), real-time status (DLE
 // EOT), the kiosk's ticket layouts, a paper-roll counter, and a decoder of
 // ESC/POS byte streams used by the simulator and the diagnostics. Byte
-// layouts cite ../shared/reference/protocols.md, section B.
+// layouts cite docs/protocols.md, section B.
 //
 // Printer is the driver. It talks over any Conn (*serial.Port in the
 // kiosk, a pseudo-terminal in tests), asks DLE EOT 1, 2, 4 (and 3) before

@@ -33,7 +33,7 @@ func (k ItemKind) String() string {
 	return fmt.Sprintf("kind(%d)", int(k))
 }
 
-// Style is the print mode in force for a text run (protocols.md B.2).
+// Style is the print mode in force for a text run (docs/protocols.md B.2).
 type Style struct {
 	Align     Alignment
 	Width     int  // GS ! magnification 1..8 (ESC ! double width gives 2)
@@ -50,7 +50,7 @@ type Style struct {
 // normal size, Chinese mode on.
 func DefaultStyle() Style { return Style{Width: 1, Height: 1, Chinese: true} }
 
-// QRCode is a QR symbol printed by GS ( k (protocols.md B.4).
+// QRCode is a QR symbol printed by GS ( k (docs/protocols.md B.4).
 type QRCode struct {
 	Data       []byte
 	Model      int     // 1, 2, or 3 for micro QR (fn 165 n1 − 48)
@@ -58,7 +58,7 @@ type QRCode struct {
 	Level      QRLevel // fn 169, 48..51
 }
 
-// Barcode is a 1-D barcode printed by GS k (protocols.md B.2).
+// Barcode is a 1-D barcode printed by GS k (docs/protocols.md B.2).
 type Barcode struct {
 	System      byte   // the m of GS k
 	Symbology   string // "CODE128", "EAN13" …

@@ -11,7 +11,7 @@ import (
 )
 
 // gbMaps holds the 2-byte part of GB18030 both ways. Chinese printers only
-// print the 2-byte part (protocols.md B.3), so enc is the whole printable
+// print the 2-byte part (docs/protocols.md B.3), so enc is the whole printable
 // repertoire: enc[r] is the code of BMP rune r (first byte high), 0 when it
 // has none; dec[gbIndex(b1, b2)] is the rune of a 2-byte code, 0 when none.
 // Both are built by decoding every 2-byte code once with x/text, which also
@@ -75,7 +75,7 @@ func decodeGB2(b1, b2 byte) (rune, bool) {
 }
 
 // substitutes are printable stand-ins for common characters that have no
-// 2-byte GB18030 code (protocols.md B.3: ¥ U+00A5 is 4-byte, ￥ U+FFE5 is A3 A4).
+// 2-byte GB18030 code (docs/protocols.md B.3: ¥ U+00A5 is 4-byte, ￥ U+FFE5 is A3 A4).
 // They read the same to a citizen, so they are not reported as replacements.
 var substitutes = map[rune]string{
 	'¥': "￥", '¢': "￠", '£': "￡",
@@ -119,7 +119,7 @@ func gbCode(r rune) (code [2]byte, n int, ok bool) {
 
 // EncodeText converts s to the bytes a Chinese ESC/POS printer prints in
 // Chinese mode: ASCII as is and everything else as 2-byte GB18030
-// (protocols.md B.3). Characters whose GB18030 code would be 4 bytes (first
+// (docs/protocols.md B.3). Characters whose GB18030 code would be 4 bytes (first
 // byte 0x81–0xFE, second 0x30–0x39; clones print those as garbage), invalid
 // UTF-8 and control characters other than '\n' are never sent: a common
 // look-alike is used where one exists (¥ → ￥, • → ·, ö → o), otherwise the
@@ -197,7 +197,7 @@ func isWide(r rune) bool {
 // TextWidth is the number of print columns s takes in Chinese mode at
 // normal size: 1 for each ASCII byte and 2 for each 2-byte GB18030
 // character, exactly as the printer's 12×24 and 24×24 cells are laid out
-// (protocols.md B.3). Replacements are counted at the width they print.
+// (docs/protocols.md B.3). Replacements are counted at the width they print.
 func TextWidth(s string) int {
 	w := 0
 	for _, r := range s {

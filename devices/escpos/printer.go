@@ -34,7 +34,7 @@ type deadliner interface {
 }
 
 // DefaultStatusTimeout is how long the driver waits for the reply to one
-// DLE EOT request (protocols.md B.5 recommends ~200–500 ms).
+// DLE EOT request (docs/protocols.md B.5 recommends ~200–500 ms).
 const DefaultStatusTimeout = 400 * time.Millisecond
 
 // Opts configures a Printer. Zero fields take the documented defaults.
@@ -85,7 +85,7 @@ func NewPrinter(conn Conn, opts Opts) *Printer {
 }
 
 // Status asks the printer for its real-time status: DLE EOT 1, 2 and 4, and
-// 3 when 2 reports an error (protocols.md B.5), each sent only after the
+// 3 when 2 reports an error (docs/protocols.md B.5), each sent only after the
 // previous reply arrived (B.1). Bytes that are not status replies
 // (XON/XOFF, noise) are skipped. No reply within StatusTimeout is a
 // *NotReadyError with ErrNotResponding. The Status returned holds what was

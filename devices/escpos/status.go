@@ -7,7 +7,7 @@ import (
 )
 
 // StatusKind is the n of a real-time status request DLE EOT n
-// (protocols.md B.5).
+// (docs/protocols.md B.5).
 type StatusKind byte
 
 // The four DLE EOT status bytes.
@@ -33,7 +33,7 @@ func (k StatusKind) String() string {
 	return fmt.Sprintf("status(%d)", byte(k))
 }
 
-// Status bits (protocols.md B.5). Every reply has the form 0xx1xx10b.
+// Status bits (docs/protocols.md B.5). Every reply has the form 0xx1xx10b.
 const (
 	statusFixedMask  = 0x93 // bits 7, 4, 1, 0
 	statusFixedValue = 0x12 // bit4 = 1, bit1 = 1, bits 7 and 0 = 0
@@ -47,16 +47,67 @@ const (
 	paperEndBits     = 0x60 // n = 4 bits 5,6, set together
 )
 
+// StatusBitDef is one flag of a DLE EOT reply: which bits it is, what it
+// means, and how serious it is when set.
+type StatusBitDef struct {
+	// Mask is the flag's bits in the reply byte; a paper sensor has two,
+	// set together, and either one counts.
+	Mask byte
+	// Name and NameZh say what the flag reports when set, for technicians.
+	Name, NameZh string
+	// Severity is how a technician should read the flag: "info" (no
+	// consequence), "warning" (staff should act soon: near end, overheat
+	// that clears itself) or "fault" (the printer is stopped or needs
+	// attention). Whether a ticket is refused is Status.Err's business.
+	Severity string
+}
+
+// statusBitDefs are the flags of each reply, in bit order (docs/protocols.md
+// B.5). Apply and Encode use the same masks.
+var statusBitDefs = [...][]StatusBitDef{
+	StatusPrinter - 1: {
+		{bit2, "drawer connector pin 3 high", "钱箱引脚高电平", "info"},
+		{bit3, "offline", "脱机", "fault"},
+		{bit5, "waiting for online recovery", "等待恢复联机", "fault"},
+		{bit6, "feed button pressed", "走纸键按下", "info"},
+	},
+	StatusOffline - 1: {
+		{bit2, "cover open", "纸仓盖打开", "fault"},
+		{bit3, "paper being fed by the feed button", "正在按键走纸", "info"},
+		{bit5, "printing stopped: paper end", "缺纸停止打印", "fault"},
+		{bit6, "an error occurred", "发生错误", "fault"},
+	},
+	StatusError - 1: {
+		{bit2, "recoverable error (jam)", "可恢复错误（卡纸）", "fault"},
+		{bit3, "autocutter error", "切刀错误", "fault"},
+		{bit5, "unrecoverable error (power cycle)", "不可恢复错误（需重启）", "fault"},
+		{bit6, "auto-recoverable error (overheat)", "自动恢复错误（过热）", "warning"},
+	},
+	StatusPaper - 1: {
+		{paperNearEndBits, "paper near end", "纸将尽", "warning"},
+		{paperEndBits, "paper end", "缺纸", "fault"},
+	},
+}
+
+// StatusBitDefs returns the flags of the reply to DLE EOT n in bit order,
+// or nil for an n outside 1..4. The slice is shared: do not modify it.
+func StatusBitDefs(n StatusKind) []StatusBitDef {
+	if n < StatusPrinter || n > StatusPaper {
+		return nil
+	}
+	return statusBitDefs[n-1]
+}
+
 // ErrInvalidStatus: a byte that does not have the fixed bits 0xx1xx10b of a
 // DLE EOT reply, so it is not a status (XON/XOFF, stray data).
 var ErrInvalidStatus = errors.New("escpos: not a DLE EOT status byte")
 
 // ValidStatusByte reports whether b has the fixed bits of a DLE EOT reply,
-// 0xx1xx10b (protocols.md B.5).
+// 0xx1xx10b (docs/protocols.md B.5).
 func ValidStatusByte(b byte) bool { return b&statusFixedMask == statusFixedValue }
 
 // Status is the printer's state as decoded from the DLE EOT replies, bit by
-// bit (protocols.md B.5). Fields of a status byte that was not asked for
+// bit (docs/protocols.md B.5). Fields of a status byte that was not asked for
 // are false; Known tells which were.
 type Status struct {
 	// Raw holds the reply to DLE EOT n at Raw[n-1]; 0 means not asked (a
@@ -195,7 +246,7 @@ func (s Status) Problems() []string {
 // String describes s and the raw replies, e.g.
 // "offline: paper end, offline (DLE EOT 1=1A 2=32 4=72)".
 func (s Status) String() string {
-	raw := s.rawString()
+	raw := s.RawString()
 	if raw == "" {
 		return "status unknown"
 	}
@@ -209,8 +260,9 @@ func (s Status) String() string {
 	return state + " (" + raw + ")"
 }
 
-// rawString lists the replies as "DLE EOT 1=12 2=12 4=12", or "" when none.
-func (s Status) rawString() string {
+// RawString lists the replies as "DLE EOT 1=12 2=12 4=12", or "" when
+// none.
+func (s Status) RawString() string {
 	var raw []string
 	for i, b := range s.Raw {
 		if b != 0 {
@@ -226,7 +278,7 @@ func (s Status) rawString() string {
 // Err returns a *NotReadyError when s says the printer cannot finish a
 // ticket (paper end, cover open, autocutter or unrecoverable error, or
 // offline for another reason), nil otherwise. Paper near end is not a
-// refusal (protocols.md B.5: warn staff on near end, block on paper end,
+// refusal (docs/protocols.md B.5: warn staff on near end, block on paper end,
 // cover open, cutter error).
 func (s Status) Err() error {
 	var causes []error
@@ -266,7 +318,7 @@ var (
 	// ErrUnrecoverable: unrecoverable error, needs a power cycle (DLE EOT 3 bit 5).
 	ErrUnrecoverable = errors.New("unrecoverable printer error")
 	// ErrNotResponding: no reply to a status request within the status
-	// timeout — printer off, cable out, wrong baud rate (protocols.md B.5).
+	// timeout — printer off, cable out, wrong baud rate (docs/protocols.md B.5).
 	ErrNotResponding = errors.New("printer not responding")
 )
 
@@ -291,7 +343,7 @@ func (e *NotReadyError) Error() string {
 	if e.Detail != "" {
 		ctx = append(ctx, e.Detail)
 	}
-	if raw := e.Status.rawString(); raw != "" {
+	if raw := e.Status.RawString(); raw != "" {
 		ctx = append(ctx, raw)
 	}
 	if len(ctx) > 0 {

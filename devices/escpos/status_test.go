@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestDecodeStatusWorkedValues decodes every worked value of protocols.md
+// TestDecodeStatusWorkedValues decodes every worked value of docs/protocols.md
 // B.5 and checks each bit of each status byte.
 func TestDecodeStatusWorkedValues(t *testing.T) {
 	tests := []struct {
@@ -179,5 +179,38 @@ func TestStatusProblemsAndErr(t *testing.T) {
 	near.Apply(StatusPaper, 0x1E)
 	if near.Err() != nil {
 		t.Errorf("near end refused printing: %v", near.Err())
+	}
+}
+
+// The flag table (what diag shows) and Apply/Encode (what the driver and
+// the simulator use) agree: every flag decodes to a status that encodes
+// back to the same byte and names at least one problem or field, and the
+// flags of a reply cover every bit that is not fixed.
+func TestStatusBitDefsMatchDecode(t *testing.T) {
+	for n := StatusPrinter; n <= StatusPaper; n++ {
+		var all byte
+		for _, d := range StatusBitDefs(n) {
+			all |= d.Mask
+			b := byte(statusFixedValue) | d.Mask
+			s, err := DecodeStatus(n, b)
+			if err != nil {
+				t.Fatalf("DLE EOT %d %q: %v", n, d.Name, err)
+			}
+			if s == (Status{Raw: s.Raw}) {
+				t.Errorf("DLE EOT %d %q (%02X) sets no field", n, d.Name, b)
+			}
+			if got := s.Encode(n); got != b {
+				t.Errorf("DLE EOT %d %q: %02X decodes and encodes as %02X", n, d.Name, b, got)
+			}
+			if d.NameZh == "" || (d.Severity != "info" && d.Severity != "warning" && d.Severity != "fault") {
+				t.Errorf("DLE EOT %d %q: NameZh %q, severity %q", n, d.Name, d.NameZh, d.Severity)
+			}
+		}
+		if want := ^byte(statusFixedMask); all != want {
+			t.Errorf("DLE EOT %d: flags cover %08b, want %08b", n, all, want)
+		}
+	}
+	if StatusBitDefs(0) != nil || StatusBitDefs(5) != nil {
+		t.Error("flags for a request outside 1..4")
 	}
 }

@@ -189,7 +189,7 @@ func (d *captureDecoder) decode(f Frame) CaptureFrame {
 		c := f.Command()
 		o.Dir, o.Cmd, o.Name = "cmd", c.String(), c.Name()
 		if !c.Known() {
-			o.Warning = "command not in protocols.md A.3"
+			o.Warning = "command not in docs/protocols.md A.3"
 		}
 		d.pending, d.hasCmd = c, true
 		return o

@@ -1,7 +1,7 @@
 package idcard
 
 // CardType says which of the four layouts of the 256-byte text block a card
-// uses (protocols.md A.9: the flag at text offset 248).
+// uses (docs/protocols.md A.9: the flag at text offset 248).
 type CardType string
 
 // Card types, as named in JSON output.
@@ -48,7 +48,7 @@ type Card struct {
 
 	Photo       []byte `json:"-"`
 	Fingerprint []byte `json:"-"`
-	// RawText is the 256-byte text block as read (protocols.md A.7), kept
+	// RawText is the 256-byte text block as read (docs/protocols.md A.7), kept
 	// so that a character the decoder could not map (a private-use rare
 	// name character, an unpaired surrogate shown as U+FFFD) can be looked
 	// at later. It is personal data like the rest of the card.
@@ -57,7 +57,7 @@ type Card struct {
 
 // Clear overwrites the card's personal data in memory (names, numbers,
 // photo, fingerprint, raw text), for the idle-session wipe
-// (offline-sync.md 4.5). Strings cannot be overwritten in Go; they are
+// (docs/offline-sync.md 4.5). Strings cannot be overwritten in Go; they are
 // dropped so that the collector can reclaim them.
 func (c *Card) Clear() {
 	if c == nil {

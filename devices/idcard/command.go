@@ -5,7 +5,7 @@ import (
 )
 
 // Command is a host command: CMD in the high byte, Para in the low byte
-// (protocols.md A.3). Its String form, e.g. "2001", is what logs and
+// (docs/protocols.md A.3). Its String form, e.g. "2001", is what logs and
 // `kiosk diag decode-idcard` print.
 type Command uint16
 
@@ -82,6 +82,68 @@ func (c Command) Name() string {
 		return fmt.Sprintf("set baud %d", b)
 	}
 	return "command " + c.String()
+}
+
+// NameZh is the command's name in GA 467's Chinese (docs/protocols.md A.3), or
+// "" for a command it does not name.
+func (c Command) NameZh() string {
+	switch c {
+	case CmdResetSAM:
+		return "复位 SAM"
+	case CmdSAMStatus:
+		return "SAM 状态检测"
+	case CmdSAMID:
+		return "读 SAM 管理信息"
+	case CmdFindCard:
+		return "寻找证/卡"
+	case CmdSelectCard:
+		return "选取证/卡"
+	case CmdReadText:
+		return "读固定信息"
+	case CmdReadAddress:
+		return "读追加住址"
+	case CmdReadFingerprint:
+		return "读固定信息（含指纹）"
+	}
+	return ""
+}
+
+// CarriesCardData reports whether c's successful reply carries the card's
+// contents (text, photo, fingerprint, address).
+func (c Command) CarriesCardData() bool {
+	switch c {
+	case CmdReadText, CmdReadAddress, CmdReadFingerprint:
+		return true
+	}
+	return false
+}
+
+// readTextData is the data of a successful 30 01 reply: the two lengths,
+// the text block and the 1024-byte photo (A.5).
+const readTextData = 4 + TextLen + 1024
+
+// ReplyCommand tells the command of a reply from its SW3 and its data
+// length where A.5 gives that command a size of its own, for a reply whose
+// command is not known (it scrolled out of a capture); 0 when the size is
+// shared or the reply failed.
+func ReplyCommand(sw3 byte, dataLen int) Command {
+	switch {
+	case sw3 == SW3FindOK && dataLen == 4:
+		return CmdFindCard
+	case sw3 != SW3OK:
+		return 0
+	case dataLen == 8:
+		return CmdSelectCard
+	case dataLen == samIDLen:
+		return CmdSAMID
+	case dataLen == 70:
+		return CmdReadAddress
+	case dataLen == readTextData:
+		return CmdReadText
+	case dataLen > readTextData:
+		return CmdReadFingerprint
+	}
+	return 0
 }
 
 // Frame is the command's frame on the wire, e.g. find card =

@@ -1,6 +1,6 @@
 // Package idcard drives a second-generation resident ID card reader
 // (二代证阅读器) over its SAM_V serial protocol. Byte layouts cite
-// ../shared/reference/protocols.md, section A.
+// docs/protocols.md, section A.
 //
 // The layers, each usable on its own:
 //

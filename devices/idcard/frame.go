@@ -7,7 +7,7 @@ import (
 	"fmt"
 )
 
-// Preamble starts every frame in both directions (protocols.md A.2): three
+// Preamble starts every frame in both directions (docs/protocols.md A.2): three
 // sync bytes AA AA AA, then the frame start 96 69.
 var Preamble = [5]byte{0xAA, 0xAA, 0xAA, 0x96, 0x69}
 
@@ -24,8 +24,9 @@ const (
 	MaxLen = 4096
 	// minLen is CMD Para CHK, the shortest frame A.2 allows (a command).
 	minLen = 3
-	// headerLen is the preamble plus the two length bytes.
-	headerLen = 7
+	// HeaderLen is the preamble plus the two length bytes: a frame is
+	// HeaderLen + Len bytes long.
+	HeaderLen = 7
 )
 
 // Frame errors. A FrameError wraps one of them.
@@ -58,7 +59,7 @@ func (e *FrameError) Error() string {
 	case ErrChecksum:
 		return fmt.Sprintf("%v: Len %d, CHK %02X, computed %02X", e.Err, e.Len, e.Got, e.Want)
 	case ErrTruncated:
-		return fmt.Sprintf("%v: Len %d says %d bytes, only %d arrived", e.Err, e.Len, headerLen+e.Len, len(e.Raw))
+		return fmt.Sprintf("%v: Len %d says %d bytes, only %d arrived", e.Err, e.Len, HeaderLen+e.Len, len(e.Raw))
 	default:
 		return fmt.Sprintf("%v: Len %d", e.Err, e.Len)
 	}
@@ -86,7 +87,7 @@ func EncodeFrame(body []byte) []byte {
 	if n > MaxLen {
 		panic(fmt.Sprintf("idcard: frame body of %d bytes exceeds MaxLen", len(body)))
 	}
-	f := make([]byte, 0, headerLen+n)
+	f := make([]byte, 0, HeaderLen+n)
 	f = append(f, Preamble[:]...)
 	f = append(f, byte(n>>8), byte(n))
 	f = append(f, body...)
@@ -99,6 +100,39 @@ func EncodeReply(sw1, sw2, sw3 byte, data []byte) []byte {
 	body := make([]byte, 0, 3+len(data))
 	body = append(body, sw1, sw2, sw3)
 	return EncodeFrame(append(body, data...))
+}
+
+// IndexPreamble returns the index of the first full preamble AA AA AA 96
+// 69 in b, or -1.
+func IndexPreamble(b []byte) int { return bytes.Index(b, Preamble[:]) }
+
+// HeaderLength returns the length field of the frame that starts b (with
+// its full preamble): the number of bytes that follow the header, CHK
+// included. b too short for the header is ErrNeedMore; a length below 3
+// or above MaxLen is ErrBadLength. It looks at the header only: whether
+// the frame is whole and its checksum right is the Receiver's business.
+func HeaderLength(b []byte) (int, error) {
+	if len(b) < HeaderLen {
+		return 0, ErrNeedMore
+	}
+	n := int(b[5])<<8 | int(b[6])
+	if n < minLen || n > MaxLen {
+		return n, ErrBadLength
+	}
+	return n, nil
+}
+
+// CommandOf returns the command of b when b is exactly one command frame
+// (full preamble, Len 3, CMD Para, CHK; the checksum is not checked), else
+// 0.
+func CommandOf(b []byte) Command {
+	if len(b) < HeaderLen+3 || IndexPreamble(b) != 0 {
+		return 0
+	}
+	if n, err := HeaderLength(b); err != nil || n != minLen {
+		return 0
+	}
+	return Command(uint16(b[7])<<8 | uint16(b[8]))
 }
 
 // Frame is one whole frame as received: preamble (as it arrived), length,

@@ -17,7 +17,7 @@ func h(s string) []byte {
 	return b
 }
 
-// The frames of protocols.md A.3, byte for byte.
+// The frames of docs/protocols.md A.3, byte for byte.
 func TestCommandFrames(t *testing.T) {
 	tests := []struct {
 		cmd  Command
@@ -31,7 +31,7 @@ func TestCommandFrames(t *testing.T) {
 		{CmdReadText, "AA AA AA 96 69 00 03 30 01 32"},
 		{CmdReadAddress, "AA AA AA 96 69 00 03 30 03 30"},
 		{CmdReadFingerprint, "AA AA AA 96 69 00 03 30 10 23"},
-		{cmdSetBaud | 0, "AA AA AA 96 69 00 03 60 00 63"},
+		{cmdSetBaud, "AA AA AA 96 69 00 03 60 00 63"},
 		{cmdSetBaud | 1, "AA AA AA 96 69 00 03 60 01 62"},
 		{cmdSetBaud | 2, "AA AA AA 96 69 00 03 60 02 61"},
 		{cmdSetBaud | 3, "AA AA AA 96 69 00 03 60 03 60"},
@@ -70,7 +70,7 @@ func TestBaudCommand(t *testing.T) {
 	}
 }
 
-// Status-only replies for every SW3 of protocols.md A.4, byte for byte:
+// Status-only replies for every SW3 of docs/protocols.md A.4, byte for byte:
 // AA AA AA 96 69 00 04 SW1 SW2 SW3 CHK.
 func TestStatusReplyFrames(t *testing.T) {
 	tests := []struct {
@@ -362,5 +362,55 @@ func BenchmarkReceiverReadReply(b *testing.B) {
 		if _, err := rx.Next(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The header helpers read what EncodeFrame writes, and refuse what the
+// Receiver refuses.
+func TestHeaderHelpers(t *testing.T) {
+	f := CmdFindCard.Frame()
+	if n, err := HeaderLength(f); err != nil || n != 3 || HeaderLen+n != len(f) {
+		t.Fatalf("HeaderLength(find card) = %d, %v", n, err)
+	}
+	if c := CommandOf(f); c != CmdFindCard {
+		t.Errorf("CommandOf(find card) = %s", c)
+	}
+	rep := EncodeReply(0, 0, SW3OK, make([]byte, 8))
+	if c := CommandOf(rep); c != 0 {
+		t.Errorf("CommandOf(a reply) = %s, want 0", c)
+	}
+	if i := IndexPreamble(append([]byte{1, 2}, f...)); i != 2 {
+		t.Errorf("IndexPreamble = %d, want 2", i)
+	}
+	if _, err := HeaderLength(f[:6]); !errors.Is(err, ErrNeedMore) {
+		t.Errorf("short header: %v", err)
+	}
+	for _, n := range []int{0, 2, MaxLen + 1} {
+		b := append(Preamble[:], byte(n>>8), byte(n))
+		if _, err := HeaderLength(b); !errors.Is(err, ErrBadLength) {
+			t.Errorf("Len %d: %v", n, err)
+		}
+	}
+	// A.5's sizes: each that is a command's own gives that command.
+	for _, tt := range []struct {
+		sw3  byte
+		data int
+		want Command
+	}{
+		{SW3FindOK, 4, CmdFindCard},
+		{SW3OK, 8, CmdSelectCard},
+		{SW3OK, 16, CmdSAMID},
+		{SW3OK, 70, CmdReadAddress},
+		{SW3OK, 4 + TextLen + 1024, CmdReadText},
+		{SW3OK, 6 + TextLen + 1024 + 1024, CmdReadFingerprint},
+		{SW3OK, 0, 0},
+		{0x80, 8, 0},
+	} {
+		if got := ReplyCommand(tt.sw3, tt.data); got != tt.want {
+			t.Errorf("ReplyCommand(%02X, %d) = %s, want %s", tt.sw3, tt.data, got, tt.want)
+		}
+	}
+	if CmdReadText.NameZh() != "读固定信息" || Command(0x1234).NameZh() != "" {
+		t.Error("NameZh")
 	}
 }

@@ -7,7 +7,7 @@ import (
 
 // NumberKeys hashes ID numbers with a random salt of its own, so that a
 // card can be recognised again (the same card still on the reader, the
-// visit's own card) without its number being kept (offline-sync.md 4).
+// visit's own card) without its number being kept (docs/offline-sync.md 4).
 // Keys from different NumberKeys never match.
 type NumberKeys struct{ salt [16]byte }
 

@@ -23,7 +23,7 @@ type Conn interface {
 	io.Writer
 }
 
-// Defaults and limits of Opts (protocols.md A.6 for the timing figures).
+// Defaults and limits of Opts (docs/protocols.md A.6 for the timing figures).
 const (
 	// DefaultPollInterval is the pause between two find-card polls.
 	DefaultPollInterval = 500 * time.Millisecond

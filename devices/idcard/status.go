@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// SW3 values that mean success (protocols.md A.4).
+// SW3 values that mean success (docs/protocols.md A.4).
 const (
 	SW3OK     byte = 0x90 // 操作成功
 	SW3FindOK byte = 0x9F // 寻找证/卡成功

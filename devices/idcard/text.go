@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// TextLen is the size of the text block of every card type (protocols.md
+// TextLen is the size of the text block of every card type (docs/protocols.md
 // A.5, A.7, A.10). Replies carry their own length; this is what the
 // layouts are defined over.
 const TextLen = 256

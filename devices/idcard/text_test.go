@@ -10,7 +10,7 @@ import (
 	"unicode/utf16"
 )
 
-// block builds a 256-byte text block by hand from protocols.md's offset
+// block builds a 256-byte text block by hand from docs/protocols.md's offset
 // tables (independent of the layouts table under test): all spaces, then
 // each value at its offset as UTF-16LE.
 func block(fields map[int]string) []byte {

@@ -1,7 +1,7 @@
 // Package scanner reads QR and bar codes from a serial scanner in line
 // mode: the scanner, in sense or continuous mode, sends each code as one
 // burst of bytes ending in CR (optionally CR LF), usually at 9600 8N1
-// (../shared/reference/protocols.md C.2).
+// (docs/protocols.md C.2).
 //
 // The package is two layers. Splitter and Decode are pure: they cut the
 // byte stream into lines and turn a line into a code (trimmed, UTF-8 or

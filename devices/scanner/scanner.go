@@ -31,7 +31,7 @@ const (
 // Opts configures a Scanner. Zero fields take the defaults.
 type Opts struct {
 	// Terminator ends every code. Default "\r", the factory setting of
-	// most kiosk scanners (protocols.md C.2). When it ends in CR, an LF
+	// most kiosk scanners (docs/protocols.md C.2). When it ends in CR, an LF
 	// right after it is swallowed, so a scanner sending CR LF works with
 	// the default; "\r\n" may also be set explicitly, in which case a bare
 	// CR inside a line is a control character and rejects the line.
@@ -350,7 +350,7 @@ func (s *Scanner) Codes() <-chan string {
 }
 
 // Send writes a command to the scanner, for example Honeywell's trigger
-// SYN T CR (16 54 0D) or a menu command (protocols.md C.2). Scanners in
+// SYN T CR (16 54 0D) or a menu command (docs/protocols.md C.2). Scanners in
 // sense mode, the kiosk's normal setting, need none.
 func (s *Scanner) Send(cmd []byte) error {
 	if _, err := s.conn.Write(cmd); err != nil {

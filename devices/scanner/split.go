@@ -58,7 +58,7 @@ type Splitter struct {
 	maxLen int
 	// crTerm: the terminator ends in CR, so an LF right after it is
 	// swallowed. Scanners configured for CR LF then work with the CR
-	// default (protocols.md C.2: "<data><CR> (optionally <CR><LF>)").
+	// default (docs/protocols.md C.2: "<data><CR> (optionally <CR><LF>)").
 	crTerm  bool
 	afterCR bool // the last byte consumed ended such a terminator
 	buf     []byte

@@ -69,7 +69,7 @@ func Discover() ([]PortInfo, error) { return DiscoverIn("/dev", "/sys") }
 
 // DiscoverIn lists serial ports under devRoot (normally /dev) using the
 // kernel's view under sysRoot (normally /sys). tarm/serial cannot
-// enumerate ports (serial-notes.md), so this reads the same places udev
+// enumerate ports (docs/serial-notes.md), so this reads the same places udev
 // and the kernel publish:
 //
 //   - every symlink in devRoot/serial/by-id, resolved to its device node;

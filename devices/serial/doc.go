@@ -3,5 +3,5 @@
 // and reopens it with back-off without the caller re-wiring anything; keeps
 // a traffic tap of the last frames each way for diagnostics; and discovers
 // ports for technicians (/dev/serial/by-id, ttyUSB*, ttyACM*, ttyS*, with the
-// USB identity read from sysfs). See ../shared/reference/serial-notes.md.
+// USB identity read from sysfs). See docs/serial-notes.md.
 package serial

@@ -50,5 +50,5 @@ func (e *PortError) Unwrap() []error {
 
 // errHangup is the cause recorded for a read that returned EOF without
 // waiting: tarm/serial reports both a timeout and a hung-up line as io.EOF,
-// and only the elapsed time tells them apart (serial-notes.md).
+// and only the elapsed time tells them apart (docs/serial-notes.md).
 var errHangup = errors.New("end of file without waiting (line hung up)")

@@ -27,7 +27,7 @@ const (
 )
 
 // Limits of the read timeout: termios VTIME counts deciseconds in one byte
-// (serial-notes.md), so tarm/serial truncates to 100 ms steps and caps at
+// (docs/serial-notes.md), so tarm/serial truncates to 100 ms steps and caps at
 // 25.5 s.
 const (
 	minReadTimeout = 100 * time.Millisecond
@@ -44,7 +44,7 @@ type Config struct {
 	// which is what makes the background reopen find it again.
 	Path string
 	// Baud is the line speed; the frame is always 8N1. Default 115200.
-	// Scanners in serial mode usually run at 9600 (protocols.md C.2).
+	// Scanners in serial mode usually run at 9600 (docs/protocols.md C.2).
 	Baud int
 	// ReadTimeout is how long Read waits for the first byte before
 	// returning ErrTimeout. Default 100 ms. It is rounded down to a
@@ -285,7 +285,7 @@ func (p *Port) Read(b []byte) (int, error) {
 		return 0, p.errorf("read", ErrClosed, nil)
 	}
 	// tarm/serial reports a timeout as io.EOF after waiting VTIME, and a
-	// hung-up line as io.EOF at once (serial-notes.md). The terminal itself
+	// hung-up line as io.EOF at once (docs/serial-notes.md). The terminal itself
 	// says whether it was hung up (POLLHUP); failing that, a timeout cannot
 	// end early, so an EOF in less than half the timeout is a hang-up too,
 	// and so is a waited EOF when the device node has gone.

@@ -43,7 +43,7 @@ func (d Dir) Arrow() string {
 
 // MaxFrame caps the bytes kept per frame; a longer frame keeps its first
 // MaxFrame bytes and is marked Truncated. The largest SAM_V answer (text,
-// photo and fingerprints) is 2321 bytes (protocols.md A), so it still fits.
+// photo and fingerprints) is 2321 bytes (docs/protocols.md A), so it still fits.
 const MaxFrame = 4096
 
 // Frame is one burst of bytes on the wire: one Write, or read chunks that
@@ -213,7 +213,7 @@ func (t *Tap) Frames() []Frame {
 
 // Clear zeroes and forgets every frame. The tap sees personal data (ID
 // card answers, scanned codes); the session clears it with the rest of the
-// in-memory personal data (offline-sync.md §4.5).
+// in-memory personal data (docs/offline-sync.md §4.5).
 func (t *Tap) Clear() {
 	if t == nil {
 		return

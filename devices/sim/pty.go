@@ -22,7 +22,7 @@ type PTY struct {
 // OpenPTY creates a pseudo-terminal pair in raw mode. Raw mode is set on the
 // master side so that the line discipline never rewrites protocol bytes
 // (CR/LF mapping, XON/XOFF, echo) whatever order the two sides open in
-// (serial-notes.md).
+// (docs/serial-notes.md).
 func OpenPTY() (*PTY, error) {
 	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {

@@ -140,7 +140,7 @@ func (m *Mode) newDeviceCard(k devices.Kind) *deviceCard {
 	}
 
 	// The details are paged, not scrolled: a finger cannot drag a desktop
-	// Fyne scroll (fyne-notes 0.3), and a scroll bar is too thin to hit.
+	// Fyne scroll (docs/fyne-notes.md 0.3), and a scroll bar is too thin to hit.
 	head := container.NewBorder(nil, nil, nil, c.pg.info, section(kindName(k)))
 	c.box = container.NewBorder(head, container.NewVBox(c.pg.narrowBar(), c.result, buttons), nil, nil,
 		container.NewVBox(c.detail, layout.NewSpacer()))
@@ -256,5 +256,5 @@ func testText(r diag.TestResult) string {
 	if c := r.Card; c != nil {
 		s = joinLines(s, c.Name+" "+c.NameEN, c.IDNumber)
 	}
-	return s + "\n" + r.At.Local().Format(time.TimeOnly)
+	return s + "\n" + r.At.In(zone).Format(time.TimeOnly)
 }

@@ -9,7 +9,7 @@
 //
 // Threading: every diag call may block on a device, the database or the
 // network, so it runs on its own goroutine and its result is applied to the
-// widgets through fyne.Do (fyne-notes 1.6). The UI goroutine never waits.
+// widgets through fyne.Do (docs/fyne-notes.md 1.6). The UI goroutine never waits.
 //
 // Refreshing: the devices, sync and health pages re-read their state every
 // Options.Refresh (2 s) while shown, through diag's Session.Poll views,
@@ -18,7 +18,7 @@
 // session ends.
 //
 // Scrolling: drag-to-scroll does not work with a finger on desktop Fyne
-// (fyne-notes 0.3), so long lists (traffic, dead letters, detected ports,
+// (docs/fyne-notes.md 0.3), so long lists (traffic, dead letters, detected ports,
 // log lines) and a device's details are paged with big previous/next
 // buttons instead of scrolled.
 //

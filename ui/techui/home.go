@@ -185,7 +185,7 @@ func when(t time.Time) string {
 	if t.IsZero() {
 		return txtNever
 	}
-	return t.Local().Format("2006-01-02 15:04:05")
+	return t.In(zone).Format("2006-01-02 15:04:05")
 }
 
 func yesNo(b bool) string {
@@ -207,7 +207,7 @@ func joinLines(lines ...string) string {
 }
 
 // pager pages through n items with big previous/next buttons, because a
-// finger cannot drag-scroll a desktop Fyne list (fyne-notes 0.3). It only
+// finger cannot drag-scroll a desktop Fyne list (docs/fyne-notes.md 0.3). It only
 // keeps the page index; render shows items [lo, hi) however the page lays
 // them out.
 type pager struct {

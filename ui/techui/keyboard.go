@@ -13,7 +13,7 @@ import (
 
 // The on-screen keyboard. The kiosk has a touch screen and no keyboard, and
 // no on-screen keyboard comes with Fyne, fyne-x or the kiosk's bare X
-// session (fyne-notes 0.6), so technician mode brings its own: letters,
+// session (docs/fyne-notes.md 0.6), so technician mode brings its own: letters,
 // digits and the symbols of URLs, paths and tokens, with big keys.
 //
 // It types into a Fyne Entry, so a USB keyboard plugged in for the job

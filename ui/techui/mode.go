@@ -25,6 +25,9 @@ type Options struct {
 	// directory, which on the kiosk is the data directory the service runs
 	// in.
 	Dirs func() []string
+	// Location is the hall's time zone, in which the pages show times.
+	// Nil: the machine's (time.Local).
+	Location *time.Location
 	// Refresh is how often the devices, sync and health pages re-read
 	// their state while they are shown. Default DefaultRefresh.
 	Refresh time.Duration
@@ -93,8 +96,16 @@ func New(win fyne.Window, gate *diag.Gate, opts Options) *Mode {
 	if opts.Refresh <= 0 {
 		opts.Refresh = DefaultRefresh
 	}
+	if opts.Location != nil {
+		zone = opts.Location
+	}
 	return &Mode{win: win, gate: gate, opts: opts, do: fyne.Do}
 }
+
+// zone is the zone the pages show times in (Options.Location). It is the
+// package's because the pages' formatting helpers are plain functions; a
+// kiosk has one technician mode.
+var zone = time.Local
 
 // Show replaces the window's content with the PIN keypad, remembering the
 // citizen screen to restore when technician mode closes. Calling it while

@@ -51,7 +51,7 @@ func trafficItem(l diag.TrafficLine) fyne.CanvasObject {
 	if l.MeaningZh != "" {
 		meaning = l.MeaningZh + "  " + l.Meaning
 	}
-	head := fmt.Sprintf("%s %s %d B  %s", l.At.Local().Format("15:04:05.000"), l.Arrow, l.Len, meaning)
+	head := fmt.Sprintf("%s %s %d B  %s", l.At.In(zone).Format("15:04:05.000"), l.Arrow, l.Len, meaning)
 	hex := l.Hex
 	if l.Hidden > 0 {
 		hex += fmt.Sprintf(txtTrafficHiddenFmt, l.Hidden, l.Hidden)
@@ -93,7 +93,7 @@ func (m *Mode) healthPage() fyne.CanvasObject {
 			switch j := lo + i; {
 			case j < hi:
 				ll := lines[j]
-				l.SetText(fmt.Sprintf("%s %-5s %s", ll.Time.Local().Format("01-02 15:04:05"), ll.Level, ll.Message))
+				l.SetText(fmt.Sprintf("%s %-5s %s", ll.Time.In(zone).Format("01-02 15:04:05"), ll.Level, ll.Message))
 			case i == 0 && len(lines) == 0:
 				l.SetText(txtNone)
 			default:
@@ -204,7 +204,7 @@ func faultsText(in []devices.Incident, now time.Time) string {
 	var parts []string
 	for i := len(in) - 1; i >= 0 && len(parts) < healthFaults; i-- {
 		f := in[i]
-		span := fmt.Sprintf("%s–%s (%s)", when(f.Start), f.End.Local().Format("15:04:05"), age(f.End.Sub(f.Start)))
+		span := fmt.Sprintf("%s–%s (%s)", when(f.Start), f.End.In(zone).Format("15:04:05"), age(f.End.Sub(f.Start)))
 		if f.End.IsZero() {
 			span = fmt.Sprintf(txtFaultOngoingFmt, when(f.Start), age(now.Sub(f.Start)))
 		}

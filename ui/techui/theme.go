@@ -37,7 +37,7 @@ var techSizes = map[fyne.ThemeSizeName]float32{
 	theme.SizeNameInlineIcon:     22,
 }
 
-// touchMin is the smallest edge of anything a finger taps (fyne-notes 1.2
+// touchMin is the smallest edge of anything a finger taps (docs/fyne-notes.md 1.2
 // and the kiosk's 60 dp rule).
 const touchMin = 64
 

@@ -6,5 +6,5 @@
 // CODE128 bars with their digits, raster images. Capture does the whole
 // job for `kiosk diag render-escpos` and the printer simulator: text, and
 // one PNG per ticket. Byte-level references are in
-// ../shared/reference/protocols.md, section B.
+// docs/protocols.md, section B.
 package render

@@ -68,13 +68,18 @@ type glyphCache struct {
 	buf   sfnt.Buffer
 }
 
-var cache = sync.OnceValues(func() (*glyphCache, error) {
+// cache is the process's glyph cache, shared by every render.
+var cache = sync.OnceValues(newGlyphCache)
+
+// newGlyphCache returns an empty glyph cache over the bundled faces (parsed
+// once per process).
+func newGlyphCache() (*glyphCache, error) {
 	f, err := loadFaces()
 	if err != nil {
 		return nil, err
 	}
 	return &glyphCache{faces: f, m: map[glyphKey]*image.Alpha{}}, nil
-})
+}
 
 // cell returns the size of a character cell in dots.
 func cell(wide, fontB bool, w, h int) (int, int) {

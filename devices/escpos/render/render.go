@@ -27,6 +27,11 @@ var ErrTooTall = errors.New("render: print taller than the maximum image height,
 type Options struct {
 	Width     int // printable width in dots; default DefaultWidth
 	MaxHeight int // image height limit in dots; default DefaultMaxHeight
+
+	// glyphs, when set, is the glyph cache to draw from instead of the
+	// process's: FuzzRender gives each input an empty one, so that what
+	// an input covers does not depend on the inputs before it.
+	glyphs *glyphCache
 }
 
 // Image renders a decoded ticket as the printer would put it on paper:
@@ -61,9 +66,12 @@ func (o Options) Image(doc *escpos.Document) (*image.Gray, error) {
 	if o.MaxHeight <= 0 {
 		o.MaxHeight = DefaultMaxHeight
 	}
-	gc, err := cache()
-	if err != nil {
-		return nil, err
+	gc := o.glyphs
+	if gc == nil {
+		var err error
+		if gc, err = cache(); err != nil {
+			return nil, err
+		}
 	}
 	r := &renderer{width: o.Width, maxH: o.MaxHeight, gc: gc}
 	for i := range doc.Items {
@@ -245,14 +253,19 @@ const (
 )
 
 // fillRect sets the pixels of r (clipped to img) to v. image/draw has no
-// fast path for *image.Gray, and a ticket is mostly fills and glyphs.
+// fast path for *image.Gray, and a ticket is mostly fills and glyphs. The
+// first row is set byte by byte and copied to the others.
 func fillRect(img *image.Gray, r image.Rectangle, v uint8) {
 	r = r.Intersect(img.Rect)
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		row := img.Pix[img.PixOffset(r.Min.X, y):img.PixOffset(r.Max.X, y)]
-		for i := range row {
-			row[i] = v
-		}
+	if r.Empty() {
+		return
+	}
+	first := img.Pix[img.PixOffset(r.Min.X, r.Min.Y):img.PixOffset(r.Max.X, r.Min.Y)]
+	for i := range first {
+		first[i] = v
+	}
+	for y := r.Min.Y + 1; y < r.Max.Y; y++ {
+		copy(img.Pix[img.PixOffset(r.Min.X, y):img.PixOffset(r.Max.X, y)], first)
 	}
 }
 
@@ -301,7 +314,7 @@ func (r *renderer) qr(it *escpos.Item) {
 	r.advance(side + quiet)
 }
 
-// recovery maps a GS ( k error level (protocols.md B.4) to go-qrcode's.
+// recovery maps a GS ( k error level (docs/protocols.md B.4) to go-qrcode's.
 func recovery(l escpos.QRLevel) qrcode.RecoveryLevel {
 	switch l {
 	case escpos.LevelL:

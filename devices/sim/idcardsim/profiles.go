@@ -18,7 +18,7 @@ type Profile struct {
 	// Card is the card as DecodeText would return it; its photo is
 	// generated (Photo) and its fingerprint too, FingerprintBytes long.
 	Card idcard.Card `json:"card"`
-	// FingerprintBytes is 0, 512 or 1024 (protocols.md A.5).
+	// FingerprintBytes is 0, 512 or 1024 (docs/protocols.md A.5).
 	FingerprintBytes int `json:"fingerprint_bytes,omitempty"`
 }
 
@@ -62,7 +62,7 @@ func ParseProfiles(b []byte) ([]Profile, error) {
 	return ps, nil
 }
 
-// wltHeader is how a genuine WLT photo begins (protocols.md A.11).
+// wltHeader is how a genuine WLT photo begins (docs/protocols.md A.11).
 var wltHeader = []byte{0x57, 0x4C, 0x66, 0x00, 0x7E, 0x00, 0x32, 0x00, 0x00, 0xFF}
 
 // Photo returns 1024 stand-in photo bytes for seed: the WLT header seen in

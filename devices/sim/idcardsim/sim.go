@@ -11,7 +11,7 @@ import (
 )
 
 // DefaultSAMID is the simulated SAM's management number: it displays as
-// 05.01-20260101-0000012345-0987654321 (protocols.md A.5).
+// 05.01-20260101-0000012345-0987654321 (docs/protocols.md A.5).
 var DefaultSAMID = idcard.SAMID{
 	0x05, 0x00, 0x01, 0x00, // a = 5, b = 1
 	0x05, 0x25, 0x35, 0x01, // c = 20260101
@@ -33,7 +33,7 @@ type Opts struct {
 	SAMID *idcard.SAMID
 	// QuietAfterRead makes find card answer 80 after a successful read
 	// until the card is taken away and placed again, as some readers do
-	// (protocols.md A.13: not documented). Default: 9F while a card lies.
+	// (docs/protocols.md A.13: not documented). Default: 9F while a card lies.
 	QuietAfterRead bool
 	// OnCommand, when set, is called with every command received, before
 	// the simulator decides its reply, so a fault set from it applies to

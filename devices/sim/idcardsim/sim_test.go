@@ -103,7 +103,7 @@ func (h *host) ask(frame []byte, n int) []byte {
 }
 
 // The simulator's replies, byte for byte, for the statuses and payloads of
-// protocols.md A.3–A.5.
+// docs/protocols.md A.3–A.5.
 func TestRepliesOnTheWire(t *testing.T) {
 	s, err := Start(Opts{})
 	if err != nil {

@@ -1,5 +1,5 @@
 // Package printersim simulates an ESC/POS ticket printer (a Chinese
-// clone in Chinese mode, protocols.md section B) on a pseudo-terminal. It
+// clone in Chinese mode, docs/protocols.md section B) on a pseudo-terminal. It
 // answers the real-time status requests DLE EOT 1–4 at once, even in the
 // middle of other data as the hardware does (B.1), from a state that tests
 // set (paper out, near end, cover open, offline, cutter error, or no reply

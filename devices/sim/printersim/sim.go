@@ -25,7 +25,7 @@ type State struct {
 	CutterError bool // autocutter error: offline, error (DLE EOT 2 bit 6, DLE EOT 3 bit 3)
 	NoReply     bool // switched off: no replies, and whatever is sent is lost
 	// XON sends an XON byte (0x11) before each status reply, as a printer
-	// with XON/XOFF flow control may (protocols.md B.1).
+	// with XON/XOFF flow control may (docs/protocols.md B.1).
 	XON bool
 }
 
@@ -34,7 +34,7 @@ func (st State) printing() bool {
 	return !st.PaperOut && !st.CoverOpen && !st.Offline && !st.CutterError && !st.NoReply
 }
 
-// Status returns the status a printer in state st reports (protocols.md B.5).
+// Status returns the status a printer in state st reports (docs/protocols.md B.5).
 func (st State) Status() escpos.Status {
 	return escpos.Status{
 		Offline:      st.PaperOut || st.CoverOpen || st.Offline || st.CutterError,
@@ -248,7 +248,7 @@ func (s *Sim) readLoop() {
 
 // receive takes bytes off the wire and returns the status replies to send.
 // Real-time requests are answered wherever they appear in the data, as on
-// the hardware (protocols.md B.1).
+// the hardware (docs/protocols.md B.1).
 func (s *Sim) receive(p []byte) []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -246,7 +246,7 @@ func TestSimWire(t *testing.T) {
 			if string(got) != tt.want {
 				t.Fatalf("wire bytes %q, want %q", got, tt.want)
 			}
-			trigger := []byte{0x16, 0x54, 0x0d} // Honeywell SYN T CR (protocols.md C.2)
+			trigger := []byte{0x16, 0x54, 0x0d} // Honeywell SYN T CR (docs/protocols.md C.2)
 			if _, err := port.Write(trigger); err != nil {
 				t.Fatal(err)
 			}
