@@ -36,7 +36,9 @@ type Source interface {
 // Clips gives the recorded clips that announce a call (the number, then
 // the counter), as URLs the display plays one after another. The display
 // uses them only where the browser has no speech synthesis. A nil Clips
-// means none: such a browser shows the call without speaking it.
+// means none: such a browser shows the call without speaking it. A Clips
+// that is also an http.Handler serves the clip files itself, under
+// /clips/ (its URLs should point there).
 type Clips interface {
 	CallClips(number string, counter api.Text) []string
 }
@@ -86,6 +88,9 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /display/state", p.displayState)
 	mux.HandleFunc("GET /display/clips", p.displayClips)
 	mux.HandleFunc("GET /counter/{counter}", p.counterPage)
+	if files, ok := p.clips.(http.Handler); ok {
+		mux.Handle("GET /clips/", files)
+	}
 }
 
 // langOf picks zh or en: ?lang= first, then the first language of

@@ -19,6 +19,8 @@ import (
 	"syscall"
 
 	"hallkiosk/backoffice"
+	"hallkiosk/backoffice/pages"
+	"hallkiosk/voice"
 )
 
 func main() {
@@ -166,6 +168,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	// The hall display speaks calls through the browser; where it has no
+	// speech synthesis it plays the kiosks' recorded clips.
+	var clips pages.Clips
+	if bank, err := voice.Bundled(); err == nil && bank.Len() > 0 {
+		clips = newDisplayClips(bank)
+	} else {
+		log.Info("no voice clips built in (make clips): the hall display speaks only where its browser can")
+	}
 	srv, err := backoffice.Open(backoffice.Options{
 		DBPath:           *dbPath,
 		Tokens:           tokens,
@@ -176,6 +186,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Logger:           log,
 		IgnoreHours:      *ignoreHours,
 		TicketsPerMinute: *ticketRate,
+		Clips:            clips,
 	})
 	if err != nil {
 		log.Error("cannot start", "err", err)
