@@ -28,7 +28,7 @@ var DefaultTicketLabels = TicketLabels{
 	Materials:   "请备齐以下材料",
 	Offline:     "离线取号",
 	Priority:    "预约优先",
-	ScanHint:    "扫码评价或查询进度",
+	ScanHint:    "手机扫码看排队，办完扫码评价",
 }
 
 // ChecklistLabels are the fixed words printed on a 一次性告知单.

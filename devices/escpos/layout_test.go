@@ -54,7 +54,7 @@ func TestLayoutTicket(t *testing.T) {
 			"前面等候：5 人", "预计等候：15 分钟", "取号时间：2026-11-29 09:41",
 			"证件号码：110101********1234", "办理窗口：3-5号窗口", "请备齐以下材料：",
 			"1. 申请人身份证原件及复印件", "3. 买卖双方签订的《存量房屋买卖合同》原件，以及",
-			"   完税凭证", "[QR M: https://hall.example.gov.cn/t/A023?k=abc123]", "扫码评价或查询进度",
+			"   完税凭证", "[QR M: https://hall.example.gov.cn/t/A023?k=abc123]", "手机扫码看排队，办完扫码评价",
 			"服务热线：12345", "partial cut",
 		}, []string{"联网后更新"}},
 		{"english labels", english, []string{

@@ -46,7 +46,7 @@ type TicketLabels struct {
 	Materials   string // 请备齐以下材料
 	Offline     string // 离线取号
 	Priority    string // 预约优先
-	ScanHint    string // 扫码评价或查询进度
+	ScanHint    string // 手机扫码看排队，办完扫码评价
 }
 
 // Checklist is a printed 一次性告知单: what to bring for one service.
