@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -43,11 +44,20 @@ func TestNowAppointmentsStayToday(t *testing.T) {
 			if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
 				t.Fatal(err)
 			}
+			// A kiosk gets the holder as the hall-keyed hash of the card's
+			// number and the masked name: what it matches the card against.
+			key := hallKey(t, srv.URL)
+			people, err := holders()
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, a := range nowAppointments {
 				code := AppointmentCode(now, a.slot)
+				card := people[a.holder].Card
 				found := false
 				for _, got := range list.Appointments {
-					if got.Code == code && got.Name != "" && backoffice.ValidIDNumber(got.IDNumber) {
+					if got.Code == code && got.NameMasked == api.MaskName(card.Name) && backoffice.ValidIDNumber(card.IDNumber) &&
+						got.IDHash == api.HallIDHash(key, card.IDNumber) {
 						found = true
 					}
 				}
@@ -123,4 +133,25 @@ func TestZone(t *testing.T) {
 	if got := AppointmentCode(at, 91); got != "26113091" {
 		t.Fatalf("code %s", got)
 	}
+}
+
+// hallKey is the hall's ID-hash key, as a kiosk fetches it.
+func hallKey(t *testing.T, base string) []byte {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+"/v1/hall-key", nil)
+	req.Header.Set("Authorization", "Bearer tok")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var hk api.HallKey
+	if err := json.NewDecoder(resp.Body).Decode(&hk); err != nil {
+		t.Fatal(err)
+	}
+	key, err := hex.DecodeString(hk.Key)
+	if err != nil || len(key) == 0 {
+		t.Fatalf("hall key %q: %v", hk.Key, err)
+	}
+	return key
 }
