@@ -239,11 +239,5 @@ func statuses(resp api.SyncResponse) []string {
 // hallKey is the hall's ID-hash key, as a kiosk fetches it.
 func (e *env) hallKey() []byte {
 	e.t.Helper()
-	var hk api.HallKey
-	e.ok("GET", "/v1/hall-key", tokK1, nil, &hk)
-	key, err := hex.DecodeString(hk.Key)
-	if err != nil || len(key) == 0 {
-		e.t.Fatalf("hall key %q: %v", hk.Key, err)
-	}
-	return key
+	return testutil.HallKey(e.t, e.http.URL, tokK1)
 }

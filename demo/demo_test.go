@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +12,7 @@ import (
 	"hallkiosk/assets"
 	"hallkiosk/backoffice"
 	"hallkiosk/backoffice/api"
+	"hallkiosk/internal/testutil"
 )
 
 // The demo's appointments around now stay on today's date even a few
@@ -46,7 +46,7 @@ func TestNowAppointmentsStayToday(t *testing.T) {
 			}
 			// A kiosk gets the holder as the hall-keyed hash of the card's
 			// number and the masked name: what it matches the card against.
-			key := hallKey(t, srv.URL)
+			key := testutil.HallKey(t, srv.URL, "tok")
 			people, err := holders()
 			if err != nil {
 				t.Fatal(err)
@@ -133,25 +133,4 @@ func TestZone(t *testing.T) {
 	if got := AppointmentCode(at, 91); got != "26113091" {
 		t.Fatalf("code %s", got)
 	}
-}
-
-// hallKey is the hall's ID-hash key, as a kiosk fetches it.
-func hallKey(t *testing.T, base string) []byte {
-	t.Helper()
-	req, _ := http.NewRequest("GET", base+"/v1/hall-key", nil)
-	req.Header.Set("Authorization", "Bearer tok")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var hk api.HallKey
-	if err := json.NewDecoder(resp.Body).Decode(&hk); err != nil {
-		t.Fatal(err)
-	}
-	key, err := hex.DecodeString(hk.Key)
-	if err != nil || len(key) == 0 {
-		t.Fatalf("hall key %q: %v", hk.Key, err)
-	}
-	return key
 }

@@ -17,6 +17,7 @@ import (
 	"hallkiosk/backoffice"
 	"hallkiosk/backoffice/api"
 	"hallkiosk/clock"
+	"hallkiosk/internal/testutil"
 )
 
 func TestOpenIsDurable(t *testing.T) {
@@ -685,24 +686,16 @@ func TestFairUseAcrossKiosks(t *testing.T) {
 		t.Fatalf("after restart: %v, want ErrAlreadyHasTicket", err)
 	}
 	s2.Close()
-	var hk api.HallKey
-	req, _ := http.NewRequest("GET", bo.url+"/v1/hall-key", nil)
-	req.Header.Set("Authorization", "Bearer "+testToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	key := testutil.HallKey(t, bo.url, testToken)
+	if len(key) != 32 {
+		t.Fatalf("hall key of %d bytes, want 32", len(key))
 	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(&hk); err != nil || len(hk.Key) != 64 {
-		t.Fatalf("hall key %q: %v", hk.Key, err)
-	}
-	key, _ := hex.DecodeString(hk.Key)
 	for _, f := range []string{s2o.Path, s2o.Path + "-wal"} {
 		b, err := os.ReadFile(f)
 		if err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
 		}
-		if bytes.Contains(b, key) || bytes.Contains(b, []byte(hk.Key)) {
+		if bytes.Contains(b, key) || bytes.Contains(b, []byte(hex.EncodeToString(key))) {
 			t.Errorf("%s holds the hall key in clear", f)
 		}
 	}
