@@ -369,6 +369,9 @@ func (k *Kiosk) show(s screen) {
 
 // render builds the status bar and the current screen again.
 func (k *Kiosk) render() {
+	// The prompt follows the screen's state, not its widgets: it starts
+	// before the screen is built, so a slow build does not delay it.
+	k.speakScreen(k.current)
 	k.frame.Objects = []fyne.CanvasObject{k.host, k.status.buildUI()}
 	k.frame.Layout = layout.NewBorderLayout(k.frame.Objects[1], nil, nil, nil)
 	k.host.Objects = []fyne.CanvasObject{k.current.buildUI()}
@@ -393,6 +396,7 @@ func (k *Kiosk) refreshScreen(s screen) {
 	if k.current != s {
 		return
 	}
+	k.speakScreen(s)
 	k.host.Objects = []fyne.CanvasObject{s.buildUI()}
 	k.host.Refresh()
 	k.traceScreen(s)
@@ -401,7 +405,6 @@ func (k *Kiosk) refreshScreen(s screen) {
 // traceScreen speaks the prompt of the screen just built (speakScreen) and
 // reports the screen to Deps.OnScreen.
 func (k *Kiosk) traceScreen(s screen) {
-	k.speakScreen(s)
 	if k.deps.OnScreen == nil {
 		return
 	}

@@ -42,7 +42,7 @@ func (k *Kiosk) autoSpeak() bool {
 	return k.deps.VoiceMode == voiceModeAlways || k.elder
 }
 
-// speakScreen takes the prompt of the screen just built and speaks it when
+// speakScreen takes the prompt of the screen about to be built and speaks it when
 // it differs from the one spoken last: a new screen or step, a failure, the
 // language switched, elder mode switched on. A refresh of the same step
 // (a keypad digit, a page turn) says nothing again.
