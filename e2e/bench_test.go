@@ -25,8 +25,7 @@ func startKiosk(tb testing.TB, bin, data string) (d *desk, took time.Duration, s
 	p, took := startProc(tb, kiosk)
 	stop = func() error {
 		err := p.stop()
-		x.cmd.Process.Kill()
-		x.cmd.Wait()
+		x.shutdown()
 		return err
 	}
 	x.moveAside(tb, "Simulators")

@@ -9,8 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -92,13 +94,41 @@ func (d *desk) waitFile(path string, limit time.Duration) string {
 	return ""
 }
 
+// freeDisplay is the first display number from 80 without a running X
+// server. A lock file whose server is gone (one killed outright) counts as
+// free: X servers take such a stale lock over themselves.
 func freeDisplay() string {
 	for n := 80; n < 200; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); os.IsNotExist(err) {
+		b, err := os.ReadFile(fmt.Sprintf("/tmp/.X%d-lock", n))
+		if os.IsNotExist(err) {
+			return fmt.Sprintf(":%d", n)
+		}
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && syscall.Kill(pid, 0) == syscall.ESRCH {
 			return fmt.Sprintf(":%d", n)
 		}
 	}
 	return ":199"
+}
+
+// shutdown ends the X server the way its unit would (SIGTERM, which
+// removes its lock file and socket), and kills it if it does not stop.
+func (x *xvfb) shutdown() {
+	x.cmd.Process.Signal(syscall.SIGTERM)
+	stopped := make(chan struct{})
+	go func() {
+		if x.exited != nil {
+			<-x.exited
+		} else {
+			x.cmd.Wait()
+		}
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		x.cmd.Process.Kill()
+		<-stopped
+	}
 }
 
 // openDesk starts the kiosk on an Xvfb of its own with a fresh data

@@ -175,7 +175,7 @@ func startXvfb(tb testing.TB) *xvfb {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	tb.Cleanup(func() { x.cmd.Process.Kill(); x.cmd.Wait() })
+	tb.Cleanup(x.shutdown)
 	return x
 }
 

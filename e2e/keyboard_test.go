@@ -54,7 +54,7 @@ func startXorg(tb testing.TB, config string) (*xvfb, string) {
 	exited := make(chan struct{})
 	go func() { x.cmd.Wait(); close(exited) }()
 	x.exited = exited
-	tb.Cleanup(func() { x.cmd.Process.Kill(); <-exited })
+	tb.Cleanup(x.shutdown)
 	for i := 0; i < 300; i++ {
 		if x.alive() {
 			return x, log
