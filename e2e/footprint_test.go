@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -56,6 +57,16 @@ type proc struct {
 	cmd    *exec.Cmd
 	lines  chan string
 	exited chan error
+
+	mu   sync.Mutex
+	tail []string // the last lines on stderr, for a failed stop
+}
+
+// lastLines is what the process printed last on stderr.
+func (p *proc) lastLines() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.tail, "\n")
 }
 
 // startProc starts cmd and returns once it has printed "kiosk: ready",
@@ -78,6 +89,11 @@ func startProc(tb testing.TB, cmd *exec.Cmd) (*proc, time.Duration) {
 		sent := false
 		for sc.Scan() {
 			line := sc.Text()
+			p.mu.Lock()
+			if p.tail = append(p.tail, line); len(p.tail) > 20 {
+				p.tail = p.tail[1:]
+			}
+			p.mu.Unlock()
 			if !sent && strings.HasPrefix(line, "kiosk: ready") {
 				ready <- time.Since(began)
 				sent = true
@@ -295,7 +311,7 @@ func measureStarts(tb testing.TB, n int, cmd func() *exec.Cmd) (time.Duration, i
 			mem = m
 		}
 		if err := p.stop(); err != nil {
-			tb.Fatalf("stop: %v", err)
+			tb.Fatalf("stop: %v; its last lines on stderr:\n%s", err, p.lastLines())
 		}
 	}
 	return median(all), mem
