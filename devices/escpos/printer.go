@@ -213,10 +213,18 @@ func (p *Printer) linkError(what string, err error) error {
 	return &NotReadyError{Causes: []error{ErrNotResponding, err}, Detail: what}
 }
 
+// unanswered reports whether err is a status request left without a
+// reply, on a link that did not fail.
+func unanswered(err error) bool {
+	var nre *NotReadyError
+	return errors.As(err, &nre) && len(nre.Causes) == 1 && nre.Causes[0] == ErrNotResponding
+}
+
 // Ready returns nil when the printer can finish a ticket now, else the
 // reason: a *NotReadyError matching ErrPaperEnd, ErrCoverOpen, ErrOffline,
-// ErrCutter, ErrUnrecoverable or ErrNotResponding. Paper near end is not a
-// refusal; see LastStatus and NearEnd.
+// ErrCutter, ErrUnrecoverable or ErrNotResponding (after a second try of
+// an unanswered request). Paper near end is not a refusal; see LastStatus
+// and NearEnd.
 func (p *Printer) Ready(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -225,6 +233,14 @@ func (p *Printer) Ready(ctx context.Context) error {
 
 func (p *Printer) ready(ctx context.Context) error {
 	s, err := p.status(ctx)
+	if unanswered(err) && ctx.Err() == nil {
+		// One request that went unanswered is asked once more before the
+		// printer counts as silent: a reply lost to line noise, or one
+		// read late by a kiosk that was busy drawing, must not turn a
+		// citizen away. A printer that is off stays silent the second
+		// time too (query discards a late reply before asking again).
+		s, err = p.status(ctx)
+	}
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ type fakePort struct {
 	status      Status
 	silent      bool   // no replies (power off)
 	replies     int    // when > 0, go silent after this many replies
+	lose        int    // when > 0, this many requests go unanswered, then replies resume
 	noise       []byte // sent before every reply (XON …)
 	readErr     error
 	writeErr    error
@@ -46,6 +47,10 @@ func (f *fakePort) Write(p []byte) (int, error) {
 	}
 	f.written.Write(p)
 	if len(p) == 3 && p[0] == dle && p[1] == eot {
+		if f.lose > 0 {
+			f.lose--
+			return len(p), nil
+		}
 		if !f.silent {
 			f.in.Write(f.noise)
 			f.in.WriteByte(f.status.Encode(StatusKind(p[2])))
@@ -237,6 +242,39 @@ func TestPrinterLateReply(t *testing.T) {
 	}
 }
 
+// TestPrinterReadyAsksAgain: one unanswered request (a lost reply, a kiosk
+// too busy to read it in time) is asked again before the printer counts as
+// silent; a printer that stays silent is refused after the second request.
+func TestPrinterReadyAsksAgain(t *testing.T) {
+	f := newFakePort()
+	f.lose = 1
+	p := NewPrinter(f, Opts{Clock: f.clk})
+	if err := p.Ready(context.Background()); err != nil {
+		t.Fatalf("Ready() after one lost reply = %v", err)
+	}
+	if got, want := f.sent(), queries(1, 1, 2, 4); !bytes.Equal(got, want) {
+		t.Errorf("sent % X, want % X", got, want)
+	}
+
+	f = newFakePort()
+	f.silent = true
+	p = NewPrinter(f, Opts{Clock: f.clk})
+	if err := p.Ready(context.Background()); !errors.Is(err, ErrNotResponding) {
+		t.Fatalf("Ready() of a silent printer = %v", err)
+	}
+	if got, want := f.sent(), queries(1, 1); !bytes.Equal(got, want) {
+		t.Errorf("sent % X to a silent printer, want % X", got, want)
+	}
+	// Status is the technician's raw view: one request, one verdict.
+	f.reset()
+	if _, err := p.Status(context.Background()); !errors.Is(err, ErrNotResponding) {
+		t.Fatalf("Status() of a silent printer = %v", err)
+	}
+	if got, want := f.sent(), queries(1); !bytes.Equal(got, want) {
+		t.Errorf("Status sent % X, want % X", got, want)
+	}
+}
+
 // flushPort is a fakePort with serial.Port's input Flush.
 type flushPort struct {
 	*fakePort
@@ -281,7 +319,7 @@ func TestPrinterPrint(t *testing.T) {
 			f.status = Status{Offline: true, PaperEndStop: true, PaperEnd: true}
 		}, ErrPaperEnd, append(append(queries(1, 2, 4), job...), queries(1, 2, 4)...), 0},
 		{"printer switched off during the job", Status{}, func(f *fakePort) { f.silent = true },
-			ErrNotResponding, append(append(queries(1, 2, 4), job...), queries(1)...), 0},
+			ErrNotResponding, append(append(queries(1, 2, 4), job...), queries(1, 1)...), 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
