@@ -224,6 +224,7 @@ func (f *CheckInFlow) window(svc *api.Service, a *offline.Appointment) (open, cl
 func (f *CheckInFlow) notifyLocked() { f.out.push(f.snapLocked()) }
 
 func (f *CheckInFlow) failLocked(p *Problem, retry func()) {
+	f.env.logFailure("checkin", p)
 	f.state = CheckInFailed
 	f.problem = p
 	f.retry = retry

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -24,9 +25,31 @@ type Env struct {
 	// Session gives flows the language, elder mode and the idle hold; nil
 	// means Chinese, normal mode, no idle tracking.
 	Session *Session
+	// Log receives one line for each failed step (the flow, the reason code
+	// and the error behind it), so a technician reading the kiosk's log
+	// sees why citizens met a failure page; nil logs nothing.
+	Log *slog.Logger
 }
 
 func (e Env) clock() clock.Clock { return clock.Or(e.Clock) }
+
+// logFailure writes p to Env.Log: faults of devices, the network, the
+// back office or storage at WARN, what the citizen can put right (no card
+// placed, a mistyped number, outside the opening hours) at INFO. The error
+// text names services and steps, never an ID number or a phone number.
+func (e Env) logFailure(flow string, p *Problem) {
+	if e.Log == nil || p == nil {
+		return
+	}
+	level := slog.LevelInfo
+	switch p.Reason {
+	case ReasonCardReaderFault, ReasonScannerFault, ReasonPrinterOutOfPaper, ReasonPrinterCoverOpen,
+		ReasonPrinterFailed, ReasonOffline, ReasonTimeout, ReasonBackOfficeError, ReasonStorageFull,
+		ReasonStorageBroken, ReasonInternal, ReasonCatalogUnavailable:
+		level = slog.LevelWarn
+	}
+	e.Log.Log(context.Background(), level, "step failed", "flow", flow, "reason", p.Reason.String(), "err", p.Err)
+}
 
 // notifier delivers snapshots to a callback in the order they were made, on
 // its own goroutine. Flows push while holding their lock (so the order is

@@ -171,6 +171,7 @@ func (f *GuideFlow) start(search bool) {
 			if err != nil {
 				f.state = GuideFailed
 				f.problem = problem(catalogReason(err), fmt.Errorf("read catalog: %w", err))
+				f.env.logFailure("guide", f.problem)
 				f.notifyLocked()
 				return
 			}

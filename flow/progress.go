@@ -141,6 +141,9 @@ func (f *ProgressFlow) scanFailedLocked(p *Problem) {
 }
 
 func (f *ProgressFlow) failLocked(p *Problem, retry func()) {
+	// The error names the receipt number and the request carries the ID
+	// number's last four: the log gets the reason code only.
+	f.env.logFailure("progress", &Problem{Reason: p.Reason})
 	f.state = ProgressFailed
 	f.problem, f.retry = p, retry
 	f.notifyLocked()

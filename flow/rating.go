@@ -204,6 +204,7 @@ func (f *RatingFlow) scanFailedLocked(p *Problem) {
 }
 
 func (f *RatingFlow) failLocked(p *Problem, retry func()) {
+	f.env.logFailure("rating", p)
 	f.state = RatingFailed
 	f.problem, f.retry = p, retry
 	f.notifyLocked()

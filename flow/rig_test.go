@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -78,7 +79,8 @@ type rig struct {
 	ssim    *scannersim.Sim
 	scan    *scanner.Scanner
 
-	env Env
+	env  Env
+	logs *logBook // what the flows logged (Env.Log)
 }
 
 // gate stands between the client and the back office like a network: it
@@ -237,7 +239,8 @@ func newRig(t testing.TB, o rigOpts) *rig {
 	}
 	r.hook = &storeHook{Store: r.store}
 
-	r.env = Env{Store: r.hook, Clock: r.clk}
+	r.logs = &logBook{}
+	r.env = Env{Store: r.hook, Clock: r.clk, Log: slog.New(slog.NewJSONHandler(r.logs, nil))}
 	if r.client != nil {
 		r.env.BackOffice = r.client
 	}

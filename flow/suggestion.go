@@ -240,6 +240,7 @@ func (f *SuggestionFlow) saveLocked(sg api.Suggestion) {
 			if err != nil {
 				f.state = SuggestionFailed
 				f.problem = problem(Classify(err), fmt.Errorf("record suggestion: %w", err))
+				f.env.logFailure("suggestion", f.problem)
 				f.retry = func() { f.saveLocked(sg) }
 				f.notifyLocked()
 				return

@@ -358,6 +358,7 @@ func cardName(c *idcard.Card) string {
 func (f *TicketFlow) notifyLocked() { f.out.push(f.snapLocked()) }
 
 func (f *TicketFlow) failLocked(p *Problem, retry func()) {
+	f.env.logFailure("ticket", p)
 	f.state = TicketFailed
 	f.problem = p
 	f.retry = retry

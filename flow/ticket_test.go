@@ -234,6 +234,26 @@ func TestTicketFailures(t *testing.T) {
 			if !s.CanBack {
 				t.Error("a failure must lead back")
 			}
+			// The technician reads why in the kiosk's log: device and
+			// storage faults as warnings, the citizen's own as information.
+			level := "INFO"
+			switch tt.want {
+			case ReasonPrinterOutOfPaper, ReasonPrinterCoverOpen, ReasonPrinterFailed:
+				level = "WARN"
+			}
+			var logged []map[string]any
+			for _, rec := range r.logs.records(t) {
+				if rec["msg"] == "step failed" {
+					logged = append(logged, rec)
+				}
+			}
+			if len(logged) == 0 {
+				t.Fatal("the failure was not logged")
+			}
+			last := logged[len(logged)-1]
+			if last["flow"] != "ticket" || last["reason"] != tt.want.String() || last["level"] != level || last["err"] == "" {
+				t.Errorf("logged %v, want flow ticket, reason %s at %s with the error", last, tt.want, level)
+			}
 			switch tt.want {
 			case ReasonHallClosed, ReasonPrinterOutOfPaper, ReasonPrinterCoverOpen, ReasonPrinterFailed, ReasonNoCard, ReasonCardReadFailed:
 				// Refused before the commit: no ticket exists.

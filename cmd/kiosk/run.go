@@ -338,6 +338,7 @@ func startKiosk(cfg config.Config, isDemo bool, stderr io.Writer) (_ *kiosk, err
 		Cards:      diag.NewCountingCardReader(k.set.CardFront(), k.metrics),
 		Scanner:    k.set.ScannerFront(),
 		BackOffice: client,
+		Log:        lg,
 	}
 	return k, nil
 }
