@@ -27,7 +27,11 @@ func takeTicketWithCard(t *testing.T, r *rig) {
 	if s := w.until("done", ticketIn(TicketDone)); s.Result.MaskedID != "110101********001X" {
 		t.Fatalf("ticket %+v", s.Result)
 	}
-	r.sessW.until("the card on the reader", cardOn(true))
+	// The print holds the session until it is out; the idle timer starts
+	// only then, so a test that advances the clock waits for the release.
+	r.sessW.until("the card on the reader, the session released", func(s SessionSnapshot) bool {
+		return cardOn(true)(s) && !s.Held
+	})
 }
 
 // TestSecondCardStepReadsCardOnReader: after a ticket with her card, the
