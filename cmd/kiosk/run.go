@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
 
 	"hallkiosk/assets"
 	"hallkiosk/backoffice/api"
@@ -78,7 +77,7 @@ func runKiosk(args []string, stdout, stderr io.Writer) error {
 	// Three things overlap until the first screen is built: Fyne parses
 	// the two CJK faces (WarmFonts), the store and the devices open
 	// (startKiosk), and GLFW starts on the main thread (ui.NewWindow).
-	a := app.NewWithID("cn.gov.hallkiosk")
+	a := newApp("cn.gov.hallkiosk")
 	ui.WarmFonts(a)
 	type started struct {
 		k   *kiosk

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
 
 	"hallkiosk/backoffice"
 	"hallkiosk/demo"
@@ -140,7 +139,7 @@ func simCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 		return nil
 	case <-time.After(10 * time.Second):
 	}
-	a := app.NewWithID("cn.gov.hallkiosk.sim")
+	a := newApp("cn.gov.hallkiosk.sim")
 	h.showControl(a)
 	go func() { <-stop; fyne.Do(a.Quit) }()
 	a.Run()
