@@ -17,4 +17,10 @@
 // the whole seed catalog compares every polyphone of every service name
 // with its expected reading, so a new service whose name needs a mark fails
 // the build until it has one.
+//
+// The kiosk does not link the module: its initialisation builds a map of
+// every character before main runs, on the path to the first frame.
+// internal/mktable writes the module's readings into table.bin (`go generate
+// ./readings`), which the package embeds and searches in place; a test fails
+// while the committed table differs from what the pinned module gives.
 package readings

@@ -9,7 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	gopinyin "github.com/mozillazg/go-pinyin"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -97,17 +96,9 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-var heteronyms = func() gopinyin.Args {
-	a := gopinyin.NewArgs()
-	a.Heteronym = true
-	a.Style = gopinyin.Tone // tones kept: Toneless folds them, ü included
-	a.Fallback = func(rune, gopinyin.Args) []string { return nil }
-	return a
-}()
-
-// known holds the readings Of has looked up (rune → []string): the module
-// folds every syllable through regular expressions, and a catalog repeats
-// the same few hundred characters many times.
+// known holds the readings Of has looked up (rune → []string): a catalog
+// repeats the same few hundred characters many times, and each lookup in
+// the table makes a new slice.
 var known sync.Map
 
 // Of returns the distinct toneless readings of r, most frequent first
@@ -123,13 +114,8 @@ func Of(r rune) []string {
 }
 
 func of(r rune) []string {
-	var out []string
-	for _, p := range gopinyin.SinglePinyin(r, heteronyms) {
-		if s := Toneless(p); s != "" && !contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
+	dictOnce.Do(func() { dict = open(table) })
+	return dict.lookup(r)
 }
 
 // Toneless folds a pinyin syllable to lower-case letters: tone marks and
