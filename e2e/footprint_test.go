@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,8 +35,11 @@ import (
 //   - demo: `kiosk run` with no configuration, as `make run` starts it.
 //
 // FOOTPRINT_FLOWS (default 1000) sets the number of ticket flows; PSS is
-// read at start, after flow 200 and after the last. FOOTPRINT_STARTS
-// (default 7) sets how many starts the first-frame medians take.
+// read at start, after flow 200 and after the last, and logged with its
+// breakdown by mapping every FOOTPRINT_EVERY flows (default 100).
+// FOOTPRINT_STARTS (default 7) sets how many starts the first-frame medians
+// take; the hello world's, the production kiosk's and the demo's starts
+// take turns.
 
 // pss reads a process's proportional set size in bytes.
 func pss(pid int) (int64, error) {
@@ -294,27 +298,102 @@ func envInt(name string, def int) int {
 // two seconds there (cmd/kiosk restDelay).
 const settle = 5 * time.Second
 
-// measureStarts starts cmd() n times and returns the median time to the
-// first frame, and the PSS 3 s after the first frame of the last start.
-func measureStarts(tb testing.TB, n int, cmd func() *exec.Cmd) (time.Duration, int64) {
-	var all []time.Duration
-	var mem int64
+// measureStarts starts each command n times, in turns (the first, the
+// second, …, the first again), so that the load of a shared machine falls
+// on each alike, and returns each one's median time to the first frame and
+// its PSS 5 s after the first frame of its last start.
+func measureStarts(tb testing.TB, n int, cmds ...func() *exec.Cmd) ([]time.Duration, []int64) {
+	all := make([][]time.Duration, len(cmds))
+	mems := make([]int64, len(cmds))
 	for i := 0; i < n; i++ {
-		p, took := startProc(tb, cmd())
-		all = append(all, took)
-		if i == n-1 {
-			time.Sleep(settle)
-			m, err := pss(p.cmd.Process.Pid)
-			if err != nil {
-				tb.Fatal(err)
+		for c, cmd := range cmds {
+			p, took := startProc(tb, cmd())
+			all[c] = append(all[c], took)
+			if i == n-1 {
+				time.Sleep(settle)
+				m, err := pss(p.cmd.Process.Pid)
+				if err != nil {
+					tb.Fatal(err)
+				}
+				mems[c] = m
 			}
-			mem = m
-		}
-		if err := p.stop(); err != nil {
-			tb.Fatalf("stop: %v; its last lines on stderr:\n%s", err, p.lastLines())
+			if err := p.stop(); err != nil {
+				tb.Fatalf("stop: %v; its last lines on stderr:\n%s", err, p.lastLines())
+			}
 		}
 	}
-	return median(all), mem
+	medians := make([]time.Duration, len(cmds))
+	for c := range all {
+		medians[c] = median(all[c])
+	}
+	return medians, mems
+}
+
+// pssByMapping groups a process's PSS by what is mapped (/proc/PID/smaps):
+// anonymous memory (the Go heap and stacks, and large C allocations such as
+// Mesa's textures), the glibc heap, the executable's own pages, llvmpipe's
+// libLLVM and Mesa's driver, the other shared libraries, and the rest.
+func pssByMapping(pid int) (map[string]int64, error) {
+	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	group := "other"
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 5 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":") {
+			path := ""
+			if len(f) >= 6 {
+				path = strings.Join(f[5:], " ")
+			}
+			switch {
+			case path == "":
+				group = "anonymous"
+			case path == "[heap]":
+				group = "glibc heap"
+			case path == exe:
+				group = "executable"
+			case strings.Contains(path, "libLLVM") || strings.Contains(path, "_dri.so") || strings.Contains(path, "libgallium"):
+				group = "llvmpipe"
+			case strings.Contains(path, ".so"):
+				group = "other libraries"
+			default:
+				group = "other"
+			}
+			continue
+		}
+		if len(f) >= 2 && f[0] == "Pss:" {
+			kb, err := strconv.ParseInt(f[1], 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("smaps of %d: %q: %w", pid, line, err)
+			}
+			out[group] += kb << 10
+		}
+	}
+	return out, nil
+}
+
+// breakdown is pssByMapping as one log line, largest first.
+func breakdown(pid int) string {
+	m, err := pssByMapping(pid)
+	if err != nil {
+		return err.Error()
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Slice(names, func(i, j int) bool { return m[names[i]] > m[names[j]] })
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = fmt.Sprintf("%s %.1f", k, mb(m[k]))
+	}
+	return strings.Join(parts, ", ") + " (MB)"
 }
 
 // runFlows starts the kiosk once more, reads its PSS at rest after its
@@ -337,9 +416,15 @@ func runFlows(tb testing.TB, x *xvfb, flows int, cmd *exec.Cmd, demo bool, fp *f
 	}
 	fp.start = read()
 	fp.flows = flows
+	name := "production"
+	if demo {
+		name = "demo"
+	}
+	every := envInt("FOOTPRINT_EVERY", 100)
+	tb.Logf("%s: PSS at start: %.1f MB: %s", name, mb(fp.start), breakdown(k.cmd.Process.Pid))
 	for i := 1; i <= flows; i++ {
 		ticketFlow(tb, x, k, i)
-		if i == 200 || i == flows {
+		if i == 200 || i == flows || i%every == 0 {
 			time.Sleep(settle)
 			m := read()
 			if i == 200 || (i == flows && flows < 200) {
@@ -348,7 +433,7 @@ func runFlows(tb testing.TB, x *xvfb, flows int, cmd *exec.Cmd, demo bool, fp *f
 			if i == flows {
 				fp.end = m
 			}
-			tb.Logf("%s: PSS after %d flows: %.1f MB", filepath.Base(cmd.Path), i, mb(m))
+			tb.Logf("%s: PSS after %d flows: %.1f MB: %s", name, i, mb(m), breakdown(k.cmd.Process.Pid))
 		}
 	}
 }
@@ -483,24 +568,23 @@ func BenchmarkFootprint(b *testing.B) {
 	hello := buildHello(b)
 	for i := 0; i < b.N; i++ {
 		x := startXvfb(b)
-		helloFrame, helloPSS := measureStarts(b, starts, func() *exec.Cmd {
+		helloCmd := func() *exec.Cmd {
 			c := exec.Command(hello)
 			c.Env = x.env()
 			return c
-		})
-
-		var prod, demo footprint
+		}
 		prodCmd := productionSetup(b, x, kiosk, backoffice)
-		prod.firstFrame, _ = measureStarts(b, starts, prodCmd)
-		runFlows(b, x, flows, prodCmd(), false, &prod)
-
 		demoData := filepath.Join(b.TempDir(), "demo")
 		demoCmd := func() *exec.Cmd {
 			c := exec.Command(kiosk, "run", "--data-dir", demoData, "--window", "1280x800")
 			c.Env = x.env(unitEnv(b)...)
 			return c
 		}
-		demo.firstFrame, _ = measureStarts(b, starts, demoCmd)
+		frames, mems := measureStarts(b, starts, helloCmd, prodCmd, demoCmd)
+		helloFrame, helloPSS := frames[0], mems[0]
+		var prod, demo footprint
+		prod.firstFrame, demo.firstFrame = frames[1], frames[2]
+		runFlows(b, x, flows, prodCmd(), false, &prod)
 		runFlows(b, x, flows, demoCmd(), true, &demo)
 
 		b.Logf("hello world: first frame %v, PSS %.1f MB", helloFrame, mb(helloPSS))
