@@ -216,8 +216,10 @@ func loadFonts() {
 // safe for concurrent use but does not merge concurrent loads: New waits
 // for these parses (waitFonts) before it measures any text, rather than
 // parse the same face a second time on a third thread of a two-core
-// terminal.
+// terminal. Fyne's search of the system's fonts for a further fallback is
+// turned off first (bundledFontsOnly).
 func WarmFonts(a fyne.App) {
+	bundledFontsOnly()
 	a.Settings().SetTheme(NewTheme(false))
 	for _, style := range []fyne.TextStyle{{}, {Bold: true}} {
 		fontsWarming.Add(1)
