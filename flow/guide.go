@@ -110,12 +110,12 @@ type GuideOptions struct {
 // gives it the longer idle time.
 type GuideFlow struct {
 	machine
+	pagedList
 	opts GuideOptions
 	out  notifier[GuideSnapshot]
 
 	state    GuideState
 	ix       *catalogIndex
-	pager    Pager
 	dept     string
 	keyword  string
 	results  []*api.Service
@@ -132,16 +132,11 @@ type GuideFlow struct {
 
 // NewGuideFlow returns a guide flow; Start begins it.
 func NewGuideFlow(env Env, opts GuideOptions) *GuideFlow {
-	if opts.PageSize <= 0 {
-		opts.PageSize = DefaultPageSize
-	}
-	if opts.ElderPageSize <= 0 {
-		opts.ElderPageSize = DefaultElderPageSize
-	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 45 * time.Second
 	}
 	f := &GuideFlow{machine: newMachine(env), opts: opts}
+	f.pagedList = newPagedList(&f.machine, opts.PageSize, opts.ElderPageSize, f.pageExtentLocked, f.notifyLocked)
 	f.out.fn = opts.OnChange
 	return f
 }
@@ -195,13 +190,7 @@ func (f *GuideFlow) Snapshot() GuideSnapshot {
 }
 
 func (f *GuideFlow) pageSizeLocked() int {
-	if f.state == GuideSearch && f.find.query.kind == InputLetters {
-		return searchPageSize(f.env.Session.Elder())
-	}
-	if f.env.Session.Elder() {
-		return f.opts.ElderPageSize
-	}
-	return f.opts.PageSize
+	return f.pageSize(f.state == GuideSearch && f.find.query.kind == InputLetters)
 }
 
 func (f *GuideFlow) listLocked() []*api.Service {
@@ -452,27 +441,13 @@ func (f *GuideFlow) Back() {
 	f.notifyLocked()
 }
 
-// NextPage shows the next page of services.
-func (f *GuideFlow) NextPage() { f.page(func(n, size int) bool { return f.pager.Next(n, size) }) }
-
-// PrevPage shows the previous page of services.
-func (f *GuideFlow) PrevPage() { f.page(func(n, size int) bool { return f.pager.Prev(n, size) }) }
-
-// Page shows page n (0-based) of services.
-func (f *GuideFlow) Page(n int) {
-	f.page(func(total, size int) bool { return f.pager.Page(n, total, size) })
-}
-
-func (f *GuideFlow) page(move func(total, size int) bool) {
-	f.env.Session.Touch()
-	f.mu.Lock()
-	defer f.mu.Unlock()
+// pageExtentLocked is the list the page buttons turn: its length and page
+// size (no list before the catalog is read).
+func (f *GuideFlow) pageExtentLocked() (total, size int) {
 	if f.ix == nil {
-		return
+		return 0, f.pageSizeLocked()
 	}
-	if move(len(f.listLocked()), f.pageSizeLocked()) {
-		f.notifyLocked()
-	}
+	return len(f.listLocked()), f.pageSizeLocked()
 }
 
 // Refresh re-sends the snapshot, e.g. after elder mode changed the page size.

@@ -87,3 +87,57 @@ func TestPageOf(t *testing.T) {
 		t.Fatalf("shrunk list %v %+v", got, info)
 	}
 }
+
+// TestPageAt is the page arithmetic screens with a page number of their own
+// use (ui's listPage, the technician's lists): the index is clamped to the
+// pages there are, and the bounds never leave the list.
+func TestPageAt(t *testing.T) {
+	tests := []struct {
+		name               string
+		index, total, size int
+		want               PageInfo
+		lo, hi             int
+	}{
+		{"empty list has one empty page", 0, 0, 4, PageInfo{Index: 0, Count: 1, Size: 4}, 0, 0},
+		{"first of three", 0, 10, 4, PageInfo{Index: 0, Count: 3, Size: 4, Total: 10, HasNext: true}, 0, 4},
+		{"middle", 1, 10, 4, PageInfo{Index: 1, Count: 3, Size: 4, Total: 10, HasPrev: true, HasNext: true}, 4, 8},
+		{"short last page", 2, 10, 4, PageInfo{Index: 2, Count: 3, Size: 4, Total: 10, HasPrev: true}, 8, 10},
+		{"past the end is the last page", 7, 10, 4, PageInfo{Index: 2, Count: 3, Size: 4, Total: 10, HasPrev: true}, 8, 10},
+		{"before the start is the first page", -2, 10, 4, PageInfo{Index: 0, Count: 3, Size: 4, Total: 10, HasNext: true}, 0, 4},
+		{"list shrank under the page", 5, 3, 4, PageInfo{Index: 0, Count: 1, Size: 4, Total: 3}, 0, 3},
+		{"one a page", 2, 3, 1, PageInfo{Index: 2, Count: 3, Size: 1, Total: 3, HasPrev: true}, 2, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := PageAt(tt.index, tt.total, tt.size)
+			if got != tt.want {
+				t.Errorf("PageAt(%d, %d, %d) = %+v, want %+v", tt.index, tt.total, tt.size, got, tt.want)
+			}
+			if lo, hi := got.Bounds(); lo != tt.lo || hi != tt.hi {
+				t.Errorf("Bounds = [%d,%d), want [%d,%d)", lo, hi, tt.lo, tt.hi)
+			}
+		})
+	}
+}
+
+// TestPageIn is the page arithmetic of a list whose pages differ in length
+// (ui's column of text rows).
+func TestPageIn(t *testing.T) {
+	tests := []struct {
+		index, count int
+		want         PageInfo
+	}{
+		{0, 0, PageInfo{Index: 0, Count: 1}},
+		{0, 1, PageInfo{Index: 0, Count: 1}},
+		{0, 3, PageInfo{Index: 0, Count: 3, HasNext: true}},
+		{1, 3, PageInfo{Index: 1, Count: 3, HasPrev: true, HasNext: true}},
+		{2, 3, PageInfo{Index: 2, Count: 3, HasPrev: true}},
+		{9, 3, PageInfo{Index: 2, Count: 3, HasPrev: true}},
+		{-1, 3, PageInfo{Index: 0, Count: 3, HasNext: true}},
+	}
+	for _, tt := range tests {
+		if got := PageIn(tt.index, tt.count); got != tt.want {
+			t.Errorf("PageIn(%d, %d) = %+v, want %+v", tt.index, tt.count, got, tt.want)
+		}
+	}
+}

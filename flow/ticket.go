@@ -91,12 +91,12 @@ type TicketOptions struct {
 // never block on I/O; results arrive through OnChange.
 type TicketFlow struct {
 	machine
+	pagedList
 	opts TicketOptions
 	out  notifier[TicketSnapshot]
 
 	state    TicketState
 	ix       *catalogIndex
-	pager    Pager
 	dept     string
 	svc      *api.Service
 	card     *idcard.Card
@@ -117,16 +117,11 @@ type TicketFlow struct {
 
 // NewTicketFlow returns a ticket flow; Start begins it.
 func NewTicketFlow(env Env, opts TicketOptions) *TicketFlow {
-	if opts.PageSize <= 0 {
-		opts.PageSize = DefaultPageSize
-	}
-	if opts.ElderPageSize <= 0 {
-		opts.ElderPageSize = DefaultElderPageSize
-	}
 	if opts.CardTimeout <= 0 {
 		opts.CardTimeout = 30 * time.Second
 	}
 	f := &TicketFlow{machine: newMachine(env), opts: opts}
+	f.pagedList = newPagedList(&f.machine, opts.PageSize, opts.ElderPageSize, f.pageExtentLocked, f.notifyLocked)
 	f.out.fn = opts.OnChange
 	return f
 }
@@ -270,13 +265,7 @@ func (f *TicketFlow) Snapshot() TicketSnapshot {
 }
 
 func (f *TicketFlow) pageSizeLocked() int {
-	if f.state == TicketSearch {
-		return searchPageSize(f.env.Session.Elder())
-	}
-	if f.env.Session.Elder() {
-		return f.opts.ElderPageSize
-	}
-	return f.opts.PageSize
+	return f.pageSize(f.state == TicketSearch)
 }
 
 func (f *TicketFlow) listLenLocked() int {
@@ -613,24 +602,10 @@ func (f *TicketFlow) Back() {
 	f.notifyLocked()
 }
 
-// NextPage shows the next page of tiles.
-func (f *TicketFlow) NextPage() { f.page(func(n, size int) bool { return f.pager.Next(n, size) }) }
-
-// PrevPage shows the previous page of tiles.
-func (f *TicketFlow) PrevPage() { f.page(func(n, size int) bool { return f.pager.Prev(n, size) }) }
-
-// Page shows page n (0-based) of tiles.
-func (f *TicketFlow) Page(n int) {
-	f.page(func(total, size int) bool { return f.pager.Page(n, total, size) })
-}
-
-func (f *TicketFlow) page(move func(total, size int) bool) {
-	f.env.Session.Touch()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if move(f.listLenLocked(), f.pageSizeLocked()) {
-		f.notifyLocked()
-	}
+// pageExtentLocked is the list the page buttons turn: its length and page
+// size.
+func (f *TicketFlow) pageExtentLocked() (total, size int) {
+	return f.listLenLocked(), f.pageSizeLocked()
 }
 
 // Refresh re-sends the snapshot, e.g. after elder mode changed the page size.

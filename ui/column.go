@@ -5,6 +5,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hallkiosk/flow"
 )
 
 // pagedColumn shows rows of text one page at a time, as many rows to a page
@@ -125,11 +127,12 @@ func (r *pagedColumnRenderer) Layout(s fyne.Size) {
 	if paged {
 		c.starts = pack(s.Height - barH - gap)
 	}
-	*c.page = max(0, min(*c.page, len(c.starts)-1))
+	pg := flow.PageIn(*c.page, len(c.starts))
+	*c.page = pg.Index
 	lo := c.starts[*c.page]
 	hi := len(c.rows)
-	if *c.page+1 < len(c.starts) {
-		hi = c.starts[*c.page+1]
+	if pg.HasNext {
+		hi = c.starts[pg.Index+1]
 	}
 	y := float32(0)
 	for i, o := range c.rows {
@@ -154,10 +157,10 @@ func (r *pagedColumnRenderer) Layout(s fyne.Size) {
 	if paged {
 		c.bar.Move(fyne.NewPos(0, s.Height-barH))
 		c.bar.Resize(fyne.NewSize(s.Width, barH))
-		c.label.Text = c.pageText(*c.page+1, len(c.starts))
+		c.label.Text = c.pageText(pg.Index+1, pg.Count)
 		c.label.Refresh()
-		setEnabled(c.prev, *c.page > 0)
-		setEnabled(c.next, *c.page < len(c.starts)-1)
+		setEnabled(c.prev, pg.HasPrev)
+		setEnabled(c.next, pg.HasNext)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hallkiosk/flow"
 )
 
 // pageView is the page of a list on screen: flow.PageInfo's fields the UI
@@ -65,10 +67,7 @@ func (p *pagedGrid) buildUI() fyne.CanvasObject {
 // total items, size per page. Screens without a flow pager behind them
 // (the UI's own view-model tests) use it.
 func listPage(index, total, size int) (lo, hi int, pv pageView) {
-	size = max(size, 1)
-	count := max((total+size-1)/size, 1)
-	index = max(0, min(index, count-1))
-	lo = min(index*size, total)
-	hi = min(lo+size, total)
-	return lo, hi, pageView{Index: index, Count: count, HasPrev: index > 0, HasNext: index < count-1}
+	in := flow.PageAt(index, total, max(size, 1))
+	lo, hi = in.Bounds()
+	return lo, hi, pageOf(in)
 }

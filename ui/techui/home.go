@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hallkiosk/devices"
+	"hallkiosk/flow"
 )
 
 // page is one technician page: its tab label and how to build it. Pages
@@ -246,7 +247,7 @@ func (p *pager) narrowBar() fyne.CanvasObject {
 func (p *pager) set(n int) { p.n, p.index = n, 0; p.show() }
 
 // setLast shows the last page: traffic and logs are read newest last.
-func (p *pager) setLast(n int) { p.n = n; p.index = p.pages() - 1; p.show() }
+func (p *pager) setLast(n int) { p.n = n; p.index = p.page().Count - 1; p.show() }
 
 // keep shows the same page of n items (the last one if fewer remain): a
 // refresh must not throw the technician back to page one.
@@ -255,38 +256,38 @@ func (p *pager) keep(n int) { p.n = n; p.show() }
 // follow is keep for lists that grow at the end (logs): a technician on
 // the last page stays on the last page and sees new lines arrive.
 func (p *pager) follow(n int) {
-	if p.index >= p.pages()-1 {
+	if !p.page().HasNext {
 		p.setLast(n)
 		return
 	}
 	p.keep(n)
 }
 
-func (p *pager) pages() int { return max(1, (p.n+p.per-1)/p.per) }
+// page is the page on screen; flow owns the page arithmetic.
+func (p *pager) page() flow.PageInfo { return flow.PageAt(p.index, p.n, p.per) }
 
 func (p *pager) show() {
-	n := p.pages()
-	p.index = min(max(p.index, 0), n-1)
-	lo := p.index * p.per
-	p.render(lo, min(lo+p.per, p.n))
+	pg := p.page()
+	p.index = pg.Index
+	p.render(pg.Bounds())
 	if p.short {
-		p.info.SetText(fmt.Sprintf(txtPageShortFmt, p.index+1, n))
+		p.info.SetText(fmt.Sprintf(txtPageShortFmt, pg.Index+1, pg.Count))
 	} else {
-		p.info.SetText(fmt.Sprintf(txtPageFmt, p.index+1, n, p.index+1, n))
+		p.info.SetText(fmt.Sprintf(txtPageFmt, pg.Index+1, pg.Count, pg.Index+1, pg.Count))
 	}
-	if p.index == 0 {
-		p.prev.Disable()
-	} else {
+	if pg.HasPrev {
 		p.prev.Enable()
-	}
-	if p.index >= n-1 {
-		p.next.Disable()
 	} else {
+		p.prev.Disable()
+	}
+	if pg.HasNext {
 		p.next.Enable()
+	} else {
+		p.next.Disable()
 	}
 	// With one page there is nothing to page to: two grey buttons would
 	// only take room from the list.
-	if n == 1 {
+	if pg.Count == 1 {
 		p.prev.Hide()
 		p.next.Hide()
 	} else {
