@@ -4,8 +4,11 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
+
+	"hallkiosk/clock"
 )
 
 // bridge is the one way anything computed on another goroutine — a flow's
@@ -164,6 +167,39 @@ func (b *bridge) every(c <-chan struct{}, tick func()) {
 	}()
 }
 
+// tick calls fn on the UI goroutine every d on clk (the kiosk's clock: a
+// fake one in tests), until ctx ends or the bridge closes. The first timer
+// is armed before tick returns and each next one before the tick is
+// delivered, so a test that advances a fake clock after seeing a tick's
+// effect always finds the next timer waiting.
+func (b *bridge) tick(ctx context.Context, clk clock.Clock, d time.Duration, fn func()) {
+	ch := make(chan struct{})
+	done := b.done()
+	t := clk.NewTimer(d)
+	go func() {
+		defer t.Stop()
+		defer close(ch)
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C():
+			}
+			t.Reset(d)
+			select {
+			case ch <- struct{}{}:
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	b.every(ch, fn)
+}
+
 // done is closed when the bridge closes; helper goroutines stop on it.
 func (b *bridge) done() <-chan struct{} { return b.stop }
 
@@ -180,4 +216,21 @@ func (b *bridge) close() {
 	b.mu.Unlock()
 	b.gen.Add(1)
 	b.wg.Wait()
+}
+
+// Bridge is the bridge for screens outside this package: technician mode
+// posts its background results and its refresh ticks through the same code
+// as the citizen screens, on the same injectable clock.
+type Bridge struct{ b *bridge }
+
+// NewBridge returns a bridge that schedules with do (fyne.Do when nil;
+// tests pass a queue's Do).
+func NewBridge(do func(fn func())) *Bridge { return &Bridge{b: newBridge(do)} }
+
+// Post runs fn on the UI goroutine; any goroutine may call it.
+func (b *Bridge) Post(fn func()) { b.b.post(fn) }
+
+// Tick calls fn on the UI goroutine every d on clk until ctx ends.
+func (b *Bridge) Tick(ctx context.Context, clk clock.Clock, d time.Duration, fn func()) {
+	b.b.tick(ctx, clk, d, fn)
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"hallkiosk/clock"
 	"hallkiosk/internal/uiqueue"
 )
 
@@ -232,5 +233,38 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met in time")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestBridgeTick: ticks come from the clock it is given, one per period,
+// through the scheduler, and stop with their context: the timer is gone
+// and a later period posts nothing.
+func TestBridgeTick(t *testing.T) {
+	q := &uiqueue.Queue{}
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	b := NewBridge(q.Do)
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	b.Tick(ctx, clk, time.Second, func() { n++ })
+	for want := 1; want <= 2; want++ {
+		if clk.Pending() != 1 {
+			t.Fatalf("tick %d: %d timers armed, want 1", want, clk.Pending())
+		}
+		clk.Advance(time.Second)
+		waitFor(t, func() bool { return q.Len() == 1 })
+		if n != want-1 {
+			t.Fatalf("tick %d ran off the UI goroutine", want)
+		}
+		q.Drain()
+		if n != want {
+			t.Fatalf("ticks = %d, want %d", n, want)
+		}
+		// The next timer is armed before the tick is delivered.
+	}
+	cancel()
+	waitFor(t, func() bool { return clk.Pending() == 0 })
+	clk.Advance(time.Hour)
+	if q.Len() != 0 || n != 2 {
+		t.Fatalf("a tick after the context ended: queued %d, ran %d", q.Len(), n)
 	}
 }

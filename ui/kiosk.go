@@ -569,26 +569,7 @@ func (k *Kiosk) tick() {
 // startClock updates the status bar's time every few seconds through the
 // bridge, on the kiosk's clock (a fake clock in tests).
 func (k *Kiosk) startClock(every time.Duration) {
-	ch := make(chan struct{})
-	done := k.br.done()
-	go func() {
-		t := k.clk.NewTimer(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C():
-			}
-			select {
-			case ch <- struct{}{}:
-			case <-done:
-				return
-			}
-			t.Reset(every)
-		}
-	}()
-	k.br.every(ch, k.tick)
+	k.br.tick(context.Background(), k.clk, every, k.tick)
 }
 
 // button returns a button that reports input and then runs fn.

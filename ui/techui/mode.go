@@ -9,7 +9,9 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"hallkiosk/clock"
 	"hallkiosk/diag"
+	"hallkiosk/ui"
 )
 
 // Options wires technician mode into the kiosk window.
@@ -31,6 +33,10 @@ type Options struct {
 	// Refresh is how often the devices, sync and health pages re-read
 	// their state while they are shown. Default DefaultRefresh.
 	Refresh time.Duration
+	// Clock times the page refresh and the lockout countdown's repaint:
+	// the gate's clock, so that a test's fake clock drives both. Nil: the
+	// wall clock.
+	Clock clock.Clock
 }
 
 // DefaultRefresh is how often a page refreshes itself: often enough that a
@@ -71,7 +77,7 @@ type Mode struct {
 	busyIcon  *widget.Activity
 	busyLabel *widget.Label
 
-	lockStop chan struct{} // stops the lockout countdown ticker
+	lockStop context.CancelFunc // stops the lockout countdown ticker
 	pin      *pinScreen
 
 	page     *page
@@ -80,11 +86,13 @@ type Mode struct {
 	// nothing to refresh or no page is shown.
 	refresh *refresher
 
-	// do schedules fn on the UI goroutine: fyne.Do in the kiosk. Tests
-	// queue the calls and run them on the test goroutine, because the test
-	// driver's fyne.Do runs fn at once on the calling goroutine, which
-	// would let a background result race the test's own taps.
-	do func(fn func())
+	// br schedules on the UI goroutine, the citizen screens' way: fyne.Do
+	// in the kiosk. Tests queue the calls and run them on the test
+	// goroutine, because the test driver's fyne.Do runs fn at once on the
+	// calling goroutine, which would let a background result race the
+	// test's own taps.
+	br  *ui.Bridge
+	clk clock.Clock
 }
 
 // New prepares technician mode for win over gate. Nothing is shown until
@@ -99,8 +107,11 @@ func New(win fyne.Window, gate *diag.Gate, opts Options) *Mode {
 	if opts.Location != nil {
 		zone = opts.Location
 	}
-	return &Mode{win: win, gate: gate, opts: opts, do: fyne.Do}
+	return &Mode{win: win, gate: gate, opts: opts, br: ui.NewBridge(nil), clk: clock.Or(opts.Clock)}
 }
+
+// do schedules fn on the UI goroutine.
+func (m *Mode) do(fn func()) { m.br.Post(fn) }
 
 // zone is the zone the pages show times in (Options.Location). It is the
 // package's because the pages' formatting helpers are plain functions; a
@@ -251,44 +262,33 @@ func (m *Mode) button(label string, imp widget.Importance, tap func()) *widget.B
 	return b
 }
 
-// startLockTicker refreshes the lockout countdown every half second. It
-// uses the wall clock only to repaint; what it shows is the gate's own
-// Status, so a fake clock in tests drives the lockout.
+// startLockTicker refreshes the lockout countdown every half second. The
+// ticks only repaint; what they show is the gate's own Status.
 func (m *Mode) startLockTicker() {
 	if m.lockStop != nil {
 		return
 	}
-	stop := make(chan struct{})
+	ctx, stop := context.WithCancel(context.Background())
 	m.lockStop = stop
-	go func() {
-		t := time.NewTicker(500 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				m.do(func() {
-					if m.pin != nil && m.lockStop == stop {
-						m.pin.refreshLock()
-					}
-				})
-			}
+	m.br.Tick(ctx, m.clk, 500*time.Millisecond, func() {
+		if m.pin != nil && ctx.Err() == nil {
+			m.pin.refreshLock()
 		}
-	}()
+	})
 }
 
 func (m *Mode) stopLockTicker() {
 	if m.lockStop != nil {
-		close(m.lockStop)
+		m.lockStop()
 		m.lockStop = nil
 	}
 }
 
 // refresher re-reads one page's state every Options.Refresh.
 type refresher struct {
-	stop     chan struct{}
+	stop     context.CancelFunc
 	inflight bool // a poll is running: the next tick skips instead of piling up
+	polls    int  // polls that came back, for tests
 }
 
 // autoRefresh makes the page being built refresh itself: every
@@ -300,29 +300,21 @@ type refresher struct {
 // ends.
 func (m *Mode) autoRefresh(poll func(ctx context.Context) func()) {
 	m.stopRefresh()
-	r := &refresher{stop: make(chan struct{})}
+	ctx, stop := context.WithCancel(m.ctx)
+	r := &refresher{stop: stop}
 	m.refresh = r
-	ctx, every := m.ctx, m.opts.Refresh
-	var ended <-chan struct{} // nil without a session: never ready
 	if m.sess != nil {
-		ended = m.sess.Done()
-	}
-	go func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
+		// The refresh ends with the session, as the mode does.
+		ended := m.sess.Done()
+		go func() {
 			select {
-			case <-r.stop:
-				return
-			case <-ctx.Done():
-				return
 			case <-ended:
-				return
-			case <-t.C:
-				m.do(func() { m.tick(r, poll) })
+				stop()
+			case <-ctx.Done():
 			}
-		}
-	}()
+		}()
+	}
+	m.br.Tick(ctx, m.clk, m.opts.Refresh, func() { m.tick(r, poll) })
 }
 
 // tick starts one poll of r, on the UI goroutine, unless r was stopped or
@@ -338,6 +330,7 @@ func (m *Mode) tick(r *refresher, poll func(ctx context.Context) func()) {
 		apply := poll(ctx)
 		m.do(func() {
 			r.inflight = false
+			r.polls++
 			if apply != nil && m.refresh == r && m.shown && ctx.Err() == nil {
 				apply()
 			}
@@ -348,7 +341,7 @@ func (m *Mode) tick(r *refresher, poll func(ctx context.Context) func()) {
 // stopRefresh stops the shown page's refresh, if any.
 func (m *Mode) stopRefresh() {
 	if m.refresh != nil {
-		close(m.refresh.stop)
+		m.refresh.stop()
 		m.refresh = nil
 	}
 }

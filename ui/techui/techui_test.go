@@ -155,6 +155,7 @@ func newRigWith(t *testing.T, withPIN bool, o rigOptions) *rig {
 		OnClose: func() { r.closed.Add(1) },
 		Dirs:    func() []string { return []string{r.stick, r.outDir} },
 		Refresh: o.refresh,
+		Clock:   r.clk,
 	})
 	r.q = techui.UseQueue(r.mode)
 	r.mode.Show()
@@ -1224,7 +1225,9 @@ func TestSyncRequeueOne(t *testing.T) {
 }
 
 // waitFor drains the UI queue until cond holds, while the pages' refresh
-// runs on its own: nothing is tapped.
+// runs on the fake clock: each round moves it on by one refresh period
+// (refreshEvery) and nothing is tapped. The real-time sleep only lets the
+// poll's database read finish on its own goroutine.
 func (r *rig) waitFor(what string, cond func() bool) {
 	r.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -1232,15 +1235,20 @@ func (r *rig) waitFor(what string, cond func() bool) {
 		if time.Now().After(deadline) {
 			r.t.Fatalf("gave up waiting for %s; on screen: %q", what, r.texts())
 		}
+		r.clk.Advance(refreshEvery)
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// refreshEvery is the refresh period of the rig that tests the refresh:
+// short beside the session's idle time, which the same fake clock counts.
+const refreshEvery = 10 * time.Millisecond
 
 // TestPagesRefreshThemselves: the devices, sync and health pages show what
 // changes while they are open without a tap; the refresh stops when the
 // page or the mode is left, and does not keep the session open.
 func TestPagesRefreshThemselves(t *testing.T) {
-	r := newRigWith(t, true, rigOptions{refresh: 20 * time.Millisecond})
+	r := newRigWith(t, true, rigOptions{refresh: refreshEvery})
 	r.enter()
 	ctx := context.Background()
 
@@ -1287,15 +1295,19 @@ func TestPagesRefreshThemselves(t *testing.T) {
 	r.log.Logger().Warn("printer cover opened during refresh test")
 	r.waitFor("the new log line", func() bool { return r.hasText("printer cover opened during refresh test") })
 
-	// The refresh is not activity: the session still expires on time.
+	// The refresh is not activity: the session still expires on time. The
+	// waits above moved the fake clock on by a few refresh periods since
+	// the last tap, far less than the half minute kept in hand here.
 	idle := time.Duration(config.Default().Diag.IdleMinutes) * time.Minute
-	r.clk.Advance(idle - time.Second)
-	time.Sleep(100 * time.Millisecond) // several refreshes run meanwhile
-	r.q.Drain()
+	r.clk.Advance(idle - 30*time.Second)
+	for range 3 { // several refreshes run meanwhile
+		n := r.mode.Polls()
+		r.waitFor("a refresh", func() bool { return r.mode.Polls() > n })
+	}
 	if !r.mode.Refreshing() {
 		t.Fatal("the health page stopped refreshing")
 	}
-	r.clk.Advance(2 * time.Second)
+	r.clk.Advance(31 * time.Second)
 	r.waitClosed()
 	if r.mode.Refreshing() {
 		t.Fatal("the refresh outlived the mode")
