@@ -128,27 +128,23 @@ func (kp *keypad) button(label string, icon fyne.Resource, imp widget.Importance
 }
 
 func (kp *keypad) digitBlock() fyne.CanvasObject {
-	var keys []fyne.CanvasObject
-	for _, r := range "123456789" {
-		keys = append(keys, newKey(string(r), func() { kp.press(r) }))
-	}
+	var left fyne.CanvasObject = layout.NewSpacer()
 	if kp.kind == flow.InputIDTail {
-		keys = append(keys, newKey("X", func() { kp.press('X') }))
-	} else {
-		keys = append(keys, layout.NewSpacer())
+		left = kp.charKey('X')
 	}
-	keys = append(keys, newKey("0", func() { kp.press('0') }))
-	keys = append(keys, newKey(kp.deleteText, kp.backspace))
-	return container.NewGridWithColumns(3, keys...)
+	return DigitPad(kp.charKey, left, newKey(kp.deleteText, kp.backspace))
 }
 
+// charKey is the key that types r.
+func (kp *keypad) charKey(r rune) fyne.CanvasObject {
+	return newKey(string(r), func() { kp.press(r) })
+}
+
+// letters is A–Z, the letters of codes and of the search.
+const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
 func (kp *keypad) letterBlock() fyne.CanvasObject {
-	var keys []fyne.CanvasObject
-	for r := 'A'; r <= 'Z'; r++ {
-		keys = append(keys, newKey(string(r), func() { kp.press(r) }))
-	}
-	keys = append(keys, newKey("-", func() { kp.press('-') }))
-	return container.NewGridWithColumns(7, keys...)
+	return CharGrid([]rune(letters+"-"), 7, kp.charKey)
 }
 
 // buildUI returns the keypad with info (hints, a problem line) above its
@@ -194,12 +190,8 @@ func (kp *keypad) field() fyne.CanvasObject {
 func (kp *keypad) lettersUI() (field, keys fyne.CanvasObject) {
 	edit := container.NewHBox(newKey(kp.deleteText, kp.backspace), newKey(kp.clearText, kp.clear))
 	field = container.NewBorder(nil, nil, nil, edit, kp.field())
-	var ks []fyne.CanvasObject
-	for r := 'A'; r <= 'Z'; r++ {
-		ks = append(ks, newKey(string(r), func() { kp.press(r) }))
-	}
 	kp.refresh()
-	return field, container.New(growTo{1.5}, container.NewGridWithColumns(7, ks...))
+	return field, container.New(growTo{1.5}, CharGrid([]rune(letters), 7, kp.charKey))
 }
 
 // key is one character key of the keypad: a button-coloured rounded

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hallkiosk/ui"
 )
 
 // The on-screen keyboard. The kiosk has a touch screen and no keyboard, and
@@ -104,15 +106,13 @@ func (m *Mode) editText(f textField, done func(string)) {
 	}
 	var rowObjs []fyne.CanvasObject
 	for _, row := range keyRows {
-		var keys []fyne.CanvasObject
-		for _, r := range row {
+		rowObjs = append(rowObjs, ui.CharGrid(row, len(row), func(r rune) fyne.CanvasObject {
 			b := key(string(r), func() { k.typeRune(r) })
 			if unicode.IsLetter(r) {
 				k.letters = append(k.letters, b)
 			}
-			keys = append(keys, big(b, 0))
-		}
-		rowObjs = append(rowObjs, container.NewGridWithColumns(len(row), keys...))
+			return big(b, 0)
+		}))
 	}
 	k.shiftB = key(txtKeyShift, func() { k.shift = !k.shift; k.relabel() })
 	k.capsB = key(txtKeyCaps, func() { k.caps = !k.caps; k.shift = false; k.relabel() })
@@ -239,7 +239,8 @@ func (m *Mode) editNumber(f numberField, done func(int)) {
 	}
 	show()
 	first := true // the first digit replaces the old value, as on a calculator
-	digit := func(d string) fyne.CanvasObject {
+	digit := func(r rune) fyne.CanvasObject {
+		d := string(r)
 		return big(m.button(d, widget.MediumImportance, func() {
 			if first {
 				digits, first = "", false
@@ -253,17 +254,12 @@ func (m *Mode) editNumber(f numberField, done func(int)) {
 	key := func(label string, tap func()) fyne.CanvasObject {
 		return big(m.button(label, widget.MediumImportance, func() { first = false; tap(); show() }), 120)
 	}
-	pad := container.NewGridWithColumns(3,
-		digit("1"), digit("2"), digit("3"),
-		digit("4"), digit("5"), digit("6"),
-		digit("7"), digit("8"), digit("9"),
-		key(txtKeyClear, func() { digits = "" }), digit("0"),
+	pad := ui.DigitPad(digit, key(txtKeyClear, func() { digits = "" }),
 		key(txtKeyBackspace, func() {
 			if digits != "" {
 				digits = digits[:len(digits)-1]
 			}
-		}),
-	)
+		}))
 	cancel := m.button(txtKeyCancel, widget.MediumImportance, restore)
 	ok := m.button(txtKeyDone, widget.HighImportance, func() {
 		restore()

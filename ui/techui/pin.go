@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hallkiosk/diag"
+	"hallkiosk/ui"
 )
 
 // pinStage is what the keypad is collecting.
@@ -73,15 +74,11 @@ func (m *Mode) newPINScreen(stage pinStage) *pinScreen {
 		p.keys = append(p.keys, b)
 		return big(b, 120)
 	}
-	digit := func(d string) fyne.CanvasObject {
-		return key(d, widget.MediumImportance, func() { p.press(d) })
+	digit := func(d rune) fyne.CanvasObject {
+		return key(string(d), widget.MediumImportance, func() { p.press(string(d)) })
 	}
-	grid := container.NewGridWithColumns(3,
-		digit("1"), digit("2"), digit("3"),
-		digit("4"), digit("5"), digit("6"),
-		digit("7"), digit("8"), digit("9"),
-		key(txtKeyClear, widget.MediumImportance, p.clear), digit("0"), key(txtKeyBackspace, widget.MediumImportance, p.backspace),
-	)
+	grid := ui.DigitPad(digit, key(txtKeyClear, widget.MediumImportance, p.clear),
+		key(txtKeyBackspace, widget.MediumImportance, p.backspace))
 	ok := key(txtKeyOK, widget.HighImportance, p.submit)
 	// Back also leaves a factory-PIN session open only to change the PIN:
 	// exitDiag ends it, so it does not linger until the idle expiry.
