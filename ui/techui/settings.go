@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -32,179 +31,68 @@ import (
 // and digits (on screen or on a USB keyboard), e.g. while the catalog is
 // wrong, and put it back to the catalog's with one button.
 
+// settingsScreen is the settings page. diag.SettingsForm holds the draft
+// and decides what changed; the screen draws the form and hands it the
+// technician's edits.
+type settingsScreen struct {
+	m    *Mode
+	s    *diag.Session
+	form diag.SettingsForm
+
+	rows           []*settingRow
+	langs, start   *toggles
+	status, result *widget.Label
+}
+
 // settingsPage shows the settings in two columns, identity and back office
 // on the left, timeouts and languages on the right, each with its editor.
 func (m *Mode) settingsPage() fyne.CanvasObject {
-	s := m.sess
-	var loaded, draft diag.Settings
-	status := wrapLabel("")
-	result := wrapLabel("")
-	result.TextStyle.Bold = true
+	sc := &settingsScreen{m: m, s: m.sess, status: wrapLabel(""), result: wrapLabel("")}
+	sc.result.TextStyle.Bold = true
+	return sc.build()
+}
 
-	var fields []*settingRow
-	var langs, start *toggles
-	refresh := func() {
-		var changed []string
-		for _, f := range fields {
-			if f.show(loaded, draft) {
-				changed = append(changed, f.name)
-			}
-		}
-		langs.mark(-1)
-		for i, l := range languages {
-			if slices.Contains(draft.Languages, l.code) {
-				langs.buttons[i].Importance = widget.HighImportance
-				langs.buttons[i].Refresh()
-			}
-		}
-		start.mark(slices.IndexFunc(languages, func(l language) bool { return l.code == draft.Language }))
-		if !slices.Equal(draft.Languages, loaded.Languages) {
-			changed = append(changed, txtSetLanguages)
-		}
-		if draft.Language != loaded.Language {
-			changed = append(changed, txtSetLanguage)
-		}
-
-		if len(changed) > 0 {
-			status.SetText(txtSetUnsaved + strings.Join(changed, ", "))
-			kept := cloneSettings(draft)
-			m.settingsDraft = &kept
-		} else {
-			status.SetText("")
-			m.settingsDraft = nil
-		}
-	}
-	load := func() {
-		m.run(func(context.Context) func() {
-			st, err := s.Settings()
-			return func() {
-				if err != nil {
-					result.SetText(txtErrorPrefix + err.Error())
-					return
-				}
-				loaded, draft = st, cloneSettings(st)
-				if m.settingsDraft != nil {
-					// Back from another page with unsaved edits.
-					draft = cloneSettings(*m.settingsDraft)
-				}
-				refresh()
-			}
-		})
-	}
-
-	text := func(name string, field func(*diag.Settings) *string, hint string) *settingRow {
-		r := &settingRow{name: name, value: func(st diag.Settings) string { return *field(&st) }}
-		r.edit = func() {
-			m.editText(textField{title: name, hint: hint, value: *field(&draft)},
-				func(v string) { *field(&draft) = strings.TrimSpace(v); refresh() })
-		}
-		return r
-	}
-	number := func(name, unit string, field func(*diag.Settings) *int, hint string) *settingRow {
-		r := &settingRow{name: name, value: func(st diag.Settings) string { return strconv.Itoa(*field(&st)) + unit }}
-		r.edit = func() {
-			m.editNumber(numberField{title: name, hint: hint, value: *field(&draft)}, func(n int) { *field(&draft) = n; refresh() })
-		}
-		return r
-	}
-
-	useCatalog := fieldAction{txtSetHallCatalog, func() { draft.HallName = ""; refresh() }}
-	hall := &settingRow{name: txtSetHall, value: func(st diag.Settings) string {
-		if st.HallName == "" {
-			// The name first: if the row is too narrow, the ellipsis
-			// cuts the note, not the name.
-			return st.CatalogHallName + txtSetHallFollows
-		}
-		return st.HallName
-	}}
-	hall.edit = func() {
-		// The hint names the catalog's hall, which is known only once the
-		// settings are loaded.
-		m.editText(textField{title: txtSetHall, hint: fmt.Sprintf(txtSetHallHint, draft.CatalogHallName),
-			value: draft.HallName, actions: []fieldAction{useCatalog}},
-			func(v string) { draft.HallName = strings.TrimSpace(v); refresh() })
-	}
-
-	token := &settingRow{name: txtSetToken, value: func(st diag.Settings) string { return tokenText(st, loaded) }}
-	token.edit = func() {
-		m.editText(textField{title: txtSetToken, hint: txtSetTokenHint, secret: true,
-			actions: []fieldAction{{txtSetTokenRemove, func() { draft.Token, draft.ClearToken = "", true; refresh() }}}},
-			func(v string) {
-				if v = strings.TrimSpace(v); v != "" {
-					draft.Token, draft.ClearToken = v, false
-				}
-				refresh()
-			})
-	}
-
+func (sc *settingsScreen) build() fyne.CanvasObject {
+	m := sc.m
 	left := []*settingRow{
-		hall,
-		text(txtSetKioskID, func(st *diag.Settings) *string { return &st.KioskID }, txtSetKioskIDHint),
-		number(txtSetKioskNo, "", func(st *diag.Settings) *int { return &st.KioskNumber },
+		sc.hallRow(),
+		sc.textRow(diag.FieldKioskID, txtSetKioskID, txtSetKioskIDHint),
+		sc.numberRow(diag.FieldKioskNumber, txtSetKioskNo, "",
 			fmt.Sprintf(txtRangeFmt, diag.MinKioskNumber, diag.MaxKioskNumber, "", diag.MinKioskNumber, diag.MaxKioskNumber, "")),
-		text(txtSetURL, func(st *diag.Settings) *string { return &st.BackOfficeURL }, txtSetURLHint),
-		token,
-		text(txtSetCA, func(st *diag.Settings) *string { return &st.CAFile }, txtSetCAHint),
+		sc.textRow(diag.FieldBackOfficeURL, txtSetURL, txtSetURLHint),
+		sc.tokenRow(),
+		sc.textRow(diag.FieldCAFile, txtSetCA, txtSetCAHint),
 	}
 	right := []*settingRow{
-		number(txtSetIdle, txtUnitSeconds, func(st *diag.Settings) *int { return &st.IdleSeconds },
+		sc.numberRow(diag.FieldIdleSeconds, txtSetIdle, txtUnitSeconds,
 			fmt.Sprintf(txtRangeFmt, diag.MinIdleSeconds, diag.MaxIdleSeconds, txtSeconds, diag.MinIdleSeconds, diag.MaxIdleSeconds, " s")),
-		number(txtSetGuideIdle, txtUnitSeconds, func(st *diag.Settings) *int { return &st.GuideIdleSeconds },
+		sc.numberRow(diag.FieldGuideIdleSeconds, txtSetGuideIdle, txtUnitSeconds,
 			fmt.Sprintf(txtGuideRangeFmt, diag.MaxGuideIdleSeconds, diag.MaxGuideIdleSeconds)),
-		number(txtSetCountdown, txtUnitSeconds, func(st *diag.Settings) *int { return &st.CountdownSeconds },
+		sc.numberRow(diag.FieldCountdownSeconds, txtSetCountdown, txtUnitSeconds,
 			fmt.Sprintf(txtRangeFmt, diag.MinCountdownSeconds, diag.MaxCountdownSeconds, txtSeconds, diag.MinCountdownSeconds, diag.MaxCountdownSeconds, " s")),
-		number(txtSetDiagIdle, txtUnitMinutes, func(st *diag.Settings) *int { return &st.DiagIdleMinutes },
+		sc.numberRow(diag.FieldDiagIdleMinutes, txtSetDiagIdle, txtUnitMinutes,
 			fmt.Sprintf(txtRangeFmt, diag.MinDiagIdleMinutes, diag.MaxDiagIdleMinutes, txtMinutes, diag.MinDiagIdleMinutes, diag.MaxDiagIdleMinutes, " min")),
 	}
-	fields = append(append(fields, left...), right...)
+	sc.rows = append(append(sc.rows, left...), right...)
 
-	langs = m.newToggles(len(languages), func(i int) string { return languages[i].name }, -1, func(i int) {
-		code := languages[i].code
-		if slices.Contains(draft.Languages, code) {
-			draft.Languages = slices.DeleteFunc(slices.Clone(draft.Languages), func(c string) bool { return c == code })
-		} else {
-			// Kept in the catalog's order, zh first, so that toggling
-			// a language off and on again is no change.
-			next := []string{}
-			for _, l := range languages {
-				if l.code == code || slices.Contains(draft.Languages, l.code) {
-					next = append(next, l.code)
-				}
-			}
-			draft.Languages = next
-		}
-		refresh()
+	codes := make([]string, len(languages))
+	for i, l := range languages {
+		codes[i] = l.code
+	}
+	name := func(i int) string { return languages[i].name }
+	sc.langs = m.newToggles(len(languages), name, -1, func(i int) {
+		sc.form.ToggleLanguage(languages[i].code, codes)
+		sc.refresh()
 	})
-	start = m.newToggles(len(languages), func(i int) string { return languages[i].name }, -1, func(i int) {
-		draft.Language = languages[i].code
-		refresh()
+	sc.start = m.newToggles(len(languages), name, -1, func(i int) {
+		sc.form.SetText(diag.FieldLanguage, languages[i].code)
+		sc.refresh()
 	})
-
-	save := m.button(txtSetSave, widget.HighImportance, func() {
-		st := cloneSettings(draft)
-		result.SetText(txtBusy)
-		m.run(func(ctx context.Context) func() {
-			// The voice page saves voice mode and volume on its own: a
-			// draft made before must not put back their old values.
-			if cur, err := s.Settings(); err == nil {
-				st.VoiceMode, st.VoiceVolume = cur.VoiceMode, cur.VoiceVolume
-			}
-			res, err := s.ApplySettings(ctx, st)
-			return func() {
-				if err != nil {
-					result.SetText(txtSetNotSaved + settingErrorText(err))
-					return
-				}
-				result.SetText(appliedText(res))
-				m.settingsDraft = nil
-				load()
-			}
-		})
-	})
+	save := m.button(txtSetSave, widget.HighImportance, sc.save)
 	discard := m.button(txtSetDiscard, widget.MediumImportance, func() {
-		draft = cloneSettings(loaded)
-		result.SetText("")
-		refresh()
+		sc.form.Discard()
+		sc.result.SetText("")
+		sc.refresh()
 	})
 
 	column := func(rows []*settingRow, more ...fyne.CanvasObject) fyne.CanvasObject {
@@ -214,17 +102,135 @@ func (m *Mode) settingsPage() fyne.CanvasObject {
 		}
 		return container.NewVBox(append(objs, more...)...)
 	}
-	load()
+	sc.load()
 	// The right column holds numbers and toggles and gets a fixed width;
 	// the rest goes to the left one, whose values (the hall's name, the
 	// URL) are long.
 	rightColumn := &fyne.Container{Layout: minSize{w: rightColumnWidth},
-		Objects: []fyne.CanvasObject{column(right, rowBox(txtSetLanguages, langs.box), rowBox(txtSetLanguage, start.box))}}
+		Objects: []fyne.CanvasObject{column(right, rowBox(txtSetLanguages, sc.langs.box), rowBox(txtSetLanguage, sc.start.box))}}
 	return container.NewVBox(
 		container.NewBorder(nil, nil, nil, rightColumn, column(left)),
 		container.NewGridWithColumns(2, big(discard, 0), big(save, 0)),
-		status, result,
+		sc.status, sc.result,
 	)
+}
+
+// refresh shows the draft: the rows' values, the language toggles, and the
+// settings not saved yet, which the mode keeps while another page is open.
+func (sc *settingsScreen) refresh() {
+	f := &sc.form
+	for _, r := range sc.rows {
+		r.show(f)
+	}
+	sc.langs.mark(-1)
+	for i, l := range languages {
+		if slices.Contains(f.Draft.Languages, l.code) {
+			sc.langs.buttons[i].Importance = widget.HighImportance
+			sc.langs.buttons[i].Refresh()
+		}
+	}
+	sc.start.mark(slices.IndexFunc(languages, func(l language) bool { return l.code == f.Draft.Language }))
+
+	var changed []string
+	for _, field := range f.Changed() {
+		changed = append(changed, settingNames[string(field)])
+	}
+	if len(changed) > 0 {
+		sc.status.SetText(txtSetUnsaved + strings.Join(changed, ", "))
+	} else {
+		sc.status.SetText("")
+	}
+	sc.m.settingsDraft = f.Kept()
+}
+
+// load reads the settings; back from another page with unsaved edits,
+// the draft is those edits.
+func (sc *settingsScreen) load() {
+	m, s := sc.m, sc.s
+	m.run(func(context.Context) func() {
+		st, err := s.Settings()
+		return func() {
+			if err != nil {
+				sc.result.SetText(txtErrorPrefix + err.Error())
+				return
+			}
+			sc.form.Load(st, m.settingsDraft)
+			sc.refresh()
+		}
+	})
+}
+
+// save hands the draft to diag, which validates, saves atomically or not
+// at all, and audits; the screen words the outcome.
+func (sc *settingsScreen) save() {
+	m, s := sc.m, sc.s
+	draft := sc.form.Draft.Clone()
+	sc.result.SetText(txtBusy)
+	m.run(func(ctx context.Context) func() {
+		res, err := s.ApplyDraft(ctx, draft)
+		return func() {
+			if err != nil {
+				sc.result.SetText(txtSetNotSaved + settingErrorText(err))
+				return
+			}
+			sc.result.SetText(appliedText(res))
+			m.settingsDraft = nil
+			sc.load()
+		}
+	})
+}
+
+// textRow is a text setting edited on the on-screen keyboard.
+func (sc *settingsScreen) textRow(field diag.SettingField, name, hint string) *settingRow {
+	r := &settingRow{field: field, name: name, value: func(st diag.Settings) string { return st.Text(field) }}
+	r.edit = func() {
+		sc.m.editText(textField{title: name, hint: hint, value: sc.form.Draft.Text(field)},
+			func(v string) { sc.form.SetText(field, v); sc.refresh() })
+	}
+	return r
+}
+
+// numberRow is a number setting edited on the keypad.
+func (sc *settingsScreen) numberRow(field diag.SettingField, name, unit, hint string) *settingRow {
+	r := &settingRow{field: field, name: name, value: func(st diag.Settings) string { return strconv.Itoa(st.Number(field)) + unit }}
+	r.edit = func() {
+		sc.m.editNumber(numberField{title: name, hint: hint, value: sc.form.Draft.Number(field)},
+			func(n int) { sc.form.SetNumber(field, n); sc.refresh() })
+	}
+	return r
+}
+
+// hallRow is the hall's name: the catalog's unless overridden.
+func (sc *settingsScreen) hallRow() *settingRow {
+	r := &settingRow{field: diag.FieldHallName, name: txtSetHall, value: func(st diag.Settings) string {
+		if st.HallName == "" {
+			// The name first: if the row is too narrow, the ellipsis
+			// cuts the note, not the name.
+			return st.CatalogHallName + txtSetHallFollows
+		}
+		return st.HallName
+	}}
+	useCatalog := fieldAction{txtSetHallCatalog, func() { sc.form.SetText(diag.FieldHallName, ""); sc.refresh() }}
+	r.edit = func() {
+		// The hint names the catalog's hall, which is known only once the
+		// settings are loaded.
+		d := sc.form.Draft
+		sc.m.editText(textField{title: txtSetHall, hint: fmt.Sprintf(txtSetHallHint, d.CatalogHallName),
+			value: d.HallName, actions: []fieldAction{useCatalog}},
+			func(v string) { sc.form.SetText(diag.FieldHallName, v); sc.refresh() })
+	}
+	return r
+}
+
+// tokenRow is the back-office token, which the row never shows.
+func (sc *settingsScreen) tokenRow() *settingRow {
+	r := &settingRow{field: diag.FieldToken, name: txtSetToken, value: func(diag.Settings) string { return tokenText(&sc.form) }}
+	r.edit = func() {
+		sc.m.editText(textField{title: txtSetToken, hint: txtSetTokenHint, secret: true,
+			actions: []fieldAction{{txtSetTokenRemove, func() { sc.form.RemoveToken(); sc.refresh() }}}},
+			func(v string) { sc.form.SetToken(v); sc.refresh() })
+	}
+	return r
 }
 
 // language is a citizen-screen language a kiosk may offer.
@@ -236,6 +242,7 @@ var languages = []language{{"zh", txtLangZh}, {"en", txtLangEn}}
 
 // settingRow is one setting: its name, its value as shown, its editor.
 type settingRow struct {
+	field diag.SettingField
 	name  string
 	value func(diag.Settings) string
 	edit  func()
@@ -243,22 +250,25 @@ type settingRow struct {
 }
 
 // show puts the draft's value in the row, marked when it differs from the
-// saved one, and reports whether it does.
-func (r *settingRow) show(loaded, draft diag.Settings) bool {
-	v := r.value(draft)
+// saved one.
+func (r *settingRow) show(f *diag.SettingsForm) {
+	v := r.value(f.Draft)
 	if v == "" {
 		v = txtNone
 	}
-	changed := r.value(draft) != r.value(loaded)
 	r.label.SetText(v)
-	r.label.TextStyle.Bold = changed
+	markChanged(r.label, f.IsChanged(r.field))
+}
+
+// markChanged marks a value the technician changed but has not saved.
+func markChanged(l *widget.Label, changed bool) {
+	l.TextStyle.Bold = changed
 	if changed {
-		r.label.Importance = widget.HighImportance
+		l.Importance = widget.HighImportance
 	} else {
-		r.label.Importance = widget.MediumImportance
+		l.Importance = widget.MediumImportance
 	}
-	r.label.Refresh()
-	return changed
+	l.Refresh()
 }
 
 // settingNameWidth lines the values up in each column; rightColumnWidth
@@ -283,22 +293,16 @@ func rowBox(name string, obj fyne.CanvasObject) fyne.CanvasObject {
 
 // tokenText shows the token without showing it: whether one is set, and
 // whether Save would replace or remove it.
-func tokenText(st, loaded diag.Settings) string {
-	switch {
-	case st.ClearToken:
+func tokenText(f *diag.SettingsForm) string {
+	switch st, n := f.Token(); st {
+	case diag.TokenRemoved:
 		return txtTokenRemove
-	case st.Token != "" && st.Token != loaded.Token:
-		n := utf8.RuneCountInString(st.Token)
+	case diag.TokenNew:
 		return fmt.Sprintf(txtTokenNewFmt, n, n)
-	case st.Token == diag.TokenSet:
+	case diag.TokenKept:
 		return txtTokenSet
 	}
 	return txtTokenNone
-}
-
-func cloneSettings(st diag.Settings) diag.Settings {
-	st.Languages = slices.Clone(st.Languages)
-	return st
 }
 
 // settingErrorText words diag's refusal: a *config.Error names the field,

@@ -60,14 +60,7 @@ func (m *Mode) voicePage() fyne.CanvasObject {
 	refresh := func() {
 		modes.mark(slices.IndexFunc(voiceModes, func(v voiceMode) bool { return v.code == draft.VoiceMode }))
 		volume.SetText(strconv.Itoa(draft.VoiceVolume) + txtUnitPercent)
-		changed := draft.VoiceVolume != loaded.VoiceVolume
-		volume.TextStyle.Bold = changed
-		if changed {
-			volume.Importance = widget.HighImportance
-		} else {
-			volume.Importance = widget.MediumImportance
-		}
-		volume.Refresh()
+		markChanged(volume, draft.VoiceVolume != loaded.VoiceVolume)
 	}
 	load := func() {
 		m.run(func(context.Context) func() {
@@ -82,7 +75,7 @@ func (m *Mode) voicePage() fyne.CanvasObject {
 					return
 				}
 				audio.SetText(txtAudioPrefix + audioText(a))
-				loaded, draft = st, cloneSettings(st)
+				loaded, draft = st, st.Clone()
 				refresh()
 			}
 		})
