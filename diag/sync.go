@@ -292,3 +292,41 @@ func safeName(s string) string {
 		return '_'
 	}, s)
 }
+
+// Failure says why a back-office check failed, from the check's own error
+// (err: the session had ended) or the back office's answer; failed is
+// false when the back office answered 200.
+func (r Reachability) Failure(err error) (reason string, failed bool) {
+	switch {
+	case err != nil:
+		return err.Error(), true
+	case !r.Reachable:
+		return r.Error, true
+	}
+	return "", false
+}
+
+// RequeueOutcome is what re-queueing one dead letter did.
+type RequeueOutcome int
+
+// The outcomes of RequeueOne.
+const (
+	// Requeued: the record waits to sync again.
+	Requeued RequeueOutcome = iota
+	// RequeueGone: there was no such dead letter any more (another
+	// technician, or Requeue all, took it back first).
+	RequeueGone
+)
+
+// RequeueOne puts the dead letter id back in the outbox and says whether
+// it was still there.
+func (s *Session) RequeueOne(ctx context.Context, id string) (RequeueOutcome, error) {
+	n, err := s.Requeue(ctx, id)
+	switch {
+	case err != nil:
+		return RequeueGone, err
+	case n == 0:
+		return RequeueGone, nil
+	}
+	return Requeued, nil
+}

@@ -129,6 +129,27 @@ func TestSyncHealth(t *testing.T) {
 		}
 	})
 
+	t.Run("requeue one", func(t *testing.T) {
+		if err := env.store.RecordRating(ctx, api.Rating{TicketNumber: tk.Number, Overall: 4}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ForceSync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		v, _ := s.Sync(ctx)
+		if len(v.DeadLetters) == 0 {
+			t.Fatal("no dead letter to requeue")
+		}
+		id := v.DeadLetters[len(v.DeadLetters)-1].ID
+		if got, err := s.RequeueOne(ctx, id); err != nil || got != Requeued {
+			t.Fatalf("RequeueOne = %v, %v; want requeued", got, err)
+		}
+		// Taken back already (a second tap, Requeue all): gone, no error.
+		if got, err := s.RequeueOne(ctx, id); err != nil || got != RequeueGone {
+			t.Fatalf("RequeueOne again = %v, %v; want gone", got, err)
+		}
+	})
+
 	// The technician's actions reached the back office with the records.
 	recs, err := env.bo.Records(testKioskID)
 	if err != nil {
@@ -236,5 +257,29 @@ func TestAuditFailureDoesNotBlock(t *testing.T) {
 	s.Exit(context.Background())
 	if g.Session() != nil {
 		t.Fatal("session still open")
+	}
+}
+
+// TestReachabilityFailure: the reason a check failed comes from the
+// check's error first, then the back office's answer.
+func TestReachabilityFailure(t *testing.T) {
+	tests := []struct {
+		name   string
+		r      Reachability
+		err    error
+		reason string
+		failed bool
+	}{
+		{"answered 200", Reachability{Reachable: true, Status: 200}, nil, "", false},
+		{"answered otherwise", Reachability{Status: 503, Error: "HTTP 503"}, nil, "HTTP 503", true},
+		{"check refused", Reachability{}, ErrSessionClosed, ErrSessionClosed.Error(), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reason, failed := tt.r.Failure(tt.err)
+			if reason != tt.reason || failed != tt.failed {
+				t.Errorf("Failure = %q, %v; want %q, %v", reason, failed, tt.reason, tt.failed)
+			}
+		})
 	}
 }

@@ -115,19 +115,9 @@ func (m *Mode) newDeviceCard(k devices.Kind) *deviceCard {
 	var buttons fyne.CanvasObject
 	switch k {
 	case devices.Printer:
-		reset := big(m.button(txtResetPaper, widget.MediumImportance, func() {
-			m.run(func(ctx context.Context) func() {
-				err := s.ResetPaper(ctx)
-				return func() {
-					if err != nil {
-						c.result.SetText(txtErrorPrefix + err.Error())
-					} else {
-						c.result.SetText(txtPaperReset)
-					}
-					c.load()
-				}
-			})
-		}), 0)
+		reset := m.action(txtResetPaper, widget.MediumImportance, c.result, func(ctx context.Context) (string, error) {
+			return txtPaperReset, s.ResetPaper(ctx)
+		}, c.load)
 		buttons = container.NewVBox(test(txtTestPrint, "", s.TestPrint), reset, probe)
 	case devices.IDCard:
 		buttons = container.NewVBox(test(txtTestCard, txtWaitCard, func(ctx context.Context) (diag.TestResult, error) {

@@ -141,6 +141,25 @@ func (m *Mode) confirmQuit() {
 		container.NewGridWithColumns(2, big(no, 240), big(yes, 240)), result)))
 }
 
+// action is a touch-sized button that runs do in the background and then,
+// on the UI goroutine, shows do's words (or its error) in result and calls
+// after, which reads the page's state again.
+func (m *Mode) action(label string, imp widget.Importance, result *widget.Label, do func(ctx context.Context) (string, error), after func()) fyne.CanvasObject {
+	return big(m.button(label, imp, func() {
+		m.run(func(ctx context.Context) func() {
+			text, err := do(ctx)
+			return func() {
+				if err != nil {
+					result.SetText(txtErrorPrefix + err.Error())
+				} else {
+					result.SetText(text)
+				}
+				after()
+			}
+		})
+	}), 0)
+}
+
 // middle centres obj vertically in the height it is given, as a button
 // centres its text: a label beside a button row would otherwise sit at
 // the row's top.
@@ -261,6 +280,12 @@ func (p *pager) follow(n int) {
 		return
 	}
 	p.keep(n)
+}
+
+// at is the index in the list of the item in row slot of the page.
+func (p *pager) at(slot int) int {
+	lo, _ := p.page().Bounds()
+	return lo + slot
 }
 
 // page is the page on screen; flow owns the page arithmetic.

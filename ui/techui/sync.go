@@ -18,156 +18,172 @@ import (
 // for a stopped sync's alarms and a two-line result above the list.
 const deadPerPage = 4
 
+// syncScreen is the sync page: what waits to sync, what the back office
+// refused, and the actions a technician takes once the cause is fixed.
+// diag reads the state and decides the outcomes; the screen draws them.
+type syncScreen struct {
+	m    *Mode
+	s    *diag.Session
+	dead []diag.DeadLetterView
+
+	state, result *widget.Label
+	deadHead      *widget.Label
+	list          *rows
+	pg            *pager
+	// The list and one dead letter's details share the page; the details
+	// replace the list until the technician goes back.
+	listView, detailView *fyne.Container
+}
+
 // syncPage shows what waits to sync, what the back office refused, and
 // the actions a technician takes once the cause is fixed: send now,
 // re-queue every dead letter, or open one and re-queue just that one. It
 // refreshes itself while shown.
 func (m *Mode) syncPage() fyne.CanvasObject {
-	s := m.sess
-	state := wrapLabel("…")
-	result := wrapLabel("")
-	result.TextStyle.Bold = true
-	deadHead := section(fmt.Sprintf(txtSyncDeadFmt, 0, 0))
-	var dead []diag.DeadLetterView
+	sc := &syncScreen{m: m, s: m.sess, state: wrapLabel("…"), result: wrapLabel(""),
+		deadHead: section(fmt.Sprintf(txtSyncDeadFmt, 0, 0)),
+		listView: container.NewStack(), detailView: container.NewStack()}
+	sc.result.TextStyle.Bold = true
+	sc.detailView.Hide()
+	return sc.build()
+}
 
-	// The list and one dead letter's details share the page; the details
-	// replace the list until the technician goes back.
-	listView := container.NewStack()
-	detailView := container.NewStack()
-	detailView.Hide()
-	var openDetail func(d diag.DeadLetterView)
-
-	var pg *pager
-	list := m.newRows(deadPerPage, func(slot int) {
-		if i := pg.index*deadPerPage + slot; i < len(dead) {
-			openDetail(dead[i])
+func (sc *syncScreen) build() fyne.CanvasObject {
+	m, s := sc.m, sc.s
+	sc.list = m.newRows(deadPerPage, func(slot int) {
+		if i := sc.pg.at(slot); i < len(sc.dead) {
+			sc.openDetail(sc.dead[i])
 		}
 	})
-	pg = m.newPager(deadPerPage, func(lo, hi int) {
-		for slot := range deadPerPage {
-			switch i := lo + slot; {
-			case i < hi:
-				list.show(slot, deadLetterLine(dead[i]), false)
-			case slot == 0 && len(dead) == 0:
-				list.show(slot, txtNone, false)
-			default:
-				list.hide(slot)
-			}
-		}
-	})
-	show := func(v diag.SyncView, err error, refresh bool) {
-		if err != nil {
-			state.SetText(txtErrorPrefix + err.Error())
-			return
-		}
-		state.SetText(syncText(v))
-		deadHead.SetText(fmt.Sprintf(txtSyncDeadFmt, len(v.DeadLetters), len(v.DeadLetters)))
-		dead = v.DeadLetters
-		if refresh {
-			pg.keep(len(dead))
-		} else {
-			pg.set(len(dead))
-		}
-	}
-	load := func() {
-		m.run(func(ctx context.Context) func() {
-			v, err := s.Sync(ctx)
-			return func() { show(v, err, false) }
-		})
-	}
+	sc.pg = m.newPager(deadPerPage, sc.render)
 	poll := s.Poll()
 	m.autoRefresh(func(ctx context.Context) func() {
 		v, err := poll.Sync(ctx)
-		return func() { show(v, err, true) }
+		return func() { sc.show(v, err, true) }
 	})
 
-	backToList := func() {
-		detailView.Hide()
-		listView.Show()
-	}
-	openDetail = func(d diag.DeadLetterView) {
-		title := section(fmt.Sprintf(txtDeadTitleFmt, d.Seq, d.Seq))
-		facts := wrapLabel(joinLines(
-			txtDeadKind+d.Kind,
-			txtDeadOccurred+when(d.OccurredAt),
-			fmt.Sprintf(txtDeadAttemptsFmt, d.Attempts),
-			txtDeadID+d.ID,
-			txtDeadPersonal+personalText(d.Sealed),
-		))
-		reason := wrapLabel(d.Reason)
-		reason.TextStyle.Bold = true
-		requeue := m.button(txtDeadRequeue, widget.HighImportance, func() {
-			m.run(func(ctx context.Context) func() {
-				n, err := s.Requeue(ctx, d.ID)
-				return func() {
-					switch {
-					case err != nil:
-						result.SetText(txtErrorPrefix + err.Error())
-					case n == 0:
-						result.SetText(fmt.Sprintf(txtDeadGoneFmt, d.Seq, d.Seq))
-					default:
-						result.SetText(fmt.Sprintf(txtDeadRequeuedFmt, d.Seq, d.Seq))
-					}
-					backToList()
-					load()
-				}
-			})
-		})
-		back := m.button(txtDeadBack, widget.MediumImportance, backToList)
-		detailView.Objects = []fyne.CanvasObject{container.NewVBox(
-			title, facts, section(txtDeadReason), reason, widget.NewLabel(txtDeadHint),
-			container.NewGridWithColumns(2, big(back, 0), big(requeue, 0)),
-		)}
-		listView.Hide()
-		detailView.Show()
-		m.retheme()
-	}
-
-	act := func(label string, imp widget.Importance, do func(ctx context.Context) (string, error)) fyne.CanvasObject {
-		return big(m.button(label, imp, func() {
-			m.run(func(ctx context.Context) func() {
-				text, err := do(ctx)
-				return func() {
-					if err != nil {
-						result.SetText(txtErrorPrefix + err.Error())
-					} else {
-						result.SetText(text)
-					}
-					load()
-				}
-			})
-		}), 0)
-	}
 	buttons := container.NewGridWithColumns(5,
-		act(txtSyncNow, widget.HighImportance, func(ctx context.Context) (string, error) {
+		sc.action(txtSyncNow, widget.HighImportance, func(ctx context.Context) (string, error) {
 			r, err := s.ForceSync(ctx)
 			return fmt.Sprintf(txtSyncDoneFmt, r.Sent, r.Acknowledged, r.Rejected, r.Dead, r.Sent, r.Acknowledged, r.Rejected, r.Dead), err
 		}),
-		act(txtSyncRequeue, widget.MediumImportance, func(ctx context.Context) (string, error) {
+		sc.action(txtSyncRequeue, widget.MediumImportance, func(ctx context.Context) (string, error) {
 			n, err := s.RequeueAll(ctx)
 			return fmt.Sprintf(txtSyncRequeuedFmt, n, n), err
 		}),
-		act(txtSyncExport, widget.MediumImportance, func(ctx context.Context) (string, error) {
+		sc.action(txtSyncExport, widget.MediumImportance, func(ctx context.Context) (string, error) {
 			p, err := s.ExportDeadLetters(ctx, m.exportFolder())
 			return txtSyncExported + p, err
 		}),
-		act(txtSyncCheck, widget.MediumImportance, func(ctx context.Context) (string, error) {
+		sc.action(txtSyncCheck, widget.MediumImportance, func(ctx context.Context) (string, error) {
 			r, err := s.CheckBackOffice(ctx)
-			if err != nil || !r.Reachable {
-				reason := r.Error
-				if err != nil {
-					reason = err.Error()
-				}
+			if reason, failed := r.Failure(err); failed {
 				return txtReachFail + r.URL + " " + reason, nil
 			}
 			return fmt.Sprintf(txtReachOKFmt, r.Status, r.RTT.Round(time.Millisecond)) + "  " + r.URL, nil
 		}),
-		big(m.button(txtRefresh, widget.MediumImportance, load), 0),
+		big(m.button(txtRefresh, widget.MediumImportance, sc.load), 0),
 	)
-	load()
-	listView.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(deadHead, list.box()), pg.bar(), nil, nil, layout.NewSpacer())}
-	return container.NewBorder(container.NewVBox(state, buttons, result), nil, nil, nil,
-		container.NewStack(listView, detailView))
+	sc.load()
+	sc.listView.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(sc.deadHead, sc.list.box()), sc.pg.bar(), nil, nil, layout.NewSpacer())}
+	return container.NewBorder(container.NewVBox(sc.state, buttons, sc.result), nil, nil, nil,
+		container.NewStack(sc.listView, sc.detailView))
+}
+
+// render shows dead letters [lo, hi) in the list's rows.
+func (sc *syncScreen) render(lo, hi int) {
+	for slot := range deadPerPage {
+		switch i := lo + slot; {
+		case i < hi:
+			sc.list.show(slot, deadLetterLine(sc.dead[i]), false)
+		case slot == 0 && len(sc.dead) == 0:
+			sc.list.show(slot, txtNone, false)
+		default:
+			sc.list.hide(slot)
+		}
+	}
+}
+
+// show draws a sync view; a refresh stays on the page of dead letters on
+// screen, a load goes back to the first.
+func (sc *syncScreen) show(v diag.SyncView, err error, refresh bool) {
+	if err != nil {
+		sc.state.SetText(txtErrorPrefix + err.Error())
+		return
+	}
+	sc.state.SetText(syncText(v))
+	sc.deadHead.SetText(fmt.Sprintf(txtSyncDeadFmt, len(v.DeadLetters), len(v.DeadLetters)))
+	sc.dead = v.DeadLetters
+	if refresh {
+		sc.pg.keep(len(sc.dead))
+	} else {
+		sc.pg.set(len(sc.dead))
+	}
+}
+
+func (sc *syncScreen) load() {
+	s := sc.s
+	sc.m.run(func(ctx context.Context) func() {
+		v, err := s.Sync(ctx)
+		return func() { sc.show(v, err, false) }
+	})
+}
+
+// action is a button that runs do in the background, shows its words in
+// the result line and reads the state again.
+func (sc *syncScreen) action(label string, imp widget.Importance, do func(ctx context.Context) (string, error)) fyne.CanvasObject {
+	return sc.m.action(label, imp, sc.result, do, sc.load)
+}
+
+func (sc *syncScreen) backToList() {
+	sc.detailView.Hide()
+	sc.listView.Show()
+}
+
+// openDetail shows one dead letter in place of the list, with the button
+// that re-queues just that one.
+func (sc *syncScreen) openDetail(d diag.DeadLetterView) {
+	m := sc.m
+	title := section(fmt.Sprintf(txtDeadTitleFmt, d.Seq, d.Seq))
+	facts := wrapLabel(joinLines(
+		txtDeadKind+d.Kind,
+		txtDeadOccurred+when(d.OccurredAt),
+		fmt.Sprintf(txtDeadAttemptsFmt, d.Attempts),
+		txtDeadID+d.ID,
+		txtDeadPersonal+personalText(d.Sealed),
+	))
+	reason := wrapLabel(d.Reason)
+	reason.TextStyle.Bold = true
+	requeue := m.button(txtDeadRequeue, widget.HighImportance, func() { sc.requeue(d) })
+	back := m.button(txtDeadBack, widget.MediumImportance, sc.backToList)
+	sc.detailView.Objects = []fyne.CanvasObject{container.NewVBox(
+		title, facts, section(txtDeadReason), reason, widget.NewLabel(txtDeadHint),
+		container.NewGridWithColumns(2, big(back, 0), big(requeue, 0)),
+	)}
+	sc.listView.Hide()
+	sc.detailView.Show()
+	m.retheme()
+}
+
+// requeue puts one dead letter back in the outbox and goes back to the
+// list, saying whether it was still there.
+func (sc *syncScreen) requeue(d diag.DeadLetterView) {
+	s := sc.s
+	sc.m.run(func(ctx context.Context) func() {
+		got, err := s.RequeueOne(ctx, d.ID)
+		return func() {
+			switch {
+			case err != nil:
+				sc.result.SetText(txtErrorPrefix + err.Error())
+			case got == diag.RequeueGone:
+				sc.result.SetText(fmt.Sprintf(txtDeadGoneFmt, d.Seq, d.Seq))
+			default:
+				sc.result.SetText(fmt.Sprintf(txtDeadRequeuedFmt, d.Seq, d.Seq))
+			}
+			sc.backToList()
+			sc.load()
+		}
+	})
 }
 
 // deadLetterLine is a dead letter in one line: enough to tell it from the
