@@ -33,9 +33,10 @@
 //     saving fails), Settings and ApplySettings (bounded and validated,
 //     saved atomically or not at all, restart needs reported, audited with
 //     old and new values, the token shown as "(set)" and never recorded),
-//     ChangePIN;
-//   - sync: Sync, Requeue, RequeueAll, ExportDeadLetters, ForceSync,
-//     CheckBackOffice;
+//     ChangePIN; SettingsForm and PortForm are the settings and
+//     configuration pages' models, ApplyDraft saves the former;
+//   - sync: Sync, Requeue, RequeueOne, RequeueAll, ExportDeadLetters,
+//     ForceSync, CheckBackOffice (Reachability.Failure);
 //   - health: Health (database, disk, clock, version, uptime), Logs;
 //   - export: ExportBundle, a zip without personal data.
 //

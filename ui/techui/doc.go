@@ -7,12 +7,20 @@
 // device change). Nothing here decides anything diag could decide; this
 // package only lays diag's views out for a finger on a 1280×800 screen.
 //
+// Pages: the longest pages are screen structs over a model in diag
+// (settingsScreen over diag.SettingsForm, configScreen over diag.PortForm,
+// syncScreen over diag's sync views and outcomes): the model decides, the
+// screen draws it and reports taps. Paging is flow's page arithmetic
+// (flow.PageAt); keypads are laid out with package ui's key kit.
+//
 // Threading: every diag call may block on a device, the database or the
 // network, so it runs on its own goroutine and its result is applied to the
-// widgets through fyne.Do (docs/fyne-notes.md 1.6). The UI goroutine never waits.
+// widgets through the citizen screens' bridge (ui.Bridge, fyne.Do in the
+// kiosk; docs/fyne-notes.md 1.6). The UI goroutine never waits.
 //
 // Refreshing: the devices, sync and health pages re-read their state every
-// Options.Refresh (2 s) while shown, through diag's Session.Poll views,
+// Options.Refresh (2 s) on Options.Clock, the bridge's clock ticks, while
+// shown, through diag's Session.Poll views,
 // which do not count as technician activity, so a page left open does not
 // keep the session alive. The refresh stops when the page, the mode or the
 // session ends.
