@@ -12,7 +12,7 @@ import (
 // refusal's and a change's setting by the same name.
 type SettingField string
 
-// The settings the page edits.
+// The settings the settings page edits, and the voice page's.
 const (
 	FieldHallName         SettingField = "ui.hall_name"
 	FieldKioskID          SettingField = "kiosk_id"
@@ -26,6 +26,9 @@ const (
 	FieldDiagIdleMinutes  SettingField = "diag.idle_minutes"
 	FieldLanguages        SettingField = "ui.languages"
 	FieldLanguage         SettingField = "ui.language"
+	// The voice page's settings.
+	FieldVoiceMode   SettingField = "voice.mode"
+	FieldVoiceVolume SettingField = "voice.volume"
 )
 
 // FormFields are the settings of the form in the order Changed lists them.

@@ -133,7 +133,7 @@ func (sc *settingsScreen) refresh() {
 
 	var changed []string
 	for _, field := range f.Changed() {
-		changed = append(changed, settingNames[string(field)])
+		changed = append(changed, settingNames[field])
 	}
 	if len(changed) > 0 {
 		sc.status.SetText(txtSetUnsaved + strings.Join(changed, ", "))
@@ -312,34 +312,34 @@ func tokenText(f *diag.SettingsForm) string {
 func settingErrorText(err error) string {
 	var ce *config.Error
 	if errors.As(err, &ce) {
-		switch ce.Field {
-		case "ui.hall_name":
+		switch diag.SettingField(ce.Field) {
+		case diag.FieldHallName:
 			return fmt.Sprintf(txtErrHallFmt, diag.MaxHallNameRunes, diag.MaxHallNameRunes)
-		case "kiosk_id":
+		case diag.FieldKioskID:
 			return txtErrKioskID
-		case "kiosk_number":
+		case diag.FieldKioskNumber:
 			return fmt.Sprintf(txtErrKioskNoFmt, diag.MinKioskNumber, diag.MaxKioskNumber, diag.MinKioskNumber, diag.MaxKioskNumber)
-		case "backoffice.url":
+		case diag.FieldBackOfficeURL:
 			return txtErrURL
-		case "backoffice.token":
+		case diag.FieldToken:
 			return txtErrToken
-		case "backoffice.ca_file":
+		case diag.FieldCAFile:
 			return txtErrCA
-		case "ui.idle_seconds":
+		case diag.FieldIdleSeconds:
 			return fmt.Sprintf(txtErrIdleFmt, diag.MinIdleSeconds, diag.MaxIdleSeconds, diag.MinIdleSeconds, diag.MaxIdleSeconds)
-		case "ui.guide_idle_seconds":
+		case diag.FieldGuideIdleSeconds:
 			return fmt.Sprintf(txtErrGuideIdleFmt, diag.MaxGuideIdleSeconds, diag.MaxGuideIdleSeconds)
-		case "ui.countdown_seconds":
+		case diag.FieldCountdownSeconds:
 			return fmt.Sprintf(txtErrCountdownFmt, diag.MinCountdownSeconds, diag.MaxCountdownSeconds, diag.MinCountdownSeconds, diag.MaxCountdownSeconds)
-		case "diag.idle_minutes":
+		case diag.FieldDiagIdleMinutes:
 			return fmt.Sprintf(txtErrDiagIdleFmt, diag.MinDiagIdleMinutes, diag.MaxDiagIdleMinutes, diag.MinDiagIdleMinutes, diag.MaxDiagIdleMinutes)
-		case "ui.languages":
+		case diag.FieldLanguages:
 			return txtErrLanguages
-		case "ui.language":
+		case diag.FieldLanguage:
 			return txtErrLanguage
-		case "voice.volume":
+		case diag.FieldVoiceVolume:
 			return fmt.Sprintf(txtErrVolumeFmt, diag.MinVoiceVolume, diag.MaxVoiceVolume, diag.MinVoiceVolume, diag.MaxVoiceVolume)
-		case "voice.mode":
+		case diag.FieldVoiceMode:
 			return txtErrVoiceMode
 		}
 	}
@@ -347,21 +347,21 @@ func settingErrorText(err error) string {
 }
 
 // settingNames are the settings' names on screen, by config field.
-var settingNames = map[string]string{
-	"ui.hall_name":          txtSetHall,
-	"kiosk_id":              txtSetKioskID,
-	"kiosk_number":          txtSetKioskNo,
-	"backoffice.url":        txtSetURL,
-	"backoffice.token":      txtSetToken,
-	"backoffice.ca_file":    txtSetCA,
-	"ui.idle_seconds":       txtSetIdle,
-	"ui.guide_idle_seconds": txtSetGuideIdle,
-	"ui.countdown_seconds":  txtSetCountdown,
-	"diag.idle_minutes":     txtSetDiagIdle,
-	"ui.language":           txtSetLanguage,
-	"ui.languages":          txtSetLanguages,
-	"voice.mode":            txtSetVoice,
-	"voice.volume":          txtSetVolume,
+var settingNames = map[diag.SettingField]string{
+	diag.FieldHallName:         txtSetHall,
+	diag.FieldKioskID:          txtSetKioskID,
+	diag.FieldKioskNumber:      txtSetKioskNo,
+	diag.FieldBackOfficeURL:    txtSetURL,
+	diag.FieldToken:            txtSetToken,
+	diag.FieldCAFile:           txtSetCA,
+	diag.FieldIdleSeconds:      txtSetIdle,
+	diag.FieldGuideIdleSeconds: txtSetGuideIdle,
+	diag.FieldCountdownSeconds: txtSetCountdown,
+	diag.FieldDiagIdleMinutes:  txtSetDiagIdle,
+	diag.FieldLanguage:         txtSetLanguage,
+	diag.FieldLanguages:        txtSetLanguages,
+	diag.FieldVoiceMode:        txtSetVoice,
+	diag.FieldVoiceVolume:      txtSetVolume,
 }
 
 // appliedText says what Save changed, what needs a restart and what to
@@ -372,11 +372,11 @@ func appliedText(res diag.ApplyResult) string {
 	}
 	var changes []string
 	for _, c := range res.Changes {
-		name := settingNames[c.Field]
+		name := settingNames[diag.SettingField(c.Field)]
 		if name == "" {
 			name = c.Field
 		}
-		if c.Field == "backoffice.token" {
+		if diag.SettingField(c.Field) == diag.FieldToken {
 			changes = append(changes, name+": "+tokenChange(c))
 			continue
 		}
