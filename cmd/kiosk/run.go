@@ -434,7 +434,7 @@ func hallZone(ctx context.Context, store *offline.Store, lg *slog.Logger) *time.
 // first frame is ("kiosk: ready"), for the tests and benchmarks that drive
 // the real window.
 func (k *kiosk) onScreen() func(string) {
-	rest := newAtRest(k.ctx, nil, restDelay, releaseMemory)
+	rest := newAtRest(k.ctx, nil, restDelays(), releaseMemory)
 	trace := os.Getenv("KIOSK_READY_STDERR") != ""
 	return func(name string) {
 		rest.screen(name)
