@@ -32,40 +32,55 @@ func kindName(k devices.Kind) string {
 // its test buttons; the rest is one tap on the card's next button away.
 const detailLinesPerPage = 8
 
+// devicesScreen is the devices page: one card per device. diag reads the
+// devices and each card's diag.DeviceCard decides what it shows; the
+// screen draws the cards and runs the technician's tests and probes.
+type devicesScreen struct {
+	m     *Mode
+	s     *diag.Session
+	cards []*deviceCard
+}
+
 // devicesPage shows one card per device: what diag knows of it, a probe,
 // its test and (printer) the paper-roll reset. The cards refresh
 // themselves every Options.Refresh from what the drivers last saw (no
 // device I/O: a probe is the technician's to ask for).
 func (m *Mode) devicesPage() fyne.CanvasObject {
-	s := m.sess
-	cards := map[devices.Kind]*deviceCard{}
+	sc := &devicesScreen{m: m, s: m.sess}
+	return sc.build()
+}
+
+func (sc *devicesScreen) build() fyne.CanvasObject {
+	m, s := sc.m, sc.s
 	var cols []fyne.CanvasObject
 	for _, k := range devices.Kinds {
-		c := m.newDeviceCard(k)
-		cards[k] = c
+		c := sc.newCard(k)
+		sc.cards = append(sc.cards, c)
 		cols = append(cols, c.box)
-	}
-	showAll := func(views []diag.DeviceView, err error) {
-		for _, c := range cards {
-			c.showView(views, err)
-		}
 	}
 	m.run(func(context.Context) func() {
 		views, err := s.Devices()
-		return func() { showAll(views, err) }
+		return func() { sc.showAll(views, err) }
 	})
 	poll := s.Poll()
 	m.autoRefresh(func(context.Context) func() {
 		views, err := poll.Devices()
-		return func() { showAll(views, err) }
+		return func() { sc.showAll(views, err) }
 	})
 	return container.NewGridWithColumns(len(cols), cols...)
 }
 
+// showAll shows a read of every device's views on the cards.
+func (sc *devicesScreen) showAll(views []diag.DeviceView, err error) {
+	for _, c := range sc.cards {
+		c.take(views, err)
+	}
+}
+
 // deviceCard is one device's column on the devices page.
 type deviceCard struct {
-	m      *Mode
-	kind   devices.Kind
+	sc     *devicesScreen
+	form   diag.DeviceCard
 	lines  []string
 	detail *widget.Label
 	pg     *pager
@@ -73,37 +88,72 @@ type deviceCard struct {
 	box    fyne.CanvasObject
 }
 
-func (m *Mode) newDeviceCard(k devices.Kind) *deviceCard {
-	c := &deviceCard{m: m, kind: k, detail: wrapLabel("…"), result: wrapLabel("")}
+func (sc *devicesScreen) newCard(k devices.Kind) *deviceCard {
+	m := sc.m
+	c := &deviceCard{sc: sc, form: diag.DeviceCard{Kind: k}, detail: wrapLabel("…"), result: wrapLabel("")}
 	c.result.TextStyle.Bold = true
 	c.pg = m.newPager(detailLinesPerPage, func(lo, hi int) {
 		c.detail.SetText(joinLines(c.lines[lo:hi]...))
 	})
-	s := m.sess
+	// The details are paged, not scrolled: a finger cannot drag a desktop
+	// Fyne scroll (docs/fyne-notes.md 0.3), and a scroll bar is too thin to hit.
+	head := container.NewBorder(nil, nil, nil, c.pg.info, section(kindName(k)))
+	c.box = container.NewBorder(head, container.NewVBox(c.pg.narrowBar(), c.result, c.buttons()), nil, nil,
+		container.NewVBox(c.detail, layout.NewSpacer()))
+	return c
+}
 
-	test := func(label, wait string, do func(ctx context.Context) (diag.TestResult, error)) fyne.CanvasObject {
-		return big(m.button(label, widget.HighImportance, func() {
-			c.result.SetText(wait)
-			m.run(func(ctx context.Context) func() {
-				r, err := do(ctx)
-				return func() {
-					if err != nil {
-						c.result.SetText(txtFail + "  " + err.Error())
-					} else {
-						c.result.SetText(testText(r))
-					}
-					c.load()
-				}
-			})
-		}), 0)
+// buttons are the card's actions: the device's test, (printer) the paper
+// reset, and the probe.
+func (c *deviceCard) buttons() fyne.CanvasObject {
+	m, s := c.sc.m, c.sc.s
+	switch c.form.Kind {
+	case devices.Printer:
+		reset := m.action(txtResetPaper, widget.MediumImportance, c.result, func(ctx context.Context) (string, error) {
+			return txtPaperReset, s.ResetPaper(ctx)
+		}, c.load)
+		return container.NewVBox(c.testButton(txtTestPrint, "", s.TestPrint), reset, c.probeButton())
+	case devices.IDCard:
+		return container.NewVBox(c.testButton(txtTestCard, txtWaitCard, func(ctx context.Context) (diag.TestResult, error) {
+			return s.TestCard(ctx, 0)
+		}), c.probeButton())
 	}
-	// A probe's verdict goes to the result line, not the details: the
-	// details are rewritten by every refresh and would wipe it.
-	probe := big(m.button(txtProbe, widget.MediumImportance, func() {
+	return container.NewVBox(c.testButton(txtTestScan, txtWaitScan, func(ctx context.Context) (diag.TestResult, error) {
+		return s.TestScan(ctx, 0)
+	}), c.probeButton())
+}
+
+// testButton runs the device's test, saying wait meanwhile (what the
+// technician has to do, e.g. lay a card on the reader), then the result.
+func (c *deviceCard) testButton(label, wait string, do func(ctx context.Context) (diag.TestResult, error)) fyne.CanvasObject {
+	m := c.sc.m
+	return big(m.button(label, widget.HighImportance, func() {
+		c.result.SetText(wait)
 		m.run(func(ctx context.Context) func() {
-			v, err := s.Probe(ctx, k)
+			r, err := do(ctx)
 			return func() {
-				c.show(v)
+				if err != nil {
+					c.result.SetText(txtFail + "  " + err.Error())
+				} else {
+					c.result.SetText(testText(r))
+				}
+				c.load()
+			}
+		})
+	}), 0)
+}
+
+// probeButton asks the device whether it answers. Its verdict goes to the
+// result line, not the details: the details are rewritten by every
+// refresh and would wipe it.
+func (c *deviceCard) probeButton() fyne.CanvasObject {
+	m, s := c.sc.m, c.sc.s
+	return big(m.button(txtProbe, widget.MediumImportance, func() {
+		m.run(func(ctx context.Context) func() {
+			v, err := s.Probe(ctx, c.form.Kind)
+			return func() {
+				c.form.Set(v)
+				c.render()
 				if err != nil {
 					c.result.SetText(txtFail + "  " + err.Error())
 				} else {
@@ -112,56 +162,31 @@ func (m *Mode) newDeviceCard(k devices.Kind) *deviceCard {
 			}
 		})
 	}), 0)
-	var buttons fyne.CanvasObject
-	switch k {
-	case devices.Printer:
-		reset := m.action(txtResetPaper, widget.MediumImportance, c.result, func(ctx context.Context) (string, error) {
-			return txtPaperReset, s.ResetPaper(ctx)
-		}, c.load)
-		buttons = container.NewVBox(test(txtTestPrint, "", s.TestPrint), reset, probe)
-	case devices.IDCard:
-		buttons = container.NewVBox(test(txtTestCard, txtWaitCard, func(ctx context.Context) (diag.TestResult, error) {
-			return s.TestCard(ctx, 0)
-		}), probe)
-	default:
-		buttons = container.NewVBox(test(txtTestScan, txtWaitScan, func(ctx context.Context) (diag.TestResult, error) {
-			return s.TestScan(ctx, 0)
-		}), probe)
-	}
-
-	// The details are paged, not scrolled: a finger cannot drag a desktop
-	// Fyne scroll (docs/fyne-notes.md 0.3), and a scroll bar is too thin to hit.
-	head := container.NewBorder(nil, nil, nil, c.pg.info, section(kindName(k)))
-	c.box = container.NewBorder(head, container.NewVBox(c.pg.narrowBar(), c.result, buttons), nil, nil,
-		container.NewVBox(c.detail, layout.NewSpacer()))
-	return c
 }
 
 // load re-reads this device's view after an action on it.
 func (c *deviceCard) load() {
-	s := c.m.sess
-	c.m.run(func(context.Context) func() {
+	s := c.sc.s
+	c.sc.m.run(func(context.Context) func() {
 		views, err := s.Devices()
-		return func() { c.showView(views, err) }
+		return func() { c.take(views, err) }
 	})
 }
 
-// showView shows this card's device out of all views.
-func (c *deviceCard) showView(views []diag.DeviceView, err error) {
-	if err != nil {
-		c.lines = []string{txtErrorPrefix + err.Error()}
-		c.pg.keep(len(c.lines))
-		return
-	}
-	for _, v := range views {
-		if v.Kind == c.kind {
-			c.show(v)
-		}
+// take shows a read of every device's views, if it changes this card.
+func (c *deviceCard) take(views []diag.DeviceView, err error) {
+	if c.form.Take(views, err) {
+		c.render()
 	}
 }
 
-func (c *deviceCard) show(v diag.DeviceView) {
-	c.lines = deviceLines(v)
+// render shows the card's model in its detail lines, on the page shown.
+func (c *deviceCard) render() {
+	if c.form.Err != nil {
+		c.lines = []string{txtErrorPrefix + c.form.Err.Error()}
+	} else {
+		c.lines = deviceLines(c.form.View)
+	}
 	c.pg.keep(len(c.lines))
 }
 
@@ -171,10 +196,10 @@ func deviceLines(v diag.DeviceView) []string {
 		return []string{txtNone}
 	}
 	port := v.Port
-	if v.Simulated {
+	switch v.PortState() {
+	case diag.PortSimulated:
 		port += "  " + txtSimulated
-	}
-	if v.Absent {
+	case diag.PortAbsent:
 		port = txtAbsent
 	}
 	lines := []string{
@@ -194,19 +219,12 @@ func deviceLines(v diag.DeviceView) []string {
 		if p.Raw != "" {
 			lines = append(lines, txtDevStatus+p.Raw)
 		}
-		// Only the set bits, one a line: a healthy printer has a dozen
-		// clear ones, which say nothing a technician acts on.
-		set := 0
-		for _, b := range p.Bits {
-			if b.Set {
-				lines = append(lines, "• "+b.NameZh+" "+b.Name+" ("+b.Severity+")")
-				set++
-			}
+		bits, problems := p.Flags()
+		for _, b := range bits {
+			lines = append(lines, "• "+b.NameZh+" "+b.Name+" ("+b.Severity+")")
 		}
-		if set == 0 {
-			for _, pr := range p.Problems {
-				lines = append(lines, "• "+pr)
-			}
+		for _, pr := range problems {
+			lines = append(lines, "• "+pr)
 		}
 		if p.Err != "" {
 			lines = append(lines, txtErrorPrefix+p.Err)
