@@ -3,7 +3,6 @@ package techui
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -18,40 +17,47 @@ import (
 // trafficPerPage fits the 1280×800 page with two-line entries.
 const trafficPerPage = 8
 
+// trafficScreen is the traffic page: the last frames on the chosen
+// device's wire, which diag masks and explains; the screen lays them out.
+type trafficScreen struct {
+	m    *Mode
+	kind devices.Kind
+	list *objectList
+}
+
 // trafficPage shows the last frames on a device's wire, as diag masks and
 // explains them, newest page first.
 func (m *Mode) trafficPage() fyne.CanvasObject {
-	list := m.newObjectList(trafficPerPage)
-	kind := devices.Kinds[0]
-	load := func() {
-		k, s := kind, m.sess
-		m.run(func(context.Context) func() {
-			lines, err := s.Traffic(k)
-			return func() {
-				if err != nil {
-					list.setItems([]fyne.CanvasObject{wrapLabel(txtErrorPrefix + err.Error())}, false)
-					return
-				}
-				items := make([]fyne.CanvasObject, 0, len(lines))
-				for _, l := range lines {
-					items = append(items, trafficItem(l))
-				}
-				list.setItems(items, true)
-			}
-		})
+	sc := &trafficScreen{m: m, kind: devices.Kinds[0], list: m.newObjectList(trafficPerPage)}
+	chooser := m.deviceChooser(func(k devices.Kind) { sc.kind = k; sc.load() })
+	refresh := m.button(txtRefresh, widget.MediumImportance, sc.load)
+	sc.load()
+	return container.NewBorder(container.NewBorder(nil, nil, nil, big(refresh, 160), chooser), nil, nil, nil, sc.list.box)
+}
+
+// load reads the chosen device's traffic and shows it from its last page.
+func (sc *trafficScreen) load() {
+	k, s := sc.kind, sc.m.sess
+	sc.m.run(func(context.Context) func() {
+		lines, err := s.Traffic(k)
+		return func() { sc.show(lines, err) }
+	})
+}
+
+func (sc *trafficScreen) show(lines []diag.TrafficLine, err error) {
+	if err != nil {
+		sc.list.setItems([]fyne.CanvasObject{wrapLabel(txtErrorPrefix + err.Error())}, false)
+		return
 	}
-	chooser := m.deviceChooser(func(k devices.Kind) { kind = k; load() })
-	refresh := m.button(txtRefresh, widget.MediumImportance, load)
-	load()
-	return container.NewBorder(container.NewBorder(nil, nil, nil, big(refresh, 160), chooser), nil, nil, nil, list.box)
+	items := make([]fyne.CanvasObject, 0, len(lines))
+	for _, l := range lines {
+		items = append(items, trafficItem(l))
+	}
+	sc.list.setItems(items, true)
 }
 
 func trafficItem(l diag.TrafficLine) fyne.CanvasObject {
-	meaning := l.Meaning
-	if l.MeaningZh != "" {
-		meaning = l.MeaningZh + "  " + l.Meaning
-	}
-	head := fmt.Sprintf("%s %s %d B  %s", l.At.In(zone).Format("15:04:05.000"), l.Arrow, l.Len, meaning)
+	head := fmt.Sprintf("%s %s %d B  %s", l.At.In(zone).Format("15:04:05.000"), l.Arrow, l.Len, l.Explained())
 	hex := l.Hex
 	if l.Hidden > 0 {
 		hex += fmt.Sprintf(txtTrafficHiddenFmt, l.Hidden, l.Hidden)
@@ -76,86 +82,113 @@ func age(d time.Duration) string {
 // logsPerPage fits the health page under the health summary.
 const logsPerPage = 6
 
+// healthScreen is the health page: the health checks and the log tail.
+// diag reads both; its LogFilter holds the level chosen. The screen draws
+// them and keeps them current while shown.
+type healthScreen struct {
+	m      *Mode
+	s      *diag.Session
+	filter diag.LogFilter
+	lines  []diag.LogLine
+
+	state *widget.Label
+	slots []*widget.Label
+	pg    *pager
+}
+
 // healthPage shows the database, disk, clock and version checks and the
 // log tail, filtered by level, and keeps both current while shown.
 func (m *Mode) healthPage() fyne.CanvasObject {
-	s := m.sess
-	state := wrapLabel("…")
-	var lines []diag.LogLine
-	slots := make([]*widget.Label, logsPerPage)
+	sc := &healthScreen{m: m, s: m.sess, filter: diag.NewLogFilter(), state: wrapLabel("…")}
+	return sc.build()
+}
+
+func (sc *healthScreen) build() fyne.CanvasObject {
+	m := sc.m
 	slotObjs := make([]fyne.CanvasObject, logsPerPage)
-	for i := range slots {
-		slots[i] = lineLabel("")
-		slotObjs[i] = slots[i]
+	for i := range logsPerPage {
+		l := lineLabel("")
+		sc.slots = append(sc.slots, l)
+		slotObjs[i] = l
 	}
-	pg := m.newPager(logsPerPage, func(lo, hi int) {
-		for i, l := range slots {
-			switch j := lo + i; {
-			case j < hi:
-				ll := lines[j]
-				l.SetText(fmt.Sprintf("%s %-5s %s", ll.Time.In(zone).Format("01-02 15:04:05"), ll.Level, ll.Message))
-			case i == 0 && len(lines) == 0:
-				l.SetText(txtNone)
-			default:
-				l.SetText("")
-			}
-		}
-	})
-	level := slog.LevelWarn
-	showLogs := func(got []diag.LogLine, err error, follow bool) {
-		if err != nil {
-			got = []diag.LogLine{{Level: "", Message: txtErrorPrefix + err.Error()}}
-		}
-		lines = got
-		if follow {
-			pg.follow(len(lines))
-		} else {
-			pg.setLast(len(lines))
-		}
-	}
-	loadLogs := func() {
-		lv := level
-		m.run(func(context.Context) func() {
-			got, err := s.Logs(200, lv)
-			return func() { showLogs(got, err, false) }
-		})
-	}
-	showHealth := func(h diag.HealthView, err error) {
-		if err != nil {
-			state.SetText(txtErrorPrefix + err.Error())
-			return
-		}
-		state.SetText(healthText(h))
-	}
-	load := func() {
-		m.run(func(ctx context.Context) func() {
-			h, err := s.Health(ctx)
-			return func() { showHealth(h, err) }
-		})
-		loadLogs()
-	}
-	levels := []slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError}
-	levelGroup := m.newToggles(len(levels), func(i int) string { return levels[i].String() }, 2, func(i int) {
-		level = levels[i]
-		loadLogs()
+	sc.pg = m.newPager(logsPerPage, sc.render)
+	levels := diag.LogLevels
+	levelGroup := m.newToggles(len(levels), func(i int) string { return levels[i].String() }, sc.filter.Index(), func(i int) {
+		sc.filter.Choose(i)
+		sc.loadLogs()
 	}).box
-	refresh := big(m.button(txtRefresh, widget.MediumImportance, load), 160)
-	load()
-	poll := s.Poll()
+	refresh := big(m.button(txtRefresh, widget.MediumImportance, sc.load), 160)
+	sc.load()
+	poll := sc.s.Poll()
 	m.autoRefresh(func(ctx context.Context) func() {
-		lv := level
+		lv := sc.filter.Level
 		h, herr := poll.Health(ctx)
 		got, lerr := poll.Logs(200, lv)
 		return func() {
-			showHealth(h, herr)
-			if lv == level { // the technician may have chosen another level meanwhile
-				showLogs(got, lerr, true)
+			sc.showHealth(h, herr)
+			if sc.filter.Current(lv) {
+				sc.showLogs(got, lerr, true)
 			}
 		}
 	})
 	logHead := container.NewBorder(nil, nil, middle(section(txtHealthLogs)), refresh, container.NewGridWrap(fyne.NewSize(440, touchMin), levelGroup))
-	return container.NewBorder(container.NewVBox(state, widget.NewSeparator(), logHead), pg.bar(), nil, nil,
+	return container.NewBorder(container.NewVBox(sc.state, widget.NewSeparator(), logHead), sc.pg.bar(), nil, nil,
 		container.NewVBox(slotObjs...))
+}
+
+// render shows log lines [lo, hi) in the slots.
+func (sc *healthScreen) render(lo, hi int) {
+	for i, l := range sc.slots {
+		switch j := lo + i; {
+		case j < hi:
+			ll := sc.lines[j]
+			l.SetText(fmt.Sprintf("%s %-5s %s", ll.Time.In(zone).Format("01-02 15:04:05"), ll.Level, ll.Message))
+		case i == 0 && len(sc.lines) == 0:
+			l.SetText(txtNone)
+		default:
+			l.SetText("")
+		}
+	}
+}
+
+// showLogs shows a read of the log tail: a refresh follows the newest
+// lines if the technician is on the last page, a load goes to it.
+func (sc *healthScreen) showLogs(got []diag.LogLine, err error, follow bool) {
+	if err != nil {
+		got = []diag.LogLine{{Level: "", Message: txtErrorPrefix + err.Error()}}
+	}
+	sc.lines = got
+	if follow {
+		sc.pg.follow(len(sc.lines))
+	} else {
+		sc.pg.setLast(len(sc.lines))
+	}
+}
+
+func (sc *healthScreen) loadLogs() {
+	lv, s := sc.filter.Level, sc.s
+	sc.m.run(func(context.Context) func() {
+		got, err := s.Logs(200, lv)
+		return func() { sc.showLogs(got, err, false) }
+	})
+}
+
+func (sc *healthScreen) showHealth(h diag.HealthView, err error) {
+	if err != nil {
+		sc.state.SetText(txtErrorPrefix + err.Error())
+		return
+	}
+	sc.state.SetText(healthText(h))
+}
+
+// load reads the health checks and the log tail.
+func (sc *healthScreen) load() {
+	s := sc.s
+	sc.m.run(func(ctx context.Context) func() {
+		h, err := s.Health(ctx)
+		return func() { sc.showHealth(h, err) }
+	})
+	sc.loadLogs()
 }
 
 func healthText(h diag.HealthView) string {
@@ -201,16 +234,16 @@ func faultsText(in []devices.Incident, now time.Time) string {
 	if len(in) == 0 {
 		return txtNone
 	}
-	var parts []string
-	for i := len(in) - 1; i >= 0 && len(parts) < healthFaults; i-- {
-		f := in[i]
-		span := fmt.Sprintf("%s–%s (%s)", when(f.Start), f.End.In(zone).Format("15:04:05"), age(f.End.Sub(f.Start)))
-		if f.End.IsZero() {
-			span = fmt.Sprintf(txtFaultOngoingFmt, when(f.Start), age(now.Sub(f.Start)))
+	spans, more := diag.RecentFaults(in, now, healthFaults)
+	parts := make([]string, 0, len(spans)+1)
+	for _, f := range spans {
+		span := fmt.Sprintf("%s–%s (%s)", when(f.Start), f.End.In(zone).Format("15:04:05"), age(f.Lasted))
+		if f.Ongoing {
+			span = fmt.Sprintf(txtFaultOngoingFmt, when(f.Start), age(f.Lasted))
 		}
 		parts = append(parts, kindName(f.Kind)+": "+f.Problem+" "+span)
 	}
-	if more := len(in) - len(parts); more > 0 {
+	if more > 0 {
 		parts = append(parts, fmt.Sprintf(txtFaultsMoreFmt, more, more))
 	}
 	return strings.Join(parts, "; ")
