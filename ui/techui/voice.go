@@ -3,7 +3,6 @@ package techui
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -22,10 +21,8 @@ import (
 // atomically, audited, applied at the next start); they have their own
 // page because the settings page is full at 1280×800.
 
-// voiceMode is a config.Voice.Mode the technician may choose.
-type voiceMode struct{ code, name string }
-
-var voiceModes = []voiceMode{{config.VoiceElder, txtVoiceElder}, {config.VoiceAlways, txtVoiceAlways}, {config.VoiceOff, txtVoiceOff}}
+// voiceModeNames name the voice modes of diag.VoiceModes.
+var voiceModeNames = map[string]string{config.VoiceElder: txtVoiceElder, config.VoiceAlways: txtVoiceAlways, config.VoiceOff: txtVoiceOff}
 
 // audioText words the voice player's state: whether the kiosk can speak,
 // and if not, why.
@@ -48,76 +45,91 @@ func audioText(a voice.Status) string {
 	return txtAudioOff
 }
 
+// voiceScreen is the voice page. diag.VoiceForm holds the mode and volume
+// chosen and diag saves them; the screen draws the form and hands it the
+// taps.
+type voiceScreen struct {
+	m    *Mode
+	s    *diag.Session
+	form diag.VoiceForm
+
+	audio, result, volume *widget.Label
+	modes                 *toggles
+}
+
 func (m *Mode) voicePage() fyne.CanvasObject {
-	s := m.sess
-	audio := wrapLabel("…")
-	audio.TextStyle.Bold = true
-	result := wrapLabel("")
-	result.TextStyle.Bold = true
-	var loaded, draft diag.Settings
-	volume := lineLabel("…")
-	var modes *toggles
-	refresh := func() {
-		modes.mark(slices.IndexFunc(voiceModes, func(v voiceMode) bool { return v.code == draft.VoiceMode }))
-		volume.SetText(strconv.Itoa(draft.VoiceVolume) + txtUnitPercent)
-		markChanged(volume, draft.VoiceVolume != loaded.VoiceVolume)
-	}
-	load := func() {
-		m.run(func(context.Context) func() {
-			st, err := s.Settings()
-			a, aerr := s.Audio()
-			return func() {
-				if err == nil {
-					err = aerr
-				}
-				if err != nil {
-					result.SetText(txtErrorPrefix + err.Error())
-					return
-				}
-				audio.SetText(txtAudioPrefix + audioText(a))
-				loaded, draft = st, st.Clone()
-				refresh()
-			}
-		})
-	}
-	modes = m.newToggles(len(voiceModes), func(i int) string { return voiceModes[i].name }, -1, func(i int) {
-		draft.VoiceMode = voiceModes[i].code
-		refresh()
+	sc := &voiceScreen{m: m, s: m.sess, audio: wrapLabel("…"), result: wrapLabel(""), volume: lineLabel("…")}
+	sc.audio.TextStyle.Bold = true
+	sc.result.TextStyle.Bold = true
+	return sc.build()
+}
+
+func (sc *voiceScreen) build() fyne.CanvasObject {
+	m := sc.m
+	modes := diag.VoiceModes
+	sc.modes = m.newToggles(len(modes), func(i int) string { return voiceModeNames[modes[i]] }, -1, func(i int) {
+		sc.form.ChooseMode(i)
+		sc.refresh()
 	})
 	editVolume := m.button(txtSetEdit, widget.MediumImportance, func() {
-		m.editNumber(numberField{title: txtSetVolume, value: draft.VoiceVolume,
+		m.editNumber(numberField{title: txtSetVolume, value: sc.form.Volume,
 			hint: fmt.Sprintf(txtRangeFmt, diag.MinVoiceVolume, diag.MaxVoiceVolume, txtUnitPercent, diag.MinVoiceVolume, diag.MaxVoiceVolume, txtUnitPercent)},
-			func(n int) { draft.VoiceVolume = n; refresh() })
+			func(n int) { sc.form.Volume = n; sc.refresh() })
 	})
-	save := m.button(txtSetSave, widget.HighImportance, func() {
-		mode, vol := draft.VoiceMode, draft.VoiceVolume
-		result.SetText(txtBusy)
-		m.run(func(ctx context.Context) func() {
-			// Only mode and volume: the rest as saved now, whatever the
-			// settings page holds unsaved.
-			st, err := s.Settings()
-			var res diag.ApplyResult
-			if err == nil {
-				st.VoiceMode, st.VoiceVolume = mode, vol
-				res, err = s.ApplySettings(ctx, st)
-			}
-			return func() {
-				if err != nil {
-					result.SetText(txtSetNotSaved + settingErrorText(err))
-					return
-				}
-				result.SetText(appliedText(res))
-				load()
-			}
-		})
-	})
-	load()
+	save := m.button(txtSetSave, widget.HighImportance, sc.save)
+	sc.load()
 	return container.NewVBox(
-		audio,
-		rowBox(txtSetVoice, modes.box),
-		rowBox(txtSetVolume, container.NewBorder(nil, nil, nil, big(editVolume, 110), middle(volume))),
+		sc.audio,
+		rowBox(txtSetVoice, sc.modes.box),
+		rowBox(txtSetVolume, container.NewBorder(nil, nil, nil, big(editVolume, 110), middle(sc.volume))),
 		wrapLabel(txtVoiceHint),
 		big(save, 0),
-		result,
+		sc.result,
 	)
+}
+
+// refresh shows the form: the mode chosen and the volume, marked when it
+// is not the one saved.
+func (sc *voiceScreen) refresh() {
+	sc.modes.mark(sc.form.ModeIndex())
+	sc.volume.SetText(strconv.Itoa(sc.form.Volume) + txtUnitPercent)
+	markChanged(sc.volume, sc.form.VolumeChanged())
+}
+
+// load reads the settings and the voice player's state.
+func (sc *voiceScreen) load() {
+	s := sc.s
+	sc.m.run(func(context.Context) func() {
+		st, err := s.Settings()
+		a, aerr := s.Audio()
+		return func() {
+			if err == nil {
+				err = aerr
+			}
+			if err != nil {
+				sc.result.SetText(txtErrorPrefix + err.Error())
+				return
+			}
+			sc.audio.SetText(txtAudioPrefix + audioText(a))
+			sc.form.Load(st)
+			sc.refresh()
+		}
+	})
+}
+
+// save has diag save the mode and volume, and reads them again.
+func (sc *voiceScreen) save() {
+	s, mode, vol := sc.s, sc.form.Mode, sc.form.Volume
+	sc.result.SetText(txtBusy)
+	sc.m.run(func(ctx context.Context) func() {
+		res, err := s.ApplyVoice(ctx, mode, vol)
+		return func() {
+			if err != nil {
+				sc.result.SetText(txtSetNotSaved + settingErrorText(err))
+				return
+			}
+			sc.result.SetText(appliedText(res))
+			sc.load()
+		}
+	})
 }
