@@ -3,6 +3,7 @@ package diag
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -51,4 +52,20 @@ func writable(dir string) bool {
 	f.Close()
 	os.Remove(name)
 	return true
+}
+
+// ExportChoice is what the export page offers out of the folders found
+// (ExportDirs): at most max of them, the current folder (".") when none
+// was found, and which one is chosen: the one chosen before if it is
+// still offered, else the first.
+func ExportChoice(found []string, before string, max int) (dirs []string, chosen int) {
+	dirs = found
+	if len(dirs) == 0 {
+		dirs = []string{"."}
+	}
+	dirs = dirs[:min(len(dirs), max)]
+	if i := slices.Index(dirs, before); i >= 0 {
+		chosen = i
+	}
+	return dirs, chosen
 }

@@ -253,63 +253,73 @@ func faultsText(in []devices.Incident, now time.Time) string {
 // one or two USB ports, and the page keeps room for the result.
 const maxExportDirs = 4
 
+// exportScreen is the export page. diag says which folders it offers and
+// which is chosen, and writes the bundle; the screen draws the choice and
+// the outcome.
+type exportScreen struct {
+	m       *Mode
+	s       *diag.Session
+	choices *fyne.Container
+
+	result, files *widget.Label
+}
+
 // exportPage lets the technician choose a folder (a USB stick, or the
 // kiosk's own export folder), writes the diagnostics bundle there and says
 // where it went and what is in it.
 func (m *Mode) exportPage() fyne.CanvasObject {
-	s := m.sess
-	result := wrapLabel("")
-	result.TextStyle.Bold = true
-	files := wrapLabel("")
-	choices := container.NewVBox()
-	show := func(dirs []string) {
-		if len(dirs) == 0 {
-			dirs = []string{"."}
-		}
-		dirs = dirs[:min(len(dirs), maxExportDirs)]
-		chosen := 0
-		m.exportMu.Lock()
-		for i, d := range dirs {
-			if d == m.exportDir {
-				chosen = i
-			}
-		}
-		m.exportMu.Unlock()
-		m.chooseExportDir(dirs[chosen])
-		t := m.newToggles(len(dirs), func(i int) string { return dirs[i] }, chosen, func(i int) { m.chooseExportDir(dirs[i]) })
-		objs := make([]fyne.CanvasObject, len(t.buttons))
-		for i, b := range t.buttons {
-			b.Alignment = widget.ButtonAlignLeading
-			objs[i] = big(b, 0)
-		}
-		choices.Objects = objs
-		choices.Refresh()
-	}
-	// Finding the sticks probes the mounts (a write to each): off the UI
-	// goroutine.
-	list := func() {
-		m.run(func(context.Context) func() {
-			dirs := m.opts.Dirs()
-			return func() { show(dirs) }
-		})
-	}
-	list()
-	rescan := m.button(txtExportRescan, widget.MediumImportance, list)
-	export := m.button(txtExportBundle, widget.HighImportance, func() {
-		result.SetText(txtBusy)
-		files.SetText("")
-		m.run(func(ctx context.Context) func() {
-			r, err := s.ExportBundle(ctx, m.exportFolder())
-			return func() {
-				if err != nil {
-					result.SetText(txtErrorPrefix + err.Error())
-					return
-				}
-				result.SetText(fmt.Sprintf(txtExportDoneFmt, r.Path, r.Bytes, r.Bytes))
-				files.SetText(txtExportFiles + strings.Join(r.Files, ", "))
-			}
-		})
+	sc := &exportScreen{m: m, s: m.sess, result: wrapLabel(""), files: wrapLabel(""), choices: container.NewVBox()}
+	sc.result.TextStyle.Bold = true
+	sc.list()
+	rescan := m.button(txtExportRescan, widget.MediumImportance, sc.list)
+	export := m.button(txtExportBundle, widget.HighImportance, sc.export)
+	return container.NewVBox(widget.NewLabel(txtExportDir), sc.choices,
+		container.NewHBox(big(export, 320), big(rescan, 240)), widget.NewLabel(txtExportHint), sc.result, sc.files)
+}
+
+// list finds the folders to offer. Finding the sticks probes the mounts
+// (a write to each): off the UI goroutine.
+func (sc *exportScreen) list() {
+	m := sc.m
+	m.run(func(context.Context) func() {
+		found := m.opts.Dirs()
+		return func() { sc.show(found) }
 	})
-	return container.NewVBox(widget.NewLabel(txtExportDir), choices,
-		container.NewHBox(big(export, 320), big(rescan, 240)), widget.NewLabel(txtExportHint), result, files)
+}
+
+// show offers the folders found, one big button each, the chosen one
+// marked and made the mode's export folder.
+func (sc *exportScreen) show(found []string) {
+	m := sc.m
+	m.exportMu.Lock()
+	dirs, chosen := diag.ExportChoice(found, m.exportDir, maxExportDirs)
+	m.exportMu.Unlock()
+	m.chooseExportDir(dirs[chosen])
+	t := m.newToggles(len(dirs), func(i int) string { return dirs[i] }, chosen, func(i int) { m.chooseExportDir(dirs[i]) })
+	objs := make([]fyne.CanvasObject, len(t.buttons))
+	for i, b := range t.buttons {
+		b.Alignment = widget.ButtonAlignLeading
+		objs[i] = big(b, 0)
+	}
+	sc.choices.Objects = objs
+	sc.choices.Refresh()
+}
+
+// export writes the bundle to the chosen folder and says where it went and
+// what is in it.
+func (sc *exportScreen) export() {
+	m, s := sc.m, sc.s
+	sc.result.SetText(txtBusy)
+	sc.files.SetText("")
+	m.run(func(ctx context.Context) func() {
+		r, err := s.ExportBundle(ctx, m.exportFolder())
+		return func() {
+			if err != nil {
+				sc.result.SetText(txtErrorPrefix + err.Error())
+				return
+			}
+			sc.result.SetText(fmt.Sprintf(txtExportDoneFmt, r.Path, r.Bytes, r.Bytes))
+			sc.files.SetText(txtExportFiles + strings.Join(r.Files, ", "))
+		}
+	})
 }
