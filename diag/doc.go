@@ -25,7 +25,7 @@
 // Its methods, by screen:
 //
 //   - devices: Devices, Probe, Traffic (masked: no ID card data, no scanned
-//     code is ever shown), ResetPaper;
+//     code is ever shown), ResetPaper; DeviceCard is a device card's model;
 //   - tests: TestPrint, TestCard (masked card), TestScan, each a TestResult
 //     with pass/fail, a summary and the raw reason;
 //   - configuration: Ports (Options.Discover, by default serial.Discover,
@@ -33,12 +33,15 @@
 //     saving fails), Settings and ApplySettings (bounded and validated,
 //     saved atomically or not at all, restart needs reported, audited with
 //     old and new values, the token shown as "(set)" and never recorded),
-//     ChangePIN; SettingsForm and PortForm are the settings and
-//     configuration pages' models, ApplyDraft saves the former;
+//     ChangePIN; SettingsForm, PortForm and VoiceForm are the settings,
+//     configuration and voice pages' models, ApplyDraft and ApplyVoice
+//     save the first and the last;
 //   - sync: Sync, Requeue, RequeueOne, RequeueAll, ExportDeadLetters,
 //     ForceSync, CheckBackOffice (Reachability.Failure);
 //   - health: Health (database, disk, clock, version, uptime), Logs;
-//   - export: ExportBundle, a zip without personal data.
+//     LogFilter and RecentFaults pick what the health page shows;
+//   - export: ExportBundle, a zip without personal data, to a folder
+//     ExportDirs finds and ExportChoice offers.
 //
 // Methods run on the caller's goroutine and may block on devices and the
 // network; the screens call them off the UI goroutine.

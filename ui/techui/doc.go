@@ -1,16 +1,20 @@
 // Package techui is the technician mode of the hall kiosk on the touch
 // screen: the PIN keypad, the forced change of the factory PIN and the
-// diagnostics pages (devices, traffic, configuration, sync, health, export).
+// diagnostics pages (devices, traffic, configuration, settings, voice,
+// sync, health, export).
 //
 // It is a thin Fyne layer over package diag, which holds every rule (PIN
 // checks, lockout, idle expiry, masking of personal data, roll-back of a
 // device change). Nothing here decides anything diag could decide; this
 // package only lays diag's views out for a finger on a 1280×800 screen.
 //
-// Pages: the longest pages are screen structs over a model in diag
-// (settingsScreen over diag.SettingsForm, configScreen over diag.PortForm,
-// syncScreen over diag's sync views and outcomes): the model decides, the
-// screen draws it and reports taps. Paging is flow's page arithmetic
+// Pages: every diagnostics page is a screen struct over a model in diag
+// (devicesScreen over diag.DeviceCard, trafficScreen and healthScreen over
+// diag's views, diag.LogFilter and diag.RecentFaults, configScreen over
+// diag.PortForm, settingsScreen over diag.SettingsForm, voiceScreen over
+// diag.VoiceForm, syncScreen over diag's sync views and outcomes,
+// exportScreen over diag.ExportChoice): the model decides, the screen
+// draws it and reports taps. Paging is flow's page arithmetic
 // (flow.PageAt); keypads are laid out with package ui's key kit.
 //
 // Threading: every diag call may block on a device, the database or the
