@@ -23,14 +23,11 @@ type pagedColumn struct {
 	// page is the page on screen; it lives in the screen (a pointer) so a
 	// rebuild after a language switch stays on it.
 	page  *int
-	prev  *widget.Button
-	next  *widget.Button
-	label *widget.Label
+	pages *PageBar
 	bar   *fyne.Container
 	box   *fyne.Container
 
-	starts   []int // first row of each page, from the last layout
-	pageText func(n, count int) string
+	starts []int // first row of each page, from the last layout
 	// heading marks rows that must not end a page (a heading goes with
 	// the rows under it).
 	heading map[int]bool
@@ -39,16 +36,10 @@ type pagedColumn struct {
 // newPagedColumn pages rows; page is the screen's page index.
 func (k *Kiosk) newPagedColumn(rows []fyne.CanvasObject, page *int) *pagedColumn {
 	c := &pagedColumn{rows: rows, page: page}
-	c.prev = k.button(k.t("pager.prev"), theme.NavigateBackIcon(), widget.MediumImportance, func() { c.turn(-1) })
-	c.next = k.button(k.t("pager.next"), theme.NavigateNextIcon(), widget.MediumImportance, func() { c.turn(1) })
-	c.next.IconPlacement = widget.ButtonIconTrailingText
-	c.label = centered("", theme.SizeNameText, false)
-	c.label.Wrapping = fyne.TextWrapOff
-	pageText := func(n, count int) string { return k.t("pager.page", "N", n, "Count", count) }
-	c.bar = container.NewGridWithColumns(3, touchMin(c.prev), container.NewCenter(c.label), touchMin(c.next))
+	c.pages = k.pageBar(func() { c.turn(-1) }, func() { c.turn(1) })
+	c.bar = c.pages.row()
 	c.box = container.NewWithoutLayout(rows...)
 	c.ExtendBaseWidget(c)
-	c.pageText = pageText
 	return c
 }
 
@@ -153,25 +144,13 @@ func (r *pagedColumnRenderer) Layout(s fyne.Size) {
 	} else {
 		c.box.Resize(s)
 	}
+	// While everything fits there are no pages: the whole bar is hidden,
+	// page number and all.
 	c.bar.Hidden = !paged
 	if paged {
 		c.bar.Move(fyne.NewPos(0, s.Height-barH))
 		c.bar.Resize(fyne.NewSize(s.Width, barH))
-		c.label.Text = c.pageText(pg.Index+1, pg.Count)
-		c.label.Refresh()
-		setEnabled(c.prev, pg.HasPrev)
-		setEnabled(c.next, pg.HasNext)
-	}
-}
-
-func setEnabled(b *widget.Button, on bool) {
-	if on == !b.Disabled() {
-		return
-	}
-	if on {
-		b.Enable()
-	} else {
-		b.Disable()
+		c.pages.Set(pg)
 	}
 }
 

@@ -28,11 +28,6 @@ func problemOf(p *flow.Problem) (problemView, bool) {
 	return v, true
 }
 
-// pageOf is the view of flow's page of a list.
-func pageOf(p flow.PageInfo) pageView {
-	return pageView{Index: p.Index, Count: p.Count, HasPrev: p.HasPrev, HasNext: p.HasNext}
-}
-
 // lines puts catalog texts in the kiosk's language one a line: the
 // windows of a service, whose names run together on one line would break
 // in the middle of a name.
@@ -78,29 +73,22 @@ func (k *Kiosk) pagerOf(items []fyne.CanvasObject, p flow.PageInfo, column bool,
 	if size <= 0 {
 		size = max(len(items), 1)
 	}
-	return k.pagedGrid(items, size, pageOf(p), column, prev, next)
+	return k.pagedGrid(items, size, p, column, prev, next)
 }
 
 // ownPager builds the paged grid of a list flow hands over whole (the
 // guide's departments, the reasons to tick): the screen keeps the page
 // index in *page and rebuild draws it again after a turn.
 func (k *Kiosk) ownPager(items []fyne.CanvasObject, size int, page *int, rebuild func()) fyne.CanvasObject {
-	lo, hi, pv := listPage(*page, len(items), size)
-	*page = pv.Index
-	return k.pagedGrid(items[lo:hi], size, pv, false, func() { *page--; rebuild() }, func() { *page++; rebuild() })
+	lo, hi, in := listPage(*page, len(items), size)
+	*page = in.Index
+	return k.pagedGrid(items[lo:hi], size, in, false, func() { *page--; rebuild() }, func() { *page++; rebuild() })
 }
 
-func (k *Kiosk) pagedGrid(items []fyne.CanvasObject, size int, pv pageView, column bool, prev, next func()) fyne.CanvasObject {
-	pg := &pagedGrid{
-		column:   column,
-		items:    items,
-		perPage:  size,
-		page:     pv,
-		prevText: k.t("pager.prev"),
-		nextText: k.t("pager.next"),
-		pageText: func(n, count int) string { return k.t("pager.page", "N", n, "Count", count) },
-		onPrev:   k.tap(prev),
-		onNext:   k.tap(next),
+func (k *Kiosk) pagedGrid(items []fyne.CanvasObject, size int, in flow.PageInfo, column bool, prev, next func()) fyne.CanvasObject {
+	pg := &pagedGrid{column: column, items: items, perPage: size, page: in}
+	if in.Count > 1 {
+		pg.bar = k.pageBar(prev, next)
 	}
 	return pg.buildUI()
 }
