@@ -97,7 +97,7 @@ func (sc *devicesScreen) newCard(k devices.Kind) *deviceCard {
 	})
 	// The details are paged, not scrolled: a finger cannot drag a desktop
 	// Fyne scroll (docs/fyne-notes.md 0.3), and a scroll bar is too thin to hit.
-	head := container.NewBorder(nil, nil, nil, c.pg.info, section(kindName(k)))
+	head := container.NewBorder(nil, nil, nil, c.pg.nav.Label, section(kindName(k)))
 	c.box = container.NewBorder(head, container.NewVBox(c.pg.narrowBar(), c.result, c.buttons()), nil, nil,
 		container.NewVBox(c.detail, layout.NewSpacer()))
 	return c

@@ -15,7 +15,8 @@
 // diag.VoiceForm, syncScreen over diag's sync views and outcomes,
 // exportScreen over diag.ExportChoice): the model decides, the screen
 // draws it and reports taps. Paging is flow's page arithmetic
-// (flow.PageAt); keypads are laid out with package ui's key kit.
+// (flow.PageAt) shown with package ui's page bar (ui.PageBar); keypads are
+// laid out with package ui's key kit.
 //
 // Threading: every diag call may block on a device, the database or the
 // network, so it runs on its own goroutine and its result is applied to the

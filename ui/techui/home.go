@@ -14,6 +14,7 @@ import (
 
 	"hallkiosk/devices"
 	"hallkiosk/flow"
+	"hallkiosk/ui"
 )
 
 // page is one technician page: its tab label and how to build it. Pages
@@ -227,39 +228,39 @@ func joinLines(lines ...string) string {
 }
 
 // pager pages through n items with big previous/next buttons, because a
-// finger cannot drag-scroll a desktop Fyne list (docs/fyne-notes.md 0.3). It only
-// keeps the page index; render shows items [lo, hi) however the page lays
-// them out.
+// finger cannot drag-scroll a desktop Fyne list (docs/fyne-notes.md 0.3). It
+// only keeps the page index; render shows items [lo, hi) however the page
+// lays them out, and the bar (ui.PageBar, the citizen screens' own) shows
+// the page number and which buttons lead somewhere.
 type pager struct {
-	m      *Mode
 	per    int
 	n      int
 	index  int
-	short  bool // the page number as "1 / 2", for narrowBar
 	render func(lo, hi int)
-	info   *widget.Label
-	prev   *widget.Button
-	next   *widget.Button
+	nav    *ui.PageBar
 }
 
 func (m *Mode) newPager(per int, render func(lo, hi int)) *pager {
-	p := &pager{m: m, per: per, render: render, info: widget.NewLabel("")}
-	p.prev = m.button(txtPrev, widget.MediumImportance, func() { p.index--; p.show() })
-	p.next = m.button(txtNext, widget.MediumImportance, func() { p.index++; p.show() })
+	p := &pager{per: per, render: render}
+	p.nav = ui.NewPageBar(
+		m.button(txtPrev, widget.MediumImportance, func() { p.index--; p.show() }),
+		m.button(txtNext, widget.MediumImportance, func() { p.index++; p.show() }),
+		func(n, count int) string { return fmt.Sprintf(txtPageFmt, n, count, n, count) })
 	return p
 }
 
 // bar is the previous and next buttons with the page number between them.
 func (p *pager) bar() fyne.CanvasObject {
-	return container.NewBorder(nil, nil, big(p.prev, 180), big(p.next, 180), middle(container.NewCenter(p.info)))
+	return container.NewBorder(nil, nil, big(p.nav.Prev, 180), big(p.nav.Next, 180), middle(container.NewCenter(p.nav.Label)))
 }
 
 // narrowBar is the two buttons alone, for a column too narrow for the page
-// number between them; the caller puts p.info, a short "1 / 2", elsewhere.
+// number between them; the caller puts p.nav.Label, a short "1 / 2",
+// elsewhere.
 func (p *pager) narrowBar() fyne.CanvasObject {
-	p.short = true
+	p.nav.Text = func(n, count int) string { return fmt.Sprintf(txtPageShortFmt, n, count) }
 	p.show()
-	return container.NewGridWithColumns(2, big(p.prev, 0), big(p.next, 0))
+	return container.NewGridWithColumns(2, big(p.nav.Prev, 0), big(p.nav.Next, 0))
 }
 
 // set shows the first page of n items.
@@ -295,30 +296,7 @@ func (p *pager) show() {
 	pg := p.page()
 	p.index = pg.Index
 	p.render(pg.Bounds())
-	if p.short {
-		p.info.SetText(fmt.Sprintf(txtPageShortFmt, pg.Index+1, pg.Count))
-	} else {
-		p.info.SetText(fmt.Sprintf(txtPageFmt, pg.Index+1, pg.Count, pg.Index+1, pg.Count))
-	}
-	if pg.HasPrev {
-		p.prev.Enable()
-	} else {
-		p.prev.Disable()
-	}
-	if pg.HasNext {
-		p.next.Enable()
-	} else {
-		p.next.Disable()
-	}
-	// With one page there is nothing to page to: two grey buttons would
-	// only take room from the list.
-	if pg.Count == 1 {
-		p.prev.Hide()
-		p.next.Hide()
-	} else {
-		p.prev.Show()
-		p.next.Show()
-	}
+	p.nav.Set(pg)
 }
 
 // objectList is a paged list of ready-made objects (traffic frames).
