@@ -4,7 +4,7 @@
 //   - a prompt per citizen screen (Prompt), a failure per flow reason code
 //     (Failure), and the call of a ticket: its number and its windows (Call);
 //   - every word comes from a clip made at build time by the espeak-ng speech
-//     engine (voices cmn and en) from the citizen translations in
+//     engine (voices cmn-latn-pinyin and en) from the citizen translations in
 //     assets/i18n (keys voice.*, reason.*), plus the letters A–Z. Script
 //     lists them, Generate makes them, `make clips` runs it;
 //   - the API takes prompt constants, reason codes that only select a clip,

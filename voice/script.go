@@ -24,8 +24,26 @@ var Langs = []Lang{Chinese, English}
 // (assets/i18n), by language.
 var translationFiles = map[Lang]string{Chinese: "i18n/zh_Hans.json", English: "i18n/en.json"}
 
-// engineVoice is the espeak-ng voice of each language.
-var engineVoice = map[Lang]string{Chinese: "cmn", English: "en"}
+// engineVoice is the espeak-ng voice of each language. Mandarin is
+// cmn-latn-pinyin: espeak-ng's plain cmn voice reads most characters as
+// their pinyin spelled out in English, tone number and all (号 as "hao
+// four"); cmn-latn-pinyin reads them in Mandarin and says the letters A–Z
+// as cmn does ("A" as "ei").
+var engineVoice = map[Lang]string{Chinese: "cmn-latn-pinyin", English: "en"}
+
+// spokenAs are the words of the Mandarin clips that espeak-ng reads with the
+// wrong tone, written in the tone-numbered pinyin the voice also reads: 处理
+// is chǔlǐ, not chùlǐ. The screen keeps the characters; only the engine is
+// given the pinyin.
+var spokenAs = strings.NewReplacer("处理", "chu3 li3")
+
+// engineText is what the engine is given for a clip's text.
+func engineText(l Lang, text string) string {
+	if l == Chinese {
+		return spokenAs.Replace(text)
+	}
+	return text
+}
 
 // Clip is one recording the kiosk can play: Name is "<lang>/<key>", the file
 // is Name+".wav", Text is what the engine was given.
@@ -74,7 +92,7 @@ func Script(i18n fs.FS) ([]Clip, error) {
 			if text == "" {
 				return nil, fmt.Errorf("voice script: %s %q is empty", l, k)
 			}
-			out = append(out, Clip{Name: clipName(l, k), Lang: l, Text: text})
+			out = append(out, Clip{Name: clipName(l, k), Lang: l, Text: engineText(l, text)})
 		}
 		for _, c := range letters {
 			out = append(out, Clip{Name: clipName(l, letterKey(c)), Lang: l, Text: string(c)})
