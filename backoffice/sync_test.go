@@ -424,3 +424,66 @@ func BenchmarkSyncBatch100(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*100)/b.Elapsed().Seconds(), "records/s")
 }
+
+// TestSyncRejectsATakenPageToken: a synced ticket whose page token another
+// ticket holds is rejected, whether that ticket was numbered online or
+// synced earlier (in the same batch or another), so no page shows two
+// tickets; the ticket's own record may carry its token again.
+func TestSyncRejectsATakenPageToken(t *testing.T) {
+	e := newEnv(t, nil)
+	tokA := strings.Repeat("a", api.PageTokenLen)
+	tokB := strings.Repeat("b", api.PageTokenLen)
+	onlineID := newID(t)
+	var online api.TicketResponse
+	e.ok("POST", "/v1/tickets", tokK1, api.TicketRequest{RecordID: onlineID, KioskID: "K01", ServiceID: "b", PageToken: tokA}, &online)
+	if online.Number != "B001" {
+		t.Fatalf("online ticket %+v", online)
+	}
+	issued := func(seq int64, number, token string) api.Record {
+		return rec(t, seq, api.KindTicketIssued, api.TicketIssued{Number: number, ServiceID: "b", BusinessDate: "2026-11-30",
+			IssuedAt: monday10, Offline: true, PageToken: token})
+	}
+	const taken = "page_token: already belongs to another ticket"
+	steps := []struct {
+		name, token, kiosk string
+		recs               []api.Record
+		want               []string
+		reasons            []string
+	}{
+		{"token of an online ticket", tokK2, "K02", []api.Record{issued(1, "B02-001", tokA)},
+			[]string{"rejected"}, []string{taken}},
+		{"token taken earlier in the same batch", tokK2, "K02", []api.Record{issued(1, "B02-001", tokB), issued(2, "B02-002", tokB)},
+			[]string{"created", "rejected"}, []string{"", taken}},
+		{"token of a synced ticket, another batch", tokK1, "K01", []api.Record{issued(1, "B01-001", tokB)},
+			[]string{"rejected"}, []string{taken}},
+		{"the online ticket's own record", tokK1, "K01", []api.Record{recRaw(t, onlineID, 1, api.KindTicketIssued, func() []byte {
+			b, _ := json.Marshal(api.TicketIssued{Number: "B001", ServiceID: "b", BusinessDate: "2026-11-30", IssuedAt: monday10, PageToken: tokA})
+			return b
+		}())}, []string{"created"}, []string{""}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			e.t = t
+			resp := e.sync(st.token, st.kiosk, st.recs...)
+			if got := statuses(resp); !slices.Equal(got, st.want) {
+				t.Fatalf("statuses %v, want %v (%+v)", got, st.want, resp.Results)
+			}
+			for i, r := range resp.Results {
+				if r.Reason != st.reasons[i] {
+					t.Fatalf("record %d: reason %q, want %q", i, r.Reason, st.reasons[i])
+				}
+			}
+		})
+	}
+	e.t = t
+	// Each token still shows the ticket that had it first.
+	for tok, want := range map[string]string{tokA: "B001", tokB: "B02-001"} {
+		v, _, err := e.srv.TicketView(t.Context(), tok)
+		if err != nil || !v.Known || v.Number != want {
+			t.Fatalf("page of %s: %+v (%v), want %s", tok[:1], v, err, want)
+		}
+	}
+	if n, _ := e.srv.RecordCount("K02"); n != 1 {
+		t.Fatalf("K02 has %d records stored, want 1", n)
+	}
+}
