@@ -101,6 +101,63 @@ func TestEstimateFollowsServiceTimes(t *testing.T) {
 	}
 }
 
+// TestEstimatePerServiceAndHour: the minutes per ticket are the median of
+// the latest 50 handling times of the service called in the same hour of
+// the day (hall time) within 28 days; a handling time over 3 hours and one
+// called 29 days ago do not count.
+func TestEstimatePerServiceAndHour(t *testing.T) {
+	e := newEnv(t, nil)
+	m := time.Minute
+	day := func(month time.Month, d int) time.Time { return time.Date(2026, month, d, 0, 0, 0, 0, shanghai) }
+	// serveAt calls a ticket of service b at counter 2 at the given time
+	// and marks it done after each of tooks in turn.
+	serveAt := func(at time.Time, tooks ...time.Duration) {
+		t.Helper()
+		for _, took := range tooks {
+			e.clock.Set(at)
+			e.serve(took)
+			at = at.Add(took)
+		}
+	}
+	// Monday 2 November, 11:00: 29 days before the estimates below.
+	serveAt(day(11, 2).Add(11*time.Hour), 30*m)
+	// 3–13 November, 10:00: 54 handling times of 9 min, older than the
+	// latest 50 of the hour.
+	for _, d := range []int{3, 4, 5, 6, 9, 10, 11, 12, 13} {
+		serveAt(day(11, d).Add(10*time.Hour), 9*m, 9*m, 9*m, 9*m, 9*m, 9*m)
+	}
+	// 16–20 November, 10:00: the latest 50 of the hour, 4 and 6 min by
+	// turns: median 5 (all 104 of the hour would give 9).
+	for _, d := range []int{16, 17, 18, 19, 20} {
+		serveAt(day(11, d).Add(10*time.Hour), 4*m, 6*m, 4*m, 6*m, 4*m, 6*m, 4*m, 6*m, 4*m, 6*m)
+	}
+	// 23–27 November, 11:00: five handling times, median 12 (with the one
+	// of 2 November it would be 14).
+	for i, took := range []time.Duration{12 * m, 16 * m, 12 * m, 16 * m, 12 * m} {
+		serveAt(day(11, 23+i).Add(11*time.Hour), took)
+	}
+	// Monday 30 November: a ticket called at 10:05 and left open until
+	// 13:10 (it would make the 10:00 median 6).
+	serveAt(day(11, 30).Add(10*time.Hour+5*m), 3*time.Hour+5*m)
+
+	// Tuesday 1 December: two wait for service b (one counter).
+	e.clock.Set(day(12, 1).Add(10*time.Hour + 20*m))
+	e.ticket(tokK1, "K01", newID(t), "b", false)
+	e.ticket(tokK1, "K01", newID(t), "b", false)
+	for _, tc := range []struct {
+		at   time.Duration
+		want int
+	}{
+		{10*time.Hour + 30*m, 2 * 5},
+		{11*time.Hour + 30*m, 2 * 12},
+	} {
+		e.clock.Set(day(12, 1).Add(tc.at))
+		if got := e.queue()["b"].EstWaitMinutes; got != tc.want {
+			t.Errorf("estimate at %s: %d min, want %d", e.clock.Now().Format("15:04"), got, tc.want)
+		}
+	}
+}
+
 func TestCounterActions(t *testing.T) {
 	e := newEnv(t, nil)
 	e.fail("POST", "/v1/counters/2/done", tokDesk2, nil, 409, "nothing_called")
