@@ -522,3 +522,52 @@ func TestTicketStartService(t *testing.T) {
 		t.Fatalf("problem %+v", s.Problem)
 	}
 }
+
+// TestTicketQRLinksTheTicketPage: with the hall's ticket-page base set, the
+// QR on the done screen and on paper links <base>/t/<token>, the token
+// being the page token the store keeps with the ticket (and sends to the
+// back office), online and offline.
+func TestTicketQRLinksTheTicketPage(t *testing.T) {
+	const base = "https://hall.example.gov.cn/q"
+	for _, offline := range []bool{false, true} {
+		t.Run(map[bool]string{false: "online", true: "offline"}[offline], func(t *testing.T) {
+			r := newRig(t, rigOpts{offline: offline})
+			f, w := r.ticketFlow(TicketOptions{Print: PrintOptions{QRBase: base + "/"}})
+			f.Start()
+			chooseService(t, f, w, "shebao", "sb-09")
+			w.until("card step", ticketIn(TicketCard))
+			f.SkipCard()
+			res := w.until("done", ticketIn(TicketDone)).Result
+			tk, err := r.store.FindTicket(t.Context(), res.Number, res.BusinessDate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !api.ValidPageToken(tk.PageToken) {
+				t.Fatalf("ticket %s has page token %q", tk.Number, tk.PageToken)
+			}
+			prefix := base + "/t/" + tk.PageToken + "?"
+			if !strings.HasPrefix(res.QR, prefix) {
+				t.Fatalf("QR %q, want it to start with %q", res.QR, prefix)
+			}
+			if !offline {
+				// The back office knows the ticket under that token.
+				if v, _, err := r.bo.TicketView(t.Context(), tk.PageToken); err != nil || v.Number != res.Number {
+					t.Fatalf("back office page of the token: %+v (%v)", v, err)
+				}
+			}
+			ref, err := ParseTicketQR(res.QR)
+			if err != nil || ref.Number != res.Number || ref.Date != res.BusinessDate || ref.Token != tk.PageToken {
+				t.Fatalf("QR reads back as %+v (%v)", ref, err)
+			}
+			var printed []string
+			for _, it := range r.nextTicket().Doc.Items {
+				if it.QR != nil {
+					printed = append(printed, string(it.QR.Data))
+				}
+			}
+			if len(printed) != 1 || printed[0] != res.QR {
+				t.Fatalf("printed QR %q, want %q", printed, res.QR)
+			}
+		})
+	}
+}

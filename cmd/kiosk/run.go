@@ -213,10 +213,21 @@ type kiosk struct {
 	done   []func()
 }
 
+// ticketPageBase is where the printed ticket QRs link: the configured
+// backoffice.ticket_page_base, or, when no back office is configured (the
+// demo), the embedded one at boURL, which serves the ticket pages itself.
+// Empty prints the compact QR payload.
+func ticketPageBase(cfg config.Config, boURL string) string {
+	if b := cfg.BackOffice.TicketPageBase; b != "" || cfg.BackOffice.URL != "" {
+		return b
+	}
+	return boURL
+}
+
 // startKiosk opens the log, the embedded back office (demo), the store and
 // its sync loop, and the devices. Nothing here touches the screen.
 func startKiosk(cfg config.Config, isDemo bool, stderr io.Writer) (_ *kiosk, err error) {
-	k := &kiosk{cfg: cfg, demo: isDemo, qrBase: cfg.BackOffice.TicketPageBase}
+	k := &kiosk{cfg: cfg, demo: isDemo}
 	k.ctx, k.cancel = context.WithCancel(context.Background())
 	defer func() {
 		if err != nil {
@@ -253,12 +264,9 @@ func startKiosk(cfg config.Config, isDemo bool, stderr io.Writer) (_ *kiosk, err
 		}
 		boURL, token, insecure = k.sim.ready.BackOfficeURL, k.sim.ready.Token, true
 		lg.Info("embedded back office", "url", boURL)
-		if k.qrBase == "" {
-			// The demo's ticket pages are the embedded back office's.
-			k.qrBase = boURL
-		}
 	}
 	k.boURL = boURL
+	k.qrBase = ticketPageBase(cfg, boURL)
 	// Sealed to the board by systemd when the unit passes them: a disk
 	// taken out of the kiosk then holds neither (docs/security.md).
 	if cred, err := config.Credential(config.CredentialToken); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"hallkiosk/config"
 	"hallkiosk/diag"
 )
 
@@ -58,5 +59,37 @@ func TestDemoKeepsTheNewPINAcrossRestarts(t *testing.T) {
 	}
 	if _, _, _, err := loadConfig(runOptions{dataDir: dir}); err == nil || !strings.Contains(err.Error(), "demo") {
 		t.Fatalf("a broken saved demo file: err %v", err)
+	}
+}
+
+// TestTicketPageBase: the printed QRs link the configured ticket-page base
+// (read from the configuration file as the kiosk reads it); without a back
+// office configured, the demo's embedded one; with a back office but no
+// base, nothing (the compact payload).
+func TestTicketPageBase(t *testing.T) {
+	const embedded = "http://127.0.0.1:41234"
+	tests := []struct {
+		name, file, want string
+	}{
+		{"base and back office", `{"backoffice":{"url":"https://bo.example.gov.cn","token":"t","ticket_page_base":"https://zwfw.example.gov.cn/hall"}}`,
+			"https://zwfw.example.gov.cn/hall"},
+		{"base, embedded back office", `{"backoffice":{"ticket_page_base":"https://zwfw.example.gov.cn/hall"}}`, "https://zwfw.example.gov.cn/hall"},
+		{"back office without a base", `{"backoffice":{"url":"https://bo.example.gov.cn","token":"t"}}`, ""},
+		{"demo", `{}`, embedded},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := config.Default()
+			if err := config.Parse([]byte(tc.file), &cfg); err != nil {
+				t.Fatal(err)
+			}
+			boURL := cfg.BackOffice.URL
+			if boURL == "" {
+				boURL = embedded
+			}
+			if got := ticketPageBase(cfg, boURL); got != tc.want {
+				t.Fatalf("QR base %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
