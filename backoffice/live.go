@@ -11,9 +11,6 @@ import (
 	"hallkiosk/backoffice/api"
 )
 
-// recentCalls is how many calls the hall display lists.
-const recentCalls = 10
-
 // liveHub fans the queue out to the open ticket pages and hall displays.
 // One goroutine rebuilds a snapshot of the day's queue after every change
 // (a ticket issued or synced, a call, a counter action) and on a minute
@@ -148,7 +145,12 @@ func (h *liveHub) build() *snapshot {
 		}
 		return int(b.ID - a.ID)
 	})
-	for _, t := range called[:min(len(called), recentCalls)] {
+	// The latest calls, and every call a counter still serves: a counter
+	// serving one ticket for long stays on the display.
+	for i, t := range called {
+		if i >= api.DisplayRecentCalls && t.Status != TicketCalled {
+			continue
+		}
 		snap.display.Calls = append(snap.display.Calls, api.Call{
 			Key:    fmt.Sprintf("%s@%d", t.Number, t.CalledAt.UnixNano()),
 			Number: t.Number, ServiceID: t.ServiceID, CounterID: t.Counter,

@@ -62,8 +62,13 @@ type Call struct {
 	Current bool `json:"current"`
 }
 
-// DisplayView is the hall display: the latest calls, newest first, and
-// how many wait for each service.
+// DisplayRecentCalls is how many of the latest calls the hall display
+// lists.
+const DisplayRecentCalls = 10
+
+// DisplayView is the hall display: the latest DisplayRecentCalls calls,
+// newest first, then the older calls that counters are still serving
+// (newest first), and how many wait for each service.
 type DisplayView struct {
 	Hall     Text           `json:"hall"`
 	Calls    []Call         `json:"calls"`

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -96,14 +98,17 @@ func (h *hall) post(path, token string, body any, out any) {
 	}
 }
 
-var tokenSerial byte
+var (
+	tokenSerial byte
+	pageSerial  int
+)
 
 // ticket takes a number online, as a kiosk does, with a page token made
 // the kiosk's way.
 func (h *hall) ticket(svc string) (api.TicketResponse, string) {
 	h.t.Helper()
-	tokenSerial++
-	tok := strings.Repeat(string(rune('a'+tokenSerial%26)), api.PageTokenLen-2) + "x" + string(rune('A'+tokenSerial%26))
+	pageSerial++
+	tok := fmt.Sprintf("page%0*d", api.PageTokenLen-4, pageSerial)
 	var resp api.TicketResponse
 	h.post("/v1/tickets", kioskTok, api.TicketRequest{RecordID: newUUID(h.t), KioskID: "K01", ServiceID: svc, PageToken: tok}, &resp)
 	h.clk.Advance(time.Minute)
@@ -412,3 +417,119 @@ func TestOnlineKioskTicketPage(t *testing.T) {
 		t.Fatalf("%d records synced (%v)", n, err)
 	}
 }
+
+// displayLayout lists every current call, recent call and waiting count on
+// the display that is not wholly in view: outside the viewport or outside
+// its panel (which hides what overflows it), with its own text
+// overflowing, or covered by something else.
+const displayLayout = `(function () {
+  var bad = [], view = {left: 0, top: 0, right: innerWidth, bottom: innerHeight};
+  function inside(r, b) { return r.left >= b.left - 0.5 && r.top >= b.top - 0.5 && r.right <= b.right + 0.5 && r.bottom <= b.bottom + 0.5; }
+  document.querySelectorAll("#current .call, #calls li, #services span").forEach(function (e) {
+    var r = e.getBoundingClientRect(), panel = e.closest("section"), name = e.textContent.replace(/\s+/g, " ").trim();
+    if (r.width < 1 || r.height < 1) { bad.push(name + ": not shown"); return; }
+    if (!inside(r, view)) { bad.push(name + ": outside the viewport " + JSON.stringify(r)); return; }
+    if (!inside(r, panel.getBoundingClientRect())) { bad.push(name + ": outside its panel #" + panel.id + " " + JSON.stringify(r)); return; }
+    e.querySelectorAll("*").forEach(function (c) {
+      if (!inside(c.getBoundingClientRect(), r)) bad.push(name + ": its text " + JSON.stringify(c.textContent) + " sticks out of it");
+    });
+    [[.1, .2], [.9, .2], [.5, .5], [.1, .8], [.9, .8]].forEach(function (f) {
+      var x = r.left + f[0] * r.width, y = r.top + f[1] * r.height, hit = document.elementFromPoint(x, y);
+      if (!hit || !e.contains(hit)) bad.push(name + ": covered at " + Math.round(x) + "," + Math.round(y) + " by " + (hit ? hit.tagName + "#" + hit.id : "nothing"));
+    });
+  });
+  return {current: document.querySelectorAll("#current .call").length, recent: document.querySelectorAll("#calls li").length,
+    waiting: document.querySelectorAll("#services span").length, bad: bad};
+})()`
+
+// checkDisplayFits fails unless the display shows current current calls,
+// recent recent calls and waiting waiting counts, each wholly in view.
+func checkDisplayFits(t testing.TB, ctx context.Context, p *cdp.Page, what string, current, recent, waiting int) {
+	t.Helper()
+	var got struct {
+		Current, Recent, Waiting int
+		Bad                      []string
+	}
+	if err := p.Eval(ctx, displayLayout, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Current != current || got.Recent != recent || got.Waiting != waiting {
+		t.Errorf("%s: %d current calls, %d recent, %d waiting counts; want %d, %d, %d", what,
+			got.Current, got.Recent, got.Waiting, current, recent, waiting)
+	}
+	for _, b := range got.Bad {
+		t.Errorf("%s: %s", what, b)
+	}
+}
+
+// TestDisplayShowsEveryCurrentCall: every counter still serving a call is
+// on the display, with the last ten calls and the waiting counts, all in
+// view in landscape and portrait: four counters serving, and a busy hall
+// of thirteen with someone waiting for each of its 23 services.
+func TestDisplayShowsEveryCurrentCall(t *testing.T) {
+	ctx := testContext(t)
+	b := browser(t)
+	for _, tc := range []struct {
+		name  string
+		calls []string // the counters that call, in order
+	}{
+		{"four counters", []string{"1", "4", "2", "3", "4", "1", "2", "3", "1", "4"}},
+		{"thirteen counters", []string{"1", "4", "2", "3", "5", "6", "7", "8", "9", "11", "14", "15", "17", "1", "2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHall(t, ctx)
+			// Three tickets of every service of the seed catalog.
+			for range 3 {
+				for _, s := range seedServices {
+					h.ticket(s)
+				}
+			}
+			current := map[string]string{} // counter → the number it serves
+			for _, c := range tc.calls {
+				var res api.CallResult
+				h.post("/v1/counters/"+c+"/call-next", adminTok, nil, &res)
+				if res.Number == "" {
+					t.Fatalf("counter %s called nobody", c)
+				}
+				current[c] = res.Number
+				h.clk.Advance(time.Minute)
+			}
+			resp, err := http.Get(h.srv.URL + "/display/state")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v api.DisplayView
+			err = json.NewDecoder(resp.Body).Decode(&v)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			waiting := 0
+			for _, s := range v.Services {
+				if s.Waiting > 0 {
+					waiting++
+				}
+			}
+			for _, size := range [][2]int{{1920, 1080}, {1080, 1920}} {
+				d := h.open(b, "/display", "zh-CN", size[0], size[1], false, "")
+				waitFor(t, ctx, d, `document.querySelector("#current .n")`)
+				var shown []string
+				if err := d.Eval(ctx, `[...document.querySelectorAll("#current .n")].map(e => e.textContent)`, &shown); err != nil {
+					t.Fatal(err)
+				}
+				for c, n := range current {
+					if !slices.Contains(shown, n) {
+						t.Errorf("%dx%d: counter %s serving %s is not among the current calls %v", size[0], size[1], c, n, shown)
+					}
+				}
+				checkDisplayFits(t, ctx, d, fmt.Sprintf("%dx%d", size[0], size[1]), len(current), min(len(tc.calls), 10), waiting)
+				d.Close(ctx)
+			}
+		})
+	}
+}
+
+// seedServices are the services of the seed catalog.
+var seedServices = []string{"qykb-setup", "qykb-change", "qykb-cancel", "sb-enroll", "sb-transfer", "sb-retire", "sb-card",
+	"yb-enroll", "yb-reimburse", "yb-remote", "gjj-withdraw", "gjj-transfer", "gjj-loan", "bdc-transfer", "bdc-mortgage",
+	"bdc-query", "hj-idcard", "hj-move", "crj-passport", "crj-hkmo", "sw-invoice", "sw-iit", "sw-house"}

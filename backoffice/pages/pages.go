@@ -223,7 +223,7 @@ func (p *Pages) displayPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "queue unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	p.render(w, r, "display.html", "display_title", v, map[string]any{"clips": p.clips != nil})
+	p.render(w, r, "display.html", "display_title", v, map[string]any{"clips": p.clips != nil, "recent": api.DisplayRecentCalls})
 }
 
 func (p *Pages) displayEvents(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"hallkiosk/internal/cdp"
@@ -46,6 +47,11 @@ func pageShots(t *testing.T, ctx context.Context, b *cdp.Browser) map[string][]b
 	for _, s := range shots {
 		p := h.open(b, s.path, s.lang, s.width, s.height, s.mobile, "")
 		waitFor(t, ctx, p, s.ready)
+		if strings.HasPrefix(s.name, "display_") {
+			// Four counters serve (A003, D002, B001, A002), six calls,
+			// five services with someone waiting: all in view.
+			checkDisplayFits(t, ctx, p, s.name, 4, 6, 5)
+		}
 		png, err := p.Screenshot(ctx)
 		if err != nil {
 			t.Fatal(err)
