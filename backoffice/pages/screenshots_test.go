@@ -62,10 +62,15 @@ func pageShots(t *testing.T, ctx context.Context, b *cdp.Browser) map[string][]b
 	return out
 }
 
+// docShots is where the screenshots are committed.
+const docShots = "../../docs/pages"
+
 // TestPageScreenshotsRepeat renders every page twice, each time from a
 // fresh back office and browser, and requires the same bytes, so the
 // screenshots in docs/pages can be regenerated without a diff. With
-// HALLKIOSK_PAGE_SHOTS=dir (make screenshots) it writes them there.
+// HALLKIOSK_PAGE_SHOTS=dir (make screenshots) it writes them there;
+// without, it requires docs/pages to hold exactly these renderings, so a
+// change to a page cannot leave its screenshots behind.
 func TestPageScreenshotsRepeat(t *testing.T) {
 	ctx := testContext(t)
 	first := pageShots(t, ctx, browser(t))
@@ -76,7 +81,27 @@ func TestPageScreenshotsRepeat(t *testing.T) {
 		}
 	}
 	dir := os.Getenv("HALLKIOSK_PAGE_SHOTS")
-	if dir == "" || t.Failed() {
+	if t.Failed() {
+		return
+	}
+	if dir == "" {
+		committed, err := filepath.Glob(filepath.Join(docShots, "*.png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range committed {
+			if _, ok := first[strings.TrimSuffix(filepath.Base(path), ".png")]; !ok {
+				t.Errorf("docs/pages/%s is no page's screenshot any more: run `make screenshots`", filepath.Base(path))
+			}
+		}
+		for name, png := range first {
+			old, err := os.ReadFile(filepath.Join(docShots, name+".png"))
+			if err != nil {
+				t.Errorf("docs/pages/%s.png: %v: run `make screenshots`", name, err)
+			} else if !bytes.Equal(old, png) {
+				t.Errorf("docs/pages/%s.png differs from the page's rendering (%d bytes, now %d): run `make screenshots` and look at the result", name, len(old), len(png))
+			}
+		}
 		return
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
