@@ -275,16 +275,23 @@ func TestTicketPageRefusesMalformedTokens(t *testing.T) {
 	}
 }
 
-// announceHook records what the display page speaks and how many tones it
-// plays, and passes both on to the browser.
+// announceHook records what the display page speaks, how many of its
+// utterances have ended and how many tones it plays, and passes all on to
+// the browser.
 const announceHook = `
-window.__spoken = []; window.__tones = 0;
+window.__spoken = []; window.__tones = 0; window.__ended = 0;
 (function () {
   var start = OscillatorNode.prototype.start;
   OscillatorNode.prototype.start = function () { window.__tones++; return start.apply(this, arguments); };
   if (window.speechSynthesis) {
     var speak = speechSynthesis.speak.bind(speechSynthesis);
-    speechSynthesis.speak = function (u) { window.__spoken.push({text: u.text, lang: u.lang}); return speak(u); };
+    speechSynthesis.speak = function (u) {
+      window.__spoken.push({text: u.text, lang: u.lang});
+      var ended = false;
+      function end() { if (!ended) { ended = true; window.__ended++; } }
+      u.addEventListener("end", end); u.addEventListener("error", end);
+      return speak(u);
+    };
   }
 })();`
 
@@ -317,12 +324,41 @@ func TestDisplayShowsAndAnnouncesACall(t *testing.T) {
 	if err := d.Eval(ctx, `window.__tones`, &tones); err != nil || tones != 2 {
 		t.Fatalf("%d chime tones (%v), want the two of one chime", tones, err)
 	}
+	// Another counter calls A002: announced once, after A001's.
+	h.clk.Advance(time.Minute)
+	h.post("/v1/counters/1/call-next", adminTok, nil, &res)
+	if res.Number != "A002" {
+		t.Fatalf("counter 1 called %+v", res)
+	}
+	waitFor(t, ctx, d, `window.__spoken.length >= 4 && window.__ended == window.__spoken.length`)
 	// A recall is announced again; the calls already shown are not.
 	h.clk.Advance(time.Minute)
 	h.post("/v1/counters/2/recall", counterTok, nil, &res)
-	waitFor(t, ctx, d, `window.__spoken.length >= 4`)
-	if err := d.Eval(ctx, `window.__spoken.length`, new(int)); err != nil {
+	waitFor(t, ctx, d, `window.__spoken.length >= 6 && window.__ended == window.__spoken.length`)
+	// The display starts the next announcement (its chime) as the last
+	// utterance ends; give a stray one a moment to show.
+	time.Sleep(1500 * time.Millisecond)
+	var heard struct {
+		Spoken []struct{ Text, Lang string }
+		Tones  int
+	}
+	if err := d.Eval(ctx, `({spoken: window.__spoken, tones: window.__tones})`, &heard); err != nil {
 		t.Fatal(err)
+	}
+	want2 := "请 A零零二 号，到 1号窗口 企业开办 办理"
+	wantAll := []string{want, want, want2, want2, want, want}
+	var got []string
+	for _, s := range heard.Spoken {
+		got = append(got, s.Text)
+		if s.Lang != "zh-CN" {
+			t.Errorf("%q spoken in %q", s.Text, s.Lang)
+		}
+	}
+	if !slices.Equal(got, wantAll) {
+		t.Errorf("spoken %q\nwant %q", got, wantAll)
+	}
+	if heard.Tones != 6 {
+		t.Errorf("%d chime tones, want 6: one chime for each of the three announcements", heard.Tones)
 	}
 }
 
