@@ -39,8 +39,8 @@ func pageShots(t *testing.T, ctx context.Context, b *cdp.Browser) map[string][]b
 		{"ticket_waiting_zh_360x740", "/t/" + toks["A005"], "zh-CN", 360, 740, true, `document.body.dataset.status == "waiting"`},
 		{"ticket_called_zh_360x740", "/t/" + toks["A003"], "zh-CN", 360, 740, true, `document.body.dataset.status == "called"`},
 		{"ticket_waiting_en_1280x800", "/t/" + toks["A005"], "en-US", 1280, 800, false, `document.body.dataset.status == "waiting"`},
-		{"display_zh_1920x1080", "/display", "zh-CN", 1920, 1080, false, `document.querySelector("#current .n")`},
-		{"display_zh_1080x1920", "/display", "zh-CN", 1080, 1920, false, `document.querySelector("#current .n")`},
+		{"display_zh_1920x1080", "/display", "zh-CN", 1920, 1080, false, `document.querySelector("#current .n") && document.fonts.status == "loaded"`},
+		{"display_zh_1080x1920", "/display", "zh-CN", 1080, 1920, false, `document.querySelector("#current .n") && document.fonts.status == "loaded"`},
 		{"counter_zh_1280x800", "/counter/2#token=" + counterTok, "zh-CN", 1280, 800, false, `document.body.dataset.current == "A002"`},
 	}
 	out := map[string][]byte{}
