@@ -454,8 +454,16 @@ func (k *Kiosk) applyElder(on bool) {
 
 // onTiles shows the home tiles' availability and the offline badge.
 func (k *Kiosk) onTiles(st []flow.TileStatus) {
-	v := homeView{Unavailable: map[string]problemView{}, Limited: map[string]string{}}
-	online := true
+	v, online := tilesView(st)
+	k.home.update(v)
+	k.setOnline(online)
+}
+
+// tilesView is the home screen's view of the tiles' availability, and
+// whether the kiosk is online.
+func tilesView(st []flow.TileStatus) (v homeView, online bool) {
+	v = homeView{Unavailable: map[string]problemView{}, Limited: map[string]string{}}
+	online = true
 	for _, s := range st {
 		id := tileID(s.Tile)
 		switch {
@@ -468,8 +476,7 @@ func (k *Kiosk) onTiles(st []flow.TileStatus) {
 			online = false
 		}
 	}
-	k.home.update(v)
-	k.setOnline(online)
+	return v, online
 }
 
 // setOnline shows or hides the offline badge.
