@@ -287,21 +287,32 @@ func TestHostileOfflineSeriesBelongToTheirKiosk(t *testing.T) {
 		{"legacy kiosk, a configured kiosk's series", tokK1, "K01", offline(1, "B07-002"), "rejected", "not from this kiosk's offline series"},
 		{"legacy kiosk binds its first series", tokK1, "K01", offline(1, "B01-001"), "created", ""},
 		{"legacy kiosk, its series past 999", tokK1, "K01", offline(2, "B01-1000"), "created", ""},
+		// One kiosk, one series: a stolen token cannot claim the series of
+		// kiosks that have not reported yet.
+		{"legacy kiosk, a second series", tokK1, "K01", offline(3, "B03-001"), "rejected", "number: not from this kiosk's offline series"},
+		{"legacy kiosk, the last series", tokK1, "K01", offline(3, "B99-001"), "rejected", "number: not from this kiosk's offline series"},
+		{"legacy kiosk, its series again", tokK1, "K01", offline(3, "B01-002"), "created", ""},
 		{"another legacy kiosk, the bound series", tokK2, "K02", offline(1, "B01-003"), "rejected", "not from this kiosk's offline series"},
 		{"another legacy kiosk binds its own", tokK2, "K02", offline(1, "B02-001"), "created", ""},
+		{"another legacy kiosk, a second series", tokK2, "K02", offline(2, "B03-002"), "rejected", "number: not from this kiosk's offline series"},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
 			e.t = t
 			resp := e.sync(st.token, st.kiosk, st.rec)
-			if got := resp.Results[0]; got.Status != st.want || !strings.Contains(got.Reason, st.reason) {
+			got := resp.Results[0]
+			if got.Status != st.want || !strings.Contains(got.Reason, st.reason) {
 				t.Fatalf("result %+v, want %s %q", got, st.want, st.reason)
+			}
+			var p api.TicketIssued
+			if err := json.Unmarshal(st.rec.Payload, &p); err != nil || strings.Contains(got.Reason, p.Number) {
+				t.Fatalf("reason %q names the number %s (%v)", got.Reason, p.Number, err)
 			}
 		})
 	}
 	e.t = t
-	if q := e.queue()["b"]; q.Waiting != 4 {
-		t.Fatalf("waiting %d, want the 4 accepted tickets", q.Waiting)
+	if q := e.queue()["b"]; q.Waiting != 5 {
+		t.Fatalf("waiting %d, want the 5 accepted tickets", q.Waiting)
 	}
 }
 

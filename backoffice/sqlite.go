@@ -129,6 +129,24 @@ ALTER TABLE tickets ADD COLUMN done_at INTEGER;
 CREATE UNIQUE INDEX tickets_page_token ON tickets(page_token) WHERE page_token IS NOT NULL;
 CREATE INDEX tickets_service_times ON tickets(service_id, called_at) WHERE status = 'done';
 `,
+	// 5: a kiosk prints one offline series. A database from before this
+	// rule may hold several series for one kiosk (a token that reported
+	// numbers of many series claimed them all); each kiosk keeps the series
+	// of its earliest ticket in the queue (the lowest number if none has
+	// one), and the others go free for the kiosks they belong to. Tickets
+	// already in the queue stay there.
+	`
+DELETE FROM offline_series WHERE number IN (
+	SELECT number FROM (
+		SELECT s.number, ROW_NUMBER() OVER (PARTITION BY s.kiosk_id ORDER BY
+			COALESCE((SELECT MIN(t.id) FROM tickets t WHERE t.kiosk_id = s.kiosk_id
+				AND t.number GLOB '*[A-Z]' || printf('%02d', s.number) || '-[0-9]*'), 9223372036854775807),
+			s.number) AS nth
+		FROM offline_series s
+	) WHERE nth > 1
+);
+CREATE UNIQUE INDEX offline_series_kiosk ON offline_series(kiosk_id);
+`,
 }
 
 type sqliteStorage struct {
@@ -741,16 +759,18 @@ func (t *sqliteTx) Secret(key string, size int) ([]byte, error) {
 	return v, nil
 }
 
-func (t *sqliteTx) ClaimOfflineSeries(number int, kioskID string) (string, error) {
-	if _, err := t.exec(`INSERT INTO offline_series (number, kiosk_id) VALUES (?, ?) ON CONFLICT (number) DO NOTHING`,
+func (t *sqliteTx) ClaimOfflineSeries(number int, kioskID string) (bool, error) {
+	// Without a conflict target, DO NOTHING covers both unique keys: the
+	// series held by another kiosk, and this kiosk holding another series.
+	if _, err := t.exec(`INSERT INTO offline_series (number, kiosk_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,
 		number, kioskID); err != nil {
-		return "", fmt.Errorf("claim offline series %02d: %w", number, err)
+		return false, fmt.Errorf("claim offline series %02d: %w", number, err)
 	}
-	var owner string
-	if err := t.queryRow(`SELECT kiosk_id FROM offline_series WHERE number = ?`, number).Scan(&owner); err != nil {
-		return "", fmt.Errorf("claim offline series %02d: %w", number, err)
+	var n int
+	if err := t.queryRow(`SELECT COUNT(*) FROM offline_series WHERE number = ? AND kiosk_id = ?`, number, kioskID).Scan(&n); err != nil {
+		return false, fmt.Errorf("claim offline series %02d: %w", number, err)
 	}
-	return owner, nil
+	return n == 1, nil
 }
 
 func (t *sqliteTx) CurrentAt(date, counter string) (*Ticket, error) {

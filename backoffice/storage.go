@@ -114,9 +114,10 @@ type Tx interface {
 	Secret(key string, size int) ([]byte, error)
 
 	// ClaimOfflineSeries binds an offline ticket series (the 07 of
-	// A07-015) to kioskID unless a kiosk holds it already, and returns the
-	// kiosk that holds it.
-	ClaimOfflineSeries(number int, kioskID string) (owner string, err error)
+	// A07-015) to kioskID unless another kiosk holds it or kioskID holds
+	// another series (a kiosk prints one series), and reports whether
+	// kioskID holds it now.
+	ClaimOfflineSeries(number int, kioskID string) (held bool, err error)
 
 	// CurrentAt returns the ticket a counter is serving on a business
 	// date: the latest it called that is still called, or nil.

@@ -238,3 +238,75 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 		})
 	}
 }
+
+// A database from before one kiosk, one series may hold several series for
+// one kiosk. Migrating keeps each kiosk the series of its earliest ticket
+// (the lowest number when none of them has a ticket) and frees the others.
+func TestMigrateKeepsOneOfflineSeriesPerKiosk(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migrations[:4] {
+		if _, err := db.Exec(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// K01 reported B03 first, then B01 and AB02 (a two-letter prefix);
+	// B101-001 is no number of series 01. K02 reported nothing that
+	// reached the queue.
+	_, err = db.Exec(`PRAGMA user_version = 4;
+		INSERT INTO offline_series (number, kiosk_id) VALUES (1, 'K01'), (2, 'K01'), (3, 'K01'), (5, 'K02'), (4, 'K02');
+		INSERT INTO tickets (business_date, number, service_id, record_id, kiosk_id, source, offline, issued_at, status) VALUES
+			('2026-11-30', 'B001', 'b', NULL, 'K01', 'reserved', 0, 1, 'waiting'),
+			('2026-11-30', 'B101-001', 'b', NULL, 'K01', 'record', 1, 1, 'waiting'),
+			('2026-11-30', 'B03-001', 'b', NULL, 'K01', 'record', 1, 5, 'waiting'),
+			('2026-11-30', 'B01-001', 'b', NULL, 'K01', 'record', 1, 2, 'waiting'),
+			('2026-11-30', 'AB02-001', 'a', NULL, 'K01', 'record', 1, 3, 'waiting')`)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	want := map[int]string{3: "K01", 4: "K02"}
+	rows, err := st.(*sqliteStorage).w.Query(`SELECT number, kiosk_id FROM offline_series`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]string{}
+	for rows.Next() {
+		var n int
+		var k string
+		if err := rows.Scan(&n, &k); err != nil {
+			t.Fatal(err)
+		}
+		got[n] = k
+	}
+	rows.Close()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("series after migration %v, want %v", got, want)
+	}
+	// The freed series go to the kiosks that report them; a kiosk keeps
+	// the one it holds and gets no other.
+	err = st.Update(context.Background(), func(tx Tx) error {
+		for _, c := range []struct {
+			number int
+			kiosk  string
+			held   bool
+		}{{1, "K03", true}, {2, "K01", false}, {3, "K01", true}, {5, "K02", false}, {2, "K04", true}} {
+			held, err := tx.ClaimOfflineSeries(c.number, c.kiosk)
+			if err != nil || held != c.held {
+				return fmt.Errorf("claim %02d for %s: %v %v, want %v", c.number, c.kiosk, held, err, c.held)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

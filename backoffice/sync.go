@@ -418,11 +418,15 @@ func (s *Server) kioskSeries(tx Tx, kiosk, serviceID, number string) (reject str
 			return "number: not from this kiosk's offline series", nil
 		}
 	}
-	owner, err := tx.ClaimOfflineSeries(n, kiosk)
+	// A kiosk without a number in the tokens file is bound to the first
+	// series it reports, and to that one only: otherwise one stolen token
+	// could claim all 99 series, and every other kiosk's offline tickets
+	// would end as dead letters.
+	held, err := tx.ClaimOfflineSeries(n, kiosk)
 	if err != nil {
 		return "", err
 	}
-	if owner != kiosk {
+	if !held {
 		return "number: not from this kiosk's offline series", nil
 	}
 	return "", nil
