@@ -28,9 +28,10 @@
 // counter token calls at the counters it is bound to; an admin token calls
 // at any counter. Anything else answers 403 "forbidden".
 //
-// Appointments (ID numbers, names), progress and the hall key are served
-// only over TLS or to a client on the loopback interface; elsewhere they
-// answer 403 "tls_required", whatever the token.
+// Synced records, appointments (ID numbers, names), progress, the hall key
+// and ticket requests carrying an ID hash are served only over TLS or to a
+// client on the loopback interface; elsewhere they answer 403
+// "tls_required", whatever the token.
 //
 // # Ticket numbers
 //

@@ -386,6 +386,45 @@ func TestHostilePersonalDataOnlyOverTLSOrLoopback(t *testing.T) {
 		}
 	}
 
+	// A ticket for a card carries the holder's ID hash: refused over plain
+	// HTTP from the hall's network before a number is taken. A ticket
+	// without a card carries nothing personal and is served anywhere.
+	hash := api.HallIDHash(e.hallKey(), "11010519491231002X")
+	for _, tc := range []struct {
+		name, remote, idHash string
+		status               int
+	}{
+		{"with an ID hash from the hall's network", "192.0.2.7:40000", hash, http.StatusForbidden},
+		{"with an ID hash from IPv6 loopback", "[::1]:40000", hash, http.StatusOK},
+		{"without a card from the hall's network", "192.0.2.7:40000", "", http.StatusOK},
+	} {
+		t.Run("ticket "+tc.name, func(t *testing.T) {
+			e.t = t
+			before := e.queue()["b"].IssuedToday
+			body, err := json.Marshal(api.TicketRequest{KioskID: "K01", RecordID: newID(t), ServiceID: "b", IDHash: tc.idHash})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequest("POST", "http://bo.hall/v1/tickets", bytes.NewReader(body))
+			req.RemoteAddr = tc.remote
+			req.Header.Set("Authorization", "Bearer "+tokK1)
+			rr := httptest.NewRecorder()
+			e.srv.Handler().ServeHTTP(rr, req)
+			if rr.Code != tc.status {
+				t.Fatalf("status %d, want %d: %s", rr.Code, tc.status, rr.Body)
+			}
+			issued := e.queue()["b"].IssuedToday - before
+			if want := map[int]int{http.StatusForbidden: 0, http.StatusOK: 1}[tc.status]; issued != want {
+				t.Fatalf("%d numbers taken, want %d; answer %s", issued, want, rr.Body)
+			}
+			if tc.status == http.StatusForbidden && !strings.Contains(rr.Body.String(), "tls_required") {
+				t.Fatalf("refusal %s", rr.Body)
+			}
+		})
+	}
+
+	e.t = t
+
 	// What carries no personal data still works from anywhere.
 	req := httptest.NewRequest("GET", "http://bo.hall/v1/queue", nil)
 	req.RemoteAddr = "192.0.2.7:40000"

@@ -49,6 +49,8 @@ func (s *Server) routes() http.Handler {
 	// Records carry phone numbers, suggestion texts and ID hashes.
 	mux.Handle("POST /v1/sync", s.auth(kioskOnly, private(s.handleSync)))
 	mux.Handle("GET /v1/catalog", s.auth(anyRole, s.handleCatalog))
+	// A ticket request with an ID hash is refused over plain HTTP from
+	// another machine (handleTickets); one without is served anywhere.
 	mux.Handle("POST /v1/tickets", s.auth(kioskOnly, s.handleTickets))
 	mux.Handle("GET /v1/queue", s.auth(anyRole, s.handleQueue))
 	mux.Handle("GET /v1/appointments", s.auth(kioskOnly, private(s.handleAppointments)))
@@ -368,6 +370,15 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, kiosk str
 	var req api.TicketRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return err
+	}
+	// A ticket for a card carries the holder's hall-keyed ID hash, as good
+	// as the ID number to whoever has the hall key: over plain HTTP from
+	// another machine it is refused like the other personal data. A ticket
+	// without a card carries none and is served anywhere. A kiosk on plain
+	// HTTP never gets the hall key, so it sends no hash and its citizens
+	// still get numbers online.
+	if req.IDHash != "" && !privateTransport(r) {
+		return errTLSRequired()
 	}
 	switch {
 	case req.KioskID != kiosk:

@@ -116,8 +116,14 @@ func privateTransport(r *http.Request) bool {
 func private(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, kiosk string) error {
 		if !privateTransport(r) {
-			return errorf(http.StatusForbidden, "tls_required", "personal data is served only over TLS (or to this machine)")
+			return errTLSRequired()
 		}
 		return h(w, r, kiosk)
 	}
+}
+
+// errTLSRequired is the answer to personal data asked for, or sent, over
+// plain HTTP from another machine.
+func errTLSRequired() *apiError {
+	return errorf(http.StatusForbidden, "tls_required", "personal data is served only over TLS (or to this machine)")
 }

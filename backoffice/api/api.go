@@ -220,7 +220,9 @@ type TicketRequest struct {
 	AppointmentCode string `json:"appointment_code,omitempty"`
 	// IDHash is the hall-keyed hash (HallKey) of the ID number of a
 	// citizen who took the ticket with an ID card: the back office refuses
-	// a second ticket of the same service and day from any kiosk.
+	// a second ticket of the same service and day from any kiosk. A
+	// request carrying it is refused over plain HTTP from another machine
+	// (403 tls_required).
 	IDHash string `json:"id_hash,omitempty"`
 	// PageToken is the ticket's page token (see PageToken): the back
 	// office serves the ticket's live page under it from now on.

@@ -41,5 +41,8 @@
 // Errors are ErrorBody with an HTTP status: 400 bad_request, 401 unauthorized,
 // 403 forbidden, 404 not_found, 409 conflict, 413 too_large, 500 internal,
 // 503 unavailable (with Retry-After). POST /v1/tickets answers 409 with the
-// codes closed, cap_reached and already_has_ticket.
+// codes closed, cap_reached and already_has_ticket. Personal data asked for
+// or sent over plain HTTP from another machine (appointments, progress, the
+// hall key, sync, a ticket request with an id_hash) answers 403
+// tls_required.
 package api
