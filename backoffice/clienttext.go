@@ -3,6 +3,8 @@ package backoffice
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -41,28 +43,80 @@ func truncate(s string, n int) string {
 // back, and the value may be a phone or ID number in the wrong place.
 // v is a pointer to the payload's type in package api.
 func payloadFault(kind string, payload []byte, v any, err error) string {
-	prefix := "payload does not fit " + kind + ": "
+	return "payload does not fit " + kind + ": " + jsonFault(payload, v, err)
+}
+
+// jsonFault words why data did not decode into v (a pointer): the field
+// and what it must be ("field records[2].occurred_at must be an RFC 3339
+// time"), never the value. encoding/json's own errors quote it: a phone
+// number in a time field comes back as `parsing time "13912345678"…`.
+func jsonFault(data []byte, v any, err error) string {
 	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
-		return prefix + "not valid JSON"
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("not valid JSON (at byte %d)", syn.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return "not valid JSON (it ends early)"
 	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(payload, &fields) != nil {
-		return prefix + "not a JSON object"
+	if why := fieldFault(data, reflect.TypeOf(v).Elem(), ""); why != "" {
+		return why
 	}
-	t := reflect.TypeOf(v).Elem()
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		raw, ok := fields[name]
-		if name == "" || name == "-" || !ok {
-			continue
+	return "a field has the wrong type"
+}
+
+// fieldFault finds the first field of raw, a JSON value, that does not
+// decode into t, descending into objects and lists of objects, and words
+// the rule it breaks. It returns "" when raw decodes.
+func fieldFault(raw []byte, t reflect.Type, path string) string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if json.Unmarshal(raw, reflect.New(t).Interface()) == nil {
+		return ""
+	}
+	switch {
+	case t.Kind() == reflect.Struct && t != timeType:
+		var fields map[string]json.RawMessage
+		if json.Unmarshal(raw, &fields) != nil {
+			break
 		}
-		if json.Unmarshal(raw, reflect.New(f.Type).Interface()) != nil {
-			return prefix + "field " + name + " " + ruleOf(f.Type)
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" || !f.IsExported() {
+				continue
+			}
+			// encoding/json matches keys to fields without regard to case.
+			for key, v := range fields {
+				if strings.EqualFold(key, name) {
+					if why := fieldFault(v, f.Type, joinPath(path, name)); why != "" {
+						return why
+					}
+				}
+			}
+		}
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct && t.Elem() != timeType:
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			break
+		}
+		for i, item := range items {
+			if why := fieldFault(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); why != "" {
+				return why
+			}
 		}
 	}
-	return prefix + "a field has the wrong type"
+	if path == "" {
+		return ruleOf(t)
+	}
+	return "field " + path + " " + ruleOf(t)
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 var timeType = reflect.TypeOf(time.Time{})
@@ -86,7 +140,7 @@ func ruleOf(t reflect.Type) string {
 	case t.Kind() == reflect.Slice:
 		return "must be a list, each item " + strings.TrimPrefix(ruleOf(t.Elem()), "must be ")
 	case t.Kind() == reflect.Map || t.Kind() == reflect.Struct:
-		return "must be an object of the documented shape"
+		return "must be a JSON object of the documented shape"
 	}
 	return "has the wrong type"
 }

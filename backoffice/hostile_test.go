@@ -108,6 +108,53 @@ func TestHostileRejectionReasonsNameTheFieldNotTheValue(t *testing.T) {
 	}
 }
 
+// A request body that does not fit its type is answered 400 with the field
+// and the rule it breaks, never the value: encoding/json's own errors quote
+// it (`parsing time "13912345678"…`), and the answer reaches proxies' and
+// kiosks' logs.
+func TestHostileMalformedRequestsNameTheFieldNotTheValue(t *testing.T) {
+	const phone = "13912345678"
+	e := newEnv(t, nil)
+	good := recJSON(t, rec(t, 1, api.KindSuggestion, suggestion(1)))
+	tests := []struct {
+		name, path, body, want string
+	}{
+		{"phone in sent_at", "/v1/sync", `{"kiosk_id":"K01","sent_at":"` + phone + `","records":[]}`,
+			"field sent_at must be an RFC 3339 time"},
+		{"phone as a number in kiosk_id", "/v1/sync", `{"kiosk_id":` + phone + `,"records":[]}`,
+			"field kiosk_id must be a string"},
+		{"phone in a record's occurred_at", "/v1/sync", `{"kiosk_id":"K01","records":[` + good +
+			`,{"id":"x","seq":2,"occurred_at":"` + phone + `"}]}`, "field records[1].occurred_at must be an RFC 3339 time"},
+		{"phone in a record's seq", "/v1/sync", `{"kiosk_id":"K01","records":[{"seq":"` + phone + `"}]}`,
+			"field records[0].seq must be a whole number"},
+		{"phone as records", "/v1/sync", `{"kiosk_id":"K01","records":"` + phone + `"}`,
+			"field records must be a list"},
+		{"phone after the value", "/v1/sync", `{"kiosk_id":"K01"} ` + phone, "data after the JSON object"},
+		{"phone in broken JSON", "/v1/sync", `{"kiosk_id":"K01","sent_at":"` + phone, "not valid JSON"},
+		{"phone as a ticket's service_id", "/v1/tickets", `{"kiosk_id":"K01","service_id":` + phone + `}`,
+			"field service_id must be a string"},
+		{"phone in a ticket's priority", "/v1/tickets", `{"kiosk_id":"K01","priority":"` + phone + `"}`,
+			"field priority must be true or false"},
+		{"phone as the body", "/v1/tickets", `"` + phone + `"`, "must be a JSON object"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e.t = t
+			before := len(e.logs.String())
+			code, _, out := e.do("POST", tc.path, tokK1, tc.body)
+			if code != http.StatusBadRequest || !strings.Contains(string(out), tc.want) {
+				t.Fatalf("status %d %s, want 400 with %q", code, out, tc.want)
+			}
+			if strings.Contains(string(out), phone) {
+				t.Fatalf("answer echoes the value: %s", out)
+			}
+			if logs := e.logs.String()[before:]; strings.Contains(logs, phone) {
+				t.Fatalf("log contains the value:\n%s", logs)
+			}
+		})
+	}
+}
+
 func TestHostileInvalidUTF8IsRejectedNotStored(t *testing.T) {
 	e := newEnv(t, nil)
 	good := rec(t, 1, api.KindSuggestion, api.Suggestion{Category: "环境", Reasons: []string{"座椅不足"}, At: monday10})

@@ -231,11 +231,13 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	return b, nil
 }
 
-// decodeStrict decodes exactly one JSON value into v.
+// decodeStrict decodes exactly one JSON value into v (a pointer). A body
+// that does not fit is answered with the field and the rule, never the
+// value (jsonFault).
 func decodeStrict(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(v); err != nil {
-		return errorf(http.StatusBadRequest, "bad_request", "malformed JSON: %v", err)
+		return errorf(http.StatusBadRequest, "bad_request", "malformed JSON: %s", jsonFault(b, v, err))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return errorf(http.StatusBadRequest, "bad_request", "data after the JSON value")

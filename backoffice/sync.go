@@ -36,7 +36,9 @@ func parseSyncRequest(body []byte) (api.SyncRequest, error) {
 	var req api.SyncRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&req); err != nil {
-		return api.SyncRequest{}, fmt.Errorf("sync request: %w", err)
+		// The field and the rule, never the value: the answer is logged
+		// by proxies and kiosks, and the value may be a phone number.
+		return api.SyncRequest{}, errors.New("sync request: " + jsonFault(body, &req, err))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return api.SyncRequest{}, errors.New("sync request: data after the JSON object")
