@@ -144,3 +144,42 @@ func ruleOf(t reflect.Type) string {
 	}
 	return "has the wrong type"
 }
+
+// escapedLoneSurrogate reports whether JSON text (one value that parsed)
+// holds a \u escape of a UTF-16 surrogate without its pair: \udc00, or
+// \ud800 not followed by \udc00–\udfff. Such an escape is no character;
+// encoding/json turns it into U+FFFD, so checking the decoded strings
+// cannot tell it from a replacement character the citizen's text really
+// held. The raw text can: outside a string a backslash is no JSON, so every
+// backslash here starts an escape, and a pair is one character.
+func escapedLoneSurrogate(b []byte) bool {
+	hex4 := func(i int) (rune, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := hex4(i)
+		if !ok {
+			i++ // a two-character escape: \\, \", \n…
+			continue
+		}
+		switch {
+		case r >= 0xdc00 && r <= 0xdfff:
+			return true
+		case r >= 0xd800 && r <= 0xdbff:
+			if lo, ok := hex4(i + 6); !ok || lo < 0xdc00 || lo > 0xdfff {
+				return true
+			}
+			i += 11
+		default:
+			i += 5
+		}
+	}
+	return false
+}

@@ -225,6 +225,64 @@ func TestHostileInvalidUTF8IsRejectedNotStored(t *testing.T) {
 	}
 }
 
+// A \u escape of half a surrogate pair is no character either: encoding/json
+// would store it as U+FFFD. Payloads holding one are rejected like invalid
+// UTF-8; a pair, an escaped backslash before "u" and a real U+FFFD are text.
+func TestHostileEscapedLoneSurrogatesAreRejectedNotStored(t *testing.T) {
+	tests := []struct {
+		name, category string
+		ok             bool
+	}{
+		{"low half alone", `\udc00`, false},
+		{"high half alone", `\ud800`, false},
+		{"high half then a letter", `\uD83Dx`, false},
+		{"two high halves", `\ud83d\ud83d`, false},
+		{"low half after text", `座椅\uDFFF`, false},
+		{"a pair", `\ud83d\ude00`, true},
+		{"an escaped backslash before u", `\\udc00`, true},
+		{"U+FFFD as an escape", `\ufffd`, true},
+		{"U+FFFD as UTF-8", "\ufffd", true},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			payload := []byte(`{"category":"` + tc.category + `","at":"2026-11-30T10:00:00+08:00"}`)
+			if !json.Valid(payload) {
+				t.Fatalf("the test's payload %s is not JSON", payload)
+			}
+			r := recRaw(t, newID(t), int64(i+1), api.KindSuggestion, payload)
+			code, _, out := e.do("POST", "/v1/sync", tokK1, `{"kiosk_id":"K01","records":[`+recJSON(t, r)+`]}`)
+			if code != http.StatusOK {
+				t.Fatalf("status %d: %s", code, out)
+			}
+			var resp api.SyncResponse
+			if err := json.Unmarshal(out, &resp); err != nil {
+				t.Fatal(err)
+			}
+			got := resp.Results[0]
+			n, _ := e.srv.RecordCount("K01")
+			if tc.ok {
+				if got.Status != api.StatusCreated || n != 1 {
+					t.Fatalf("result %+v, %d stored; want it stored", got, n)
+				}
+				return
+			}
+			if got.Status != api.StatusRejected || !strings.Contains(got.Reason, "UTF-8") || n != 0 {
+				t.Fatalf("result %+v, %d stored; want rejected as not UTF-8", got, n)
+			}
+		})
+	}
+	// A ticket request's text the same: 400 before a number is taken.
+	e := newEnv(t, nil)
+	e.fail("POST", "/v1/tickets", tokK1, `{"kiosk_id":"K01","record_id":"`+newID(t)+`","service_id":"b","appointment_code":"\udc00"}`,
+		http.StatusBadRequest, "bad_request")
+	e.fail("POST", "/v1/tickets", tokK1, "{\"kiosk_id\":\"K01\",\"record_id\":\""+newID(t)+"\",\"service_id\":\"b\",\"appointment_code\":\"\xff\"}",
+		http.StatusBadRequest, "bad_request")
+	if q := e.queue()["b"]; q.IssuedToday != 0 {
+		t.Fatalf("queue b: %+v", q)
+	}
+}
+
 // recJSON writes a record as the kiosk's JSON with the payload's bytes
 // exactly as they are, valid UTF-8 or not.
 func recJSON(t *testing.T, r api.Record) string {

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"hallkiosk/backoffice/api"
 )
@@ -235,6 +236,11 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 // that does not fit is answered with the field and the rule, never the
 // value (jsonFault).
 func decodeStrict(b []byte, v any) error {
+	// Text that is no character would be decoded to U+FFFD and stored
+	// changed; like a record's payload, it is refused at the edge.
+	if !utf8.Valid(b) || escapedLoneSurrogate(b) {
+		return errorf(http.StatusBadRequest, "bad_request", "malformed JSON: not valid UTF-8 (or a \\u escape of half a UTF-16 surrogate pair)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(v); err != nil {
 		return errorf(http.StatusBadRequest, "bad_request", "malformed JSON: %s", jsonFault(b, v, err))

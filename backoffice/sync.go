@@ -67,6 +67,11 @@ func validateRecord(r *api.Record) (payload any, reject string) {
 	if !utf8.Valid(r.Payload) {
 		return nil, "payload is not valid UTF-8"
 	}
+	// The same for a \u escape that is no character: decoded, it would be
+	// stored as U+FFFD and the text would be quietly changed.
+	if escapedLoneSurrogate(r.Payload) {
+		return nil, "payload is not valid UTF-8: a \\u escape of half a UTF-16 surrogate pair"
+	}
 	// The payload is valid JSON: the request it came in parsed. Whether
 	// it is an object is the first byte's question.
 	p := bytes.TrimLeft(r.Payload, " \t\r\n")
