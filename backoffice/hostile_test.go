@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode"
@@ -614,6 +617,95 @@ func TestHostileProgressGuessingIsThrottled(t *testing.T) {
 	for range progressPerReceipt + 1 {
 		e.ok("GET", "/v1/progress/SB2?id_last4=1234", tokK1, nil, nil)
 	}
+}
+
+// Guesses sent all at once: each takes the receipt's slot before the
+// database is asked, so no more than progressPerReceipt are looked up
+// however many arrive while the first lookups are under way. The storage
+// holds every lookup until all guesses are in (or a moment has passed),
+// the widest window a slow disk could give.
+func TestHostileConcurrentGuessesStayWithinTheReceiptLimit(t *testing.T) {
+	const guesses = 40 // 20 from each kiosk token: within the per-token limit
+	gate := &heldLookups{all: guesses, open: make(chan struct{})}
+	e := newEnv(t, func(o *Options) {
+		o.Tokens = map[string]string{tokK1: "K01", tokK2: "K02", "tok-k3": "K03"}
+		st, err := OpenSQLite(filepath.Join(t.TempDir(), "gated.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gate.Storage = st
+		o.Storage = gate
+	})
+	if err := e.srv.PutProgress(api.Progress{Receipt: "SB1", ServiceID: "a", Status: "accepted"}, "002X"); err != nil {
+		t.Fatal(err)
+	}
+	gate.held.Store(true)
+	var wg sync.WaitGroup
+	codes := make(chan int, guesses)
+	for i := range guesses {
+		tok := []string{tokK1, tokK2}[i%2]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, err := http.NewRequest("GET", e.http.URL+fmt.Sprintf("/v1/progress/SB1?id_last4=%04d", i), nil)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			req.Header.Set("Authorization", "Bearer "+tok)
+			resp, err := e.http.Client().Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		}()
+	}
+	go func() {
+		time.Sleep(time.Second)
+		gate.release()
+	}()
+	wg.Wait()
+	close(codes)
+	count := map[int]int{}
+	for c := range codes {
+		count[c]++
+	}
+	if count[http.StatusNotFound] != progressPerReceipt || count[http.StatusTooManyRequests] != guesses-progressPerReceipt {
+		t.Fatalf("answers %v: want %d looked up (404) and the rest 429", count, progressPerReceipt)
+	}
+	if n := gate.lookups.Load(); n != progressPerReceipt {
+		t.Fatalf("%d lookups reached the database, want %d", n, progressPerReceipt)
+	}
+	// The slots are spent: even the right tail waits.
+	e.t = t
+	if code, _, _ := e.do("GET", "/v1/progress/SB1?id_last4=002X", "tok-k3", nil); code != http.StatusTooManyRequests {
+		t.Fatalf("right tail after the guesses: %d", code)
+	}
+}
+
+// heldLookups holds read transactions, once held is set, until all of them
+// have arrived or release is called.
+type heldLookups struct {
+	Storage
+	all     int
+	held    atomic.Bool
+	lookups atomic.Int32
+	open    chan struct{}
+	once    sync.Once
+}
+
+func (h *heldLookups) release() { h.once.Do(func() { close(h.open) }) }
+
+func (h *heldLookups) View(ctx context.Context, fn func(Tx) error) error {
+	if h.held.Load() {
+		if int(h.lookups.Add(1)) == h.all {
+			h.release()
+		}
+		<-h.open
+	}
+	return h.Storage.View(ctx, fn)
 }
 
 func TestHostileLookupsAreThrottledPerToken(t *testing.T) {

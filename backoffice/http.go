@@ -506,12 +506,18 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, kiosk st
 		return notFound
 	}
 	// Per token, every lookup counts; per receipt, the misses: a citizen
-	// who typed the right tail may look again, a guesser runs out.
+	// who typed the right tail may look again, a guesser runs out. Both
+	// slots are taken before the lookup, so guesses sent all at once
+	// cannot pass the check together while the database answers; a right
+	// answer (or a lookup that failed) gives the receipt's slot back.
 	now := s.clock.Now()
-	if d := max(s.progressByToken.wait(kiosk, now), s.progressByReceipt.wait(receipt, now)); d > 0 {
+	if d := s.progressByToken.take(kiosk, now); d > 0 {
+		return tooMany(max(d, s.progressByReceipt.wait(receipt, now)), "lookups")
+	}
+	if d := s.progressByReceipt.take(receipt, now); d > 0 {
+		s.progressByToken.release(kiosk, now)
 		return tooMany(d, "lookups")
 	}
-	s.progressByToken.add(kiosk, now)
 	var p api.Progress
 	var want string
 	var found bool
@@ -520,12 +526,13 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request, kiosk st
 		return err
 	})
 	if err != nil {
+		s.progressByReceipt.release(receipt, now)
 		return err
 	}
 	if !found || subtle.ConstantTimeCompare([]byte(want), []byte(last4)) != 1 {
-		s.progressByReceipt.add(receipt, now)
 		return notFound
 	}
+	s.progressByReceipt.release(receipt, now)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, p)
 	return nil

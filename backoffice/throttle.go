@@ -62,6 +62,10 @@ func (t *throttle) wait(key string, now time.Time) time.Duration {
 func (t *throttle) add(key string, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.addLocked(key, now)
+}
+
+func (t *throttle) addLocked(key string, now time.Time) {
 	w := t.keys[key]
 	if w == nil || now.Sub(w.start) >= t.window {
 		if w == nil && len(t.keys) >= maxThrottleKeys {
@@ -74,12 +78,28 @@ func (t *throttle) add(key string, now time.Time) {
 }
 
 // take counts one event of key unless it must wait; it returns the wait.
+// The check and the count are one step under the lock, so requests that
+// arrive together cannot all pass the check before any of them counts.
 func (t *throttle) take(key string, now time.Time) time.Duration {
-	if d := t.wait(key, now); d > 0 {
-		return d
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	w := t.keys[key]
+	if w != nil && now.Sub(w.start) < t.window && w.n >= t.limit {
+		return w.start.Add(t.window).Sub(now)
 	}
-	t.add(key, now)
+	t.addLocked(key, now)
 	return 0
+}
+
+// release gives back an event that take counted at now, when it turned
+// out not to count (a right answer, a lookup that failed). An event whose
+// window has ended is gone already.
+func (t *throttle) release(key string, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if w := t.keys[key]; w != nil && w.n > 0 && !now.Before(w.start) && now.Sub(w.start) < t.window {
+		w.n--
+	}
 }
 
 // pruneLocked forgets windows that have ended, so keys a client made up
