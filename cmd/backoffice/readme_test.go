@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"hallkiosk/backoffice"
 	"hallkiosk/internal/testutil"
 )
 
@@ -93,7 +95,9 @@ func writeREADMEFiles(t *testing.T, args []string) {
 		return ""
 	}
 	if p := val("-tokens"); p != "" {
-		if err := os.WriteFile(p, []byte(`{"readme-token-0123456789": "K01"}`), 0o600); err != nil {
+		// The README's own example, so the command runs with the file the
+		// README shows.
+		if err := os.WriteFile(p, readmeTokensExample(t), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -128,4 +132,62 @@ func freeLoopback(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// readmeTokensExample returns the tokens file the README shows: the first
+// json code block after the paragraph that introduces `tokens.json`.
+func readmeTokensExample(t *testing.T) []byte {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join(readmeDir, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(readme), "`tokens.json` (mode 600)")
+	if !ok {
+		t.Fatal("the README no longer introduces tokens.json")
+	}
+	_, block, ok := strings.Cut(after, "```json\n")
+	if !ok {
+		t.Fatal("the README shows no tokens.json example")
+	}
+	block, _, ok = strings.Cut(block, "```")
+	if !ok {
+		t.Fatal("the README's tokens.json example is not closed")
+	}
+	return []byte(block)
+}
+
+// readmeDir is the repository's root, found before a test changes
+// directory (the README command test runs in a temporary one).
+var readmeDir = func() string {
+	d, err := filepath.Abs("../..")
+	if err != nil {
+		panic(err)
+	}
+	return d
+}()
+
+// The tokens file the README shows is read as the back office reads it,
+// and gives the roles the README describes beside it.
+func TestREADMETokensExample(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	if err := os.WriteFile(path, readmeTokensExample(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readTokens(path, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("the README's tokens.json: %v", err)
+	}
+	roles := map[backoffice.Role]int{}
+	for _, p := range got {
+		roles[p.Role]++
+		if p.Role == backoffice.RoleKiosk && p.Kiosk == "" {
+			t.Errorf("a kiosk token without a kiosk: %+v", p)
+		}
+	}
+	// The original format and the object one for kiosks, a counter and an
+	// admin: each kind of entry the README explains.
+	if roles[backoffice.RoleKiosk] != 2 || roles[backoffice.RoleCounter] != 1 || roles[backoffice.RoleAdmin] != 1 {
+		t.Fatalf("the README's tokens give roles %v, want 2 kiosks, a counter and an admin", roles)
+	}
 }
