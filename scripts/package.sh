@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make package`: a release build of the kiosk and the back office, packed
 # as a .deb (and a tarball) with the systemd units, the X session settings,
-# the example configuration and udev rules; then checks the package's
+# the settings that close keyboard escapes below X (SysRq, virtual
+# terminals, Ctrl+Alt+Del), the example configuration and udev rules; then checks the package's
 # control fields, its binaries and that Depends covers every shared library
 # the binaries load, checks the units with systemd-analyze verify and starts
 # the packaged binary against the simulators.
@@ -53,6 +54,12 @@ go build -trimpath -ldflags "$ldflags" -o "$stage/usr/bin/hallkiosk-backoffice" 
 install -D -m 0644 deploy/hallkiosk.service "$stage/lib/systemd/system/hallkiosk.service"
 install -D -m 0644 deploy/hallkiosk-x.service "$stage/lib/systemd/system/hallkiosk-x.service"
 install -D -m 0644 deploy/xorg-kiosk.conf "$stage/etc/hallkiosk/xorg-kiosk.conf"
+# Keyboard escapes below X (docs/security.md §4): no magic SysRq, no
+# gettys on other virtual terminals, no Ctrl+Alt+Del reboot (postinst
+# masks ctrl-alt-del.target).
+install -D -m 0644 deploy/90-hallkiosk-sysrq.conf "$stage/usr/lib/sysctl.d/90-hallkiosk-sysrq.conf"
+install -D -m 0644 deploy/logind-hallkiosk.conf "$stage/usr/lib/systemd/logind.conf.d/hallkiosk.conf"
+install -D -m 0644 deploy/system-hallkiosk.conf "$stage/usr/lib/systemd/system.conf.d/hallkiosk.conf"
 install -D -m 0644 deploy/kiosk.json "$stage/usr/share/doc/hallkiosk/examples/kiosk.json"
 install -D -m 0644 deploy/99-hallkiosk-serial.rules "$stage/usr/share/doc/hallkiosk/examples/99-hallkiosk-serial.rules"
 install -D -m 0644 README.md "$stage/usr/share/doc/hallkiosk/README.md"
@@ -105,12 +112,28 @@ if [ "$1" = configure ]; then
 	if [ ! -e /etc/hallkiosk/kiosk.json ]; then
 		install -o root -g kiosk -m 0640 /usr/share/doc/hallkiosk/examples/kiosk.json /etc/hallkiosk/kiosk.json
 	fi
+	# Ctrl+Alt+Del must not reboot a public kiosk. mask only writes a
+	# link, so it works in an image being built as on a running kiosk.
+	systemctl --no-reload mask ctrl-alt-del.target >/dev/null
 	if [ -d /run/systemd/system ]; then
 		systemctl daemon-reload || true
+		# SysRq off now; logind's VT settings take effect at the next boot.
+		systemctl restart systemd-sysctl.service || true
 	fi
 fi
 POSTINST
 chmod 0755 "$stage/DEBIAN/postinst"
+cat > "$stage/DEBIAN/postrm" <<'POSTRM'
+#!/bin/sh
+set -e
+if [ "$1" = remove ] || [ "$1" = purge ]; then
+	systemctl --no-reload unmask ctrl-alt-del.target >/dev/null 2>&1 || true
+	if [ -d /run/systemd/system ]; then
+		systemctl daemon-reload || true
+	fi
+fi
+POSTRM
+chmod 0755 "$stage/DEBIAN/postrm"
 deb="dist/hallkiosk_${debversion}_${arch}.deb"
 dpkg-deb --root-owner-group --build "$stage" "$deb" >/dev/null
 tar -C "$stage" --exclude=DEBIAN --owner=0 --group=0 -czf "dist/hallkiosk-$version-$arch.tar.gz" .
@@ -130,9 +153,30 @@ depends="$(dpkg-deb -f "$deb" Depends)"
 depnames=" $(printf '%s\n' "$depends" | tr ',|' '\n\n' | sed 's/(.*)//; s/:any//; s/^ *//; s/ *$//' | tr '\n' ' ') "
 contents="$(dpkg-deb -c "$deb")"
 for f in usr/bin/hallkiosk usr/bin/hallkiosk-backoffice lib/systemd/system/hallkiosk.service \
-	lib/systemd/system/hallkiosk-x.service etc/hallkiosk/xorg-kiosk.conf usr/share/doc/hallkiosk/examples/kiosk.json; do
+	lib/systemd/system/hallkiosk-x.service etc/hallkiosk/xorg-kiosk.conf usr/share/doc/hallkiosk/examples/kiosk.json \
+	usr/lib/sysctl.d/90-hallkiosk-sysrq.conf usr/lib/systemd/logind.conf.d/hallkiosk.conf \
+	usr/lib/systemd/system.conf.d/hallkiosk.conf; do
 	printf '%s\n' "$contents" | grep -q " \./$f\$" || fail "does not contain /$f"
 done
+# The keyboard escapes below X are closed by the files as packaged (a
+# setting commented out or misspelt would install without complaint).
+pkgroot="$(mktemp -d)"
+dpkg-deb -x "$deb" "$pkgroot"
+dpkg-deb -e "$deb" "$pkgroot/DEBIAN"
+setting() { # file key value: the last assignment of key in file is value
+	got="$(sed -n "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*\([^[:space:]#]*\).*/\1/p" "$pkgroot/$1" | tail -n 1)"
+	[ "$got" = "$3" ] || fail "/$1 sets $2 to '$got', want $3"
+}
+setting usr/lib/sysctl.d/90-hallkiosk-sysrq.conf kernel.sysrq 0
+setting usr/lib/systemd/logind.conf.d/hallkiosk.conf NAutoVTs 0
+setting usr/lib/systemd/logind.conf.d/hallkiosk.conf ReserveVT 0
+setting usr/lib/systemd/system.conf.d/hallkiosk.conf CtrlAltDelBurstAction none
+grep -q '^\[Login\]' "$pkgroot/usr/lib/systemd/logind.conf.d/hallkiosk.conf" || fail "the logind drop-in has no [Login] section"
+grep -q '^\[Manager\]' "$pkgroot/usr/lib/systemd/system.conf.d/hallkiosk.conf" || fail "the system.conf drop-in has no [Manager] section"
+grep -q '^[[:space:]]*systemctl --no-reload mask ctrl-alt-del.target' "$pkgroot/DEBIAN/postinst" || fail "postinst does not mask ctrl-alt-del.target"
+grep -q 'unmask ctrl-alt-del.target' "$pkgroot/DEBIAN/postrm" || fail "postrm does not unmask ctrl-alt-del.target"
+rm -rf "$pkgroot"
+echo "package check: SysRq off, no gettys on other VTs, Ctrl+Alt+Del masked and its burst ignored"
 for b in hallkiosk hallkiosk-backoffice; do
 	bin="$stage/usr/bin/$b"
 	file -b "$bin" | grep -q "ELF 64-bit LSB .*, $elf," || fail "$b is not a $elf ELF: $(file -b "$bin")"
@@ -177,6 +221,10 @@ for prog in Xorg xset; do
 done
 systemd-analyze verify --man=no --root="$root" /lib/systemd/system/hallkiosk.service /lib/systemd/system/hallkiosk-x.service
 echo "systemd-analyze verify: ok"
+# postinst's mask, run in that root: ctrl-alt-del.target ends at /dev/null.
+systemctl --root="$root" --no-reload mask ctrl-alt-del.target >/dev/null 2>&1
+[ "$(readlink "$root/etc/systemd/system/ctrl-alt-del.target")" = /dev/null ] || fail "systemctl mask ctrl-alt-del.target did not mask it"
+echo "systemctl mask ctrl-alt-del.target: ok"
 rm -rf "$root"
 
 # The packaged binary starts under Xvfb: natively in demo mode (simulators
