@@ -183,15 +183,101 @@ func (kp *keypad) field() fyne.CanvasObject {
 }
 
 // lettersUI returns the display field with 删除 and 清空 beside it, and
-// A–Z in seven columns under it; no 确定, since the results follow every
-// letter. The words stay out of the letters' grid, whose columns would
-// all take the width of "Delete" in elder mode. The keys grow into spare
-// height like buildUI's.
-func (kp *keypad) lettersUI() (field, keys fyne.CanvasObject) {
+// A–Z under it; no 确定, since the results follow every letter. The words
+// stay out of the letters' grid, whose columns would all take the width of
+// "Delete" in elder mode. The keys grow into spare height like buildUI's,
+// in rows of seven. Elder mode's keys are larger, and must stay larger
+// than normal mode's keys can grow to: in portrait they are in rows of six
+// (wider), and in landscape in rows of nine when four rows of seven would
+// be lower (a small panel, under the field). in is the layout the keys are
+// placed by, which knows whether the screen is portrait.
+func (kp *keypad) lettersUI(elder bool, in *flex) (field, keys fyne.CanvasObject) {
 	edit := container.NewHBox(newKey(kp.deleteText, kp.backspace), newKey(kp.clearText, kp.clear))
 	field = container.NewBorder(nil, nil, nil, edit, kp.field())
 	kp.refresh()
-	return field, container.New(growTo{1.5}, CharGrid([]rune(letters), 7, kp.charKey))
+	rows := &letterRows{wide: []int{7}, grow: 1.5, in: in}
+	if elder {
+		rows.wide, rows.tall = []int{7, 9}, []int{6}
+	}
+	chars := []rune(letters)
+	objs := make([]fyne.CanvasObject, len(chars))
+	for i, r := range chars {
+		objs[i] = kp.charKey(r)
+	}
+	return field, container.New(rows, objs...)
+}
+
+// letterRows lays keys out as a grid from the top, in rows of one of the
+// column counts it offers: tall in portrait (when set), wide otherwise. Of
+// those it takes the one with the tallest keys, then the widest, among
+// those whose keys are no narrower than a key's minimum. The grid grows
+// into the height it is given up to grow times its minimum, as growTo does
+// with a grid of keys. Its minimum size is that of rows of the first count.
+type letterRows struct {
+	wide, tall []int
+	grow       float32
+	// in is the layout of the screen, which knows its orientation.
+	in *flex
+}
+
+// counts are the column counts on offer in the screen's orientation.
+func (l *letterRows) counts() []int {
+	if l.in != nil && l.in.portrait && len(l.tall) > 0 {
+		return l.tall
+	}
+	return l.wide
+}
+
+// key is the largest minimum size of objs: every key's.
+func (l *letterRows) key(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
+}
+
+// cell is the size of a key in rows of cols within s.
+func (l *letterRows) cell(n, cols int, key, s fyne.Size) (w, h float64) {
+	pad := theme.Size(theme.SizeNamePadding)
+	rows := (n + cols - 1) / cols
+	padW, padH := pad*float32(cols-1), pad*float32(rows-1)
+	height := min(s.Height, (key.Height*float32(rows)+padH)*l.grow)
+	return float64(s.Width-padW) / float64(cols), float64(height-padH) / float64(rows)
+}
+
+func (l *letterRows) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	counts := l.counts()
+	if len(objs) == 0 || len(counts) == 0 {
+		return
+	}
+	key := l.key(objs)
+	cols := counts[0]
+	w, h := l.cell(len(objs), cols, key, s)
+	for _, c := range counts[1:] {
+		cw, ch := l.cell(len(objs), c, key, s)
+		if cw >= float64(key.Width) && (ch > h || ch == h && cw > w) {
+			cols, w, h = c, cw, ch
+		}
+	}
+	pad := float64(theme.Size(theme.SizeNamePadding))
+	for i, o := range objs {
+		x, y := (w+pad)*float64(i%cols), (h+pad)*float64(i/cols)
+		o.Move(fyne.NewPos(float32(x), float32(y)))
+		o.Resize(fyne.NewSize(float32(x+w)-float32(x), float32(y+h)-float32(y)))
+	}
+}
+
+func (l *letterRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	counts := l.counts()
+	if len(objs) == 0 || len(counts) == 0 {
+		return fyne.Size{}
+	}
+	key := l.key(objs)
+	pad := theme.Size(theme.SizeNamePadding)
+	cols := counts[0]
+	rows := (len(objs) + cols - 1) / cols
+	return fyne.NewSize(key.Width*float32(cols)+pad*float32(cols-1), key.Height*float32(rows)+pad*float32(rows-1))
 }
 
 // key is one character key of the keypad: a button-coloured rounded

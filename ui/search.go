@@ -23,14 +23,21 @@ type searchView struct {
 // go to the flow. show fills in the results.
 func (k *Kiosk) searchBody(v *searchView, q flow.Input, key func(string), backspace func()) fyne.CanvasObject {
 	v.kp = k.newKeypad(q, k.t("search.placeholder"), key, backspace, nil)
-	field, keys := v.kp.lettersUI()
-	v.list = container.NewStack()
 	// The results get the wider side and the whole height: service names
 	// are long, in English especially. The letters typed sit over the
 	// keys, where the eyes are while typing; in portrait both stay at the
 	// bottom, within reach, and the results take most of the spare height.
+	// In elder mode the keys get the wider side in landscape: room for
+	// rows of nine keys, which on a small panel are taller than four rows
+	// of seven could be (lettersUI).
+	in := &flex{weights: []float32{3, 2}, tall: []float32{3, 1}}
+	if k.elder {
+		in.weights = []float32{4, 5}
+	}
+	field, keys := v.kp.lettersUI(k.elder, in)
+	v.list = container.NewStack()
 	typing := container.NewBorder(container.NewVBox(field, vspace(1)), nil, nil, nil, keys)
-	return container.New(&flex{weights: []float32{3, 2}, tall: []float32{3, 1}}, v.list, typing)
+	return container.New(in, v.list, typing)
 }
 
 // searchResults is one page of the services found (a column, paged,

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
 	"hallkiosk/flow"
 )
 
@@ -91,5 +94,43 @@ func TestGuideSearchByLetters(t *testing.T) {
 	h.waitShows("户口迁移")
 	if got := h.display(h.k.guide.search.kp); got != "HKQY" {
 		t.Errorf("field shows %q after Back, want HKQY", got)
+	}
+}
+
+// TestSearchKeysElder: elder mode's letter keys are at least as wide and
+// as tall as normal mode's, and larger, on the small landscape panel, on
+// the portrait totem and on a full-HD panel (适老化: larger targets).
+func TestSearchKeysElder(t *testing.T) {
+	app := test.NewTempApp(t)
+	sizes := []fyne.Size{fyne.NewSize(1280, 800), fyne.NewSize(1080, 1920), fyne.NewSize(1920, 1080)}
+	keyA := map[bool][]fyne.Size{}
+	for _, elder := range []bool{false, true} {
+		h := newHarnessOn(t, app, newParts(t))
+		if elder {
+			h.tap(h.tr("status.elder"))
+		}
+		h.tapTile(h.tr("home.search.title"))
+		h.settle("search", h.ticketIn(flow.TicketSearch))
+		for _, sz := range sizes {
+			h.k.win.Resize(sz)
+			var a *key
+			for _, k := range h.searchKeys() {
+				if k.label == "A" {
+					a = k
+				}
+			}
+			if a == nil {
+				t.Fatalf("no key A: %q", texts(h.content()))
+			}
+			keyA[elder] = append(keyA[elder], a.Size())
+			checkLayout(t, h.k.win.Canvas())
+		}
+	}
+	for i, sz := range sizes {
+		n, e := keyA[false][i], keyA[true][i]
+		t.Logf("at %v: elder keys %v, normal keys %v", sz, e, n)
+		if e.Width < n.Width || e.Height < n.Height || e.Width*e.Height <= n.Width*n.Height {
+			t.Errorf("at %v elder keys are %v, normal keys %v: want at least as wide and tall, and larger", sz, e, n)
+		}
 	}
 }
