@@ -94,18 +94,19 @@ func testCatalog() *api.Catalog {
 			{ID: "shichang", Name: api.Text{Zh: "市场监管", En: "Market regulation"}},
 		},
 		Counters: []api.Counter{
-			// The hall's windows are named as in the seed catalog, with the
-			// words no line may break inside marked.
-			{ID: "c3", Name: api.Text{Zh: "6号窗口 社保卡服务", En: "Window 6 · Social security cards",
+			// The hall's windows are named and numbered as in the seed
+			// catalog (the number is what the call says), with the words
+			// no line may break inside marked.
+			{ID: "6", Name: api.Text{Zh: "6号窗口 社保卡服务", En: "Window 6 · Social security cards",
 				Keep: []string{"6号窗口", "社保卡服务", "Window 6"}}},
-			{ID: "c4", Name: api.Text{Zh: "20号窗口 综合窗口·绿色通道", En: "Window 20 · General window · priority lane",
+			{ID: "20", Name: api.Text{Zh: "20号窗口 综合窗口·绿色通道", En: "Window 20 · General window · priority lane",
 				Keep: []string{"20号窗口", "综合窗口·绿色通道", "综合窗口", "绿色通道", "Window 20"}}},
 		},
 	}
 	add := func(dept, id, prefix, zh, en string, card bool) {
 		cat.Services = append(cat.Services, api.Service{
 			ID: id, DepartmentID: dept, Name: api.Text{Zh: zh, En: en}, Prefix: prefix,
-			RequiresIDCard: card, AvgMinutes: 5, Counters: []string{"c3", "c4"},
+			RequiresIDCard: card, AvgMinutes: 5, Counters: []string{"6", "20"},
 			Fee:       api.Text{Zh: "不收费", En: "Free of charge"},
 			TimeLimit: api.Text{Zh: "即办", En: "Same day"},
 			Conditions: api.Text{Zh: "本市参保人员，社会保障卡遗失或损坏。",

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -126,8 +127,8 @@ func (h *harness) waitPlayed(sp *speech, want voice.Utterance) voice.Played {
 
 // TestVoiceElder: in elder mode each screen speaks its prompt as it
 // appears, through the real player and ALSA; the result screen calls the
-// number; the speaker button says the prompt again; normal mode is silent
-// until the button is tapped.
+// number and the windows; the speaker button says the prompt again; normal
+// mode is silent until the button is tapped.
 func TestVoiceElder(t *testing.T) {
 	sp := newSpeech(t)
 	p := newParts(t)
@@ -141,24 +142,43 @@ func TestVoiceElder(t *testing.T) {
 	h.tapSpeaker()
 	h.waitPlayed(sp, voice.Say(voice.Chinese, voice.PromptHome))
 
+	// The citizen waits for each prompt before the next tap, so that none
+	// is cut short: every screen's prompt must reach the device, in order.
+	// The printing screen is held (pause) until its prompt has been heard.
 	h.tap(h.tr("status.elder"))
-	h.walkIn("社会保障", "失业登记")
+	sp.waitReported(t, 2)
+	h.tapTile(h.tr("home.ticket.title"))
+	h.settle("departments", h.ticketIn(flow.TicketDepartments))
+	sp.waitReported(t, 3)
+	h.tapTileOnPages("社会保障")
+	h.settle("services", h.ticketIn(flow.TicketServices))
+	sp.waitReported(t, 4)
+	h.tapTileOnPages("失业登记")
+	h.settle("card step", h.ticketIn(flow.TicketCard))
+	sp.waitReported(t, 5)
+	h.tapWhen(h.tr("ticket.skip_card"))
+	h.pause("issuing", h.ticketIn(flow.TicketIssuing))
+	sp.waitReported(t, 6)
 	h.waitShows(h.tr("ticket.take_ticket"))
 	tk, err := voice.ParseTicket(p.issued().Number)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The test hall's counters are c3 and c4, which are not numbers: the
-	// call says the number only.
-	call := voice.Call(voice.Chinese, tk).Then(voice.Say(voice.Chinese, voice.PromptTakeTicket))
+	// The test hall numbers its counters (6号窗口, 20号窗口), as halls do:
+	// the call says where to go.
+	call := voice.Call(voice.Chinese, tk, 6, 20).Then(voice.Say(voice.Chinese, voice.PromptTakeTicket))
 	h.waitPlayed(sp, call)
-	// Every prompt on the way, in order; one may have been cut short (or
-	// dropped unplayed) by the next screen's.
 	want := []string{"zh/voice.home", "zh/voice.home", "zh/voice.department", "zh/voice.service", "zh/voice.card", "zh/voice.printing", call.Clips()[0]}
-	got := sp.log()
-	if !isSubsequence(got, want) || got[len(got)-1] != call.Clips()[0] {
-		t.Errorf("spoken %v, want in order within %v", got, want)
+	if got := sp.log(); !slices.Equal(got, want) {
+		t.Errorf("spoken %v, want %v", got, want)
 	}
+	sp.mu.Lock()
+	for _, pl := range sp.played {
+		if pl.Err != nil {
+			t.Errorf("%v did not play: %v", pl.Clips, pl.Err)
+		}
+	}
+	sp.mu.Unlock()
 	// The device got the call last.
 	raw, err := os.ReadFile(sp.out)
 	if err != nil {
@@ -181,7 +201,20 @@ func TestVoiceElder(t *testing.T) {
 	// it as the language changes; the button says it once more).
 	h.tap(h.tr("lang.en"))
 	h.tapSpeaker()
-	h.waitPlayed(sp, voice.Call(voice.English, tk).Then(voice.Say(voice.English, voice.PromptTakeTicket)))
+	h.waitPlayed(sp, voice.Call(voice.English, tk, 6, 20).Then(voice.Say(voice.English, voice.PromptTakeTicket)))
+}
+
+// waitReported waits, without running the UI's queue (a paused screen
+// stays), until the player has reported n utterances, played or cut short.
+func (sp *speech) waitReported(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(settleLimit)
+	for len(sp.log()) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d utterances reported, want %d: %v", len(sp.log()), n, sp.log())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // speakerShown reports whether the status bar shows the speaker button.
@@ -199,21 +232,6 @@ func (h *harness) tapSpeaker() {
 	}
 	test.Tap(h.k.status.speaker)
 	h.q.Drain()
-}
-
-// isSubsequence reports whether got's items appear in want in order.
-func isSubsequence(got, want []string) bool {
-	i := 0
-	for _, g := range got {
-		for i < len(want) && want[i] != g {
-			i++
-		}
-		if i == len(want) {
-			return false
-		}
-		i++
-	}
-	return true
 }
 
 // TestVoiceFailureInWords: a failure is spoken as its reason.
