@@ -148,6 +148,26 @@ func TestSearchSeedCatalog(t *testing.T) {
 	}
 }
 
+// TestSearchSeedMaterialsInEnglish: an English word that only a material
+// has finds the services that ask for it, as citizens reading the English
+// screens type what they have in hand.
+func TestSearchSeedMaterialsInEnglish(t *testing.T) {
+	ix := newCatalogIndex(seedCatalog(t))
+	for _, tt := range []struct {
+		q    string
+		want []string
+	}{
+		{"lease", []string{"qykb-setup"}},             // Proof of the right to use the address (… or lease)
+		{"marriage", []string{"gjj-loan", "hj-move"}}, // Marital status proof (marriage …); Grounds for moving in (… marriage certificate …)
+		{"diploma", []string{"hj-move"}},              // … diploma or labour contract
+		{"DIVORCE CERTIFICATE", []string{"gjj-loan"}}, // two words, as typed on a keyboard
+	} {
+		if got := ids(ix.search(tt.q)); !slices.Equal(got, tt.want) {
+			t.Errorf("search(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
+
 // TestSearchRanking: a name before a keyword before a material; at the
 // start of a text before further in; then catalog order.
 func TestSearchRanking(t *testing.T) {
@@ -178,14 +198,15 @@ func TestSearchRanking(t *testing.T) {
 	}
 }
 
-// TestSeedPolyphones reads every service name of the seed catalog and
-// compares each character that has more than one reading with the reading
-// the name needs. A service added to the catalog fails here until its
-// name's reading is written down below, so a new polyphone is looked at
-// by a person before citizens search for it.
+// TestSeedPolyphones reads every service name, keyword and material of the
+// seed catalog and compares each character that has more than one reading
+// with the reading the text needs. A service added to the catalog fails
+// here until its name's reading is written down below, and so does a
+// keyword or material with such a character, so a new polyphone is looked
+// at by a person before citizens search for it.
 func TestSeedPolyphones(t *testing.T) {
 	cat := seedCatalog(t)
-	want := map[string]string{
+	names := map[string]string{
 		"qykb-setup":   "qi ye she li deng ji kai ban qi ye yi chuang tong ban",
 		"qykb-change":  "qi ye bian geng bei an deng ji",
 		"qykb-cancel":  "qi ye zhu xiao deng ji han jian yi zhu xiao",
@@ -210,43 +231,191 @@ func TestSeedPolyphones(t *testing.T) {
 		"sw-iit":       "ge ren suo de shui zong he suo de nian du hui suan xian chang fu dao",
 		"sw-house":     "cun liang fang jiao yi shui fei shen bao",
 	}
+	// The keywords and materials with a character of more than one
+	// reading, and how they read.
+	texts := map[string]string{
+		"开公司":  "kai gong si",
+		"注册公司": "zhu ce gong si",
+		"个体户":  "ge ti hu",
+		"刻章":   "ke zhang",
+		"《公司登记（备案）申请书》": "gong si deng ji bei an shen qing shu",
+		"公司章程":     "gong si zhang cheng",
+		"股东主体资格证明": "gu dong zhu ti zi ge zheng ming",
+		"法定代表人、董事、监事、经理的任职文件及身份证": "fa ding dai biao ren dong shi jian shi jing li de ren zhi wen jian ji shen fen zheng",
+		"住所使用证明（不动产权证书或租赁合同）":     "zhu suo shi yong zheng ming bu dong chan quan zheng shu huo zu lin he tong",
+		"授权委托书及受托人身份证":            "shou quan wei tuo shu ji shou tuo ren shen fen zheng",
+		"改名称":                     "gai ming cheng",
+		"《公司变更登记（备案）申请书》":         "gong si bian geng deng ji bei an shen qing shu",
+		"股东会决议或股东决定":              "gu dong hui jue yi huo gu dong jue ding",
+		"章程修正案或修改后的公司章程":          "zhang cheng xiu zheng an huo xiu gai hou de gong si zhang cheng",
+		"营业执照正本、副本":               "ying ye zhi zhao zheng ben fu ben",
+		"新住所使用证明":                 "xin zhu suo shi yong zheng ming",
+		"注销":                      "zhu xiao",
+		"关闭公司":                    "guan bi gong si",
+		"简易注销":                    "jian yi zhu xiao",
+		"《公司注销登记申请书》":             "gong si zhu xiao deng ji shen qing shu",
+		"清算报告（股东会确认）或《全体投资人承诺书》（简易注销）": "qing suan bao gao gu dong hui que ren huo quan ti tou zi ren cheng nuo shu jian yi zhu xiao",
+		"清税证明":  "qing shui zheng ming",
+		"参保":    "can bao",
+		"灵活就业":  "ling huo jiu ye",
+		"个体":    "ge ti",
+		"居民身份证": "ju min shen fen zheng",
+		"《灵活就业人员参保登记表》": "ling huo jiu ye ren yuan can bao deng ji biao",
+		"社会保障卡":         "she hui bao zhang ka",
+		"本市居住证":         "ben shi ju zhu zheng",
+		"转移":            "zhuan yi",
+		"转社保":           "zhuan she bao",
+		"跨省":            "kua sheng",
+		"《基本养老保险参保缴费凭证》":    "ji ben yang lao bao xian can bao jiao fei ping zheng",
+		"《基本养老保险关系转移接续申请表》": "ji ben yang lao bao xian guan xi zhuan yi jie xu shen qing biao",
+		"退休":   "tui xiu",
+		"待遇核定": "dai yu he ding",
+		"《职工基本养老保险待遇申领表》": "zhi gong ji ben yang lao bao xian dai yu shen ling biao",
+		"本人人事档案":          "ben ren ren shi dang an",
+		"近期一寸白底免冠彩色照片":    "jin qi yi cun bai di mian guan cai se zhao pian",
+		"社保卡":             "she bao ka",
+		"补卡":              "bu ka",
+		"换卡":              "huan ka",
+		"挂失":              "gua shi",
+		"制卡":              "zhi ka",
+		"证件照片":            "zheng jian zhao pian",
+		"原社会保障卡":          "yuan she hui bao zhang ka",
+		"居民医保":            "ju min yi bao",
+		"新生儿":             "xin sheng er",
+		"居民身份证或居民户口簿":     "ju min shen fen zheng huo ju min hu kou bu",
+		"零星报销":            "ling xing bao xiao",
+		"社会保障卡或居民身份证":     "she hui bao zhang ka huo ju min shen fen zheng",
+		"费用明细清单":          "fei yong ming xi qing dan",
+		"出院记录或门（急）诊病历":    "chu yuan ji lu huo men ji zhen bing li",
+		"急诊证明":            "ji zhen zheng ming",
+		"本人银行卡":           "ben ren yin hang ka",
+		"异地就医":            "yi di jiu yi",
+		"外地看病":            "wai di kan bing",
+		"《跨省异地就医登记备案表》":   "kua sheng yi di jiu yi deng ji bei an biao",
+		"异地长期居住证明或个人承诺书": "yi di chang qi ju zhu zheng ming huo ge ren cheng nuo shu",
+		"公积金":         "gong ji jin",
+		"提取":          "ti qu",
+		"取公积金":        "qu gong ji jin",
+		"租房提取":        "zu fang ti qu",
+		"本人银行卡（一类账户）": "ben ren yin hang ka yi lei zhang hu",
+		"购房合同、不动产权证书或契税完税凭证": "gou fang he tong bu dong chan quan zheng shu huo qi shui wan shui ping zheng",
+		"退休证明": "tui xiu zheng ming",
+		"异地转入": "yi di zhuan ru",
+		"《住房公积金异地转移接续申请表》": "zhu fang gong ji jin yi di zhuan yi jie xu shen qing biao",
+		"公积金贷款":       "gong ji jin dai kuan",
+		"买房贷款":        "mai fang dai kuan",
+		"房贷":          "fang dai",
+		"借款人及配偶居民身份证": "jie kuan ren ji pei ou ju min shen fen zheng",
+		"居民户口簿":       "ju min hu kou bu",
+		"婚姻状况证明（结婚证、离婚证或单身声明）": "hun yin zhuang kuang zheng ming jie hun zheng li hun zheng huo dan shen sheng ming",
+		"购房合同":       "gou fang he tong",
+		"首付款发票或收据":   "shou fu kuan fa piao huo shou ju",
+		"二手房":        "er shou fang",
+		"买房":         "mai fang",
+		"房产证":        "fang chan zheng",
+		"转移登记":       "zhuan yi deng ji",
+		"《不动产登记申请书》": "bu dong chan deng ji shen qing shu",
+		"买卖双方居民身份证":  "mai mai shuang fang ju min shen fen zheng",
+		"不动产权证书（或房屋所有权证、国有土地使用证）": "bu dong chan quan zheng shu huo fang wu suo you quan zheng guo you tu di shi yong zheng",
+		"存量房买卖合同（网签）":             "cun liang fang mai mai he tong wang qian",
+		"婚姻状况证明":                  "hun yin zhuang kuang zheng ming",
+		"完税凭证":                    "wan shui ping zheng",
+		"抵押":                      "di ya",
+		"贷款":                      "dai kuan",
+		"带押过户":                    "dai ya guo hu",
+		"注销抵押":                    "zhu xiao di ya",
+		"抵押人、抵押权人身份证明":            "di ya ren di ya quan ren shen fen zheng ming",
+		"不动产权证书":                  "bu dong chan quan zheng shu",
+		"主债权合同及抵押合同":              "zhu zhai quan he tong ji di ya he tong",
+		"查房产":                     "cha fang chan",
+		"无房证明":                    "wu fang zheng ming",
+		"权属证明":                    "quan shu zheng ming",
+		"查档":                      "cha dang",
+		"利害关系证明材料":                "li hai guan xi zheng ming cai liao",
+		"身份证":                     "shen fen zheng",
+		"补办身份证":                   "bu ban shen fen zheng",
+		"换身份证":                    "huan shen fen zheng",
+		"临时身份证":                   "lin shi shen fen zheng",
+		"居民户口簿或原居民身份证":            "ju min hu kou bu huo yuan ju min shen fen zheng",
+		"落户":                      "luo hu",
+		"迁入依据材料（不动产权证书、结婚证、毕业证书或劳动合同等）": "qian ru yi ju cai liao bu dong chan quan zheng shu jie hun zheng bi ye zheng shu huo lao dong he tong deng",
+		"《准予迁入证明》":  "zhun yu qian ru zheng ming",
+		"所在单位出具的意见": "suo zai dan wei chu ju de yi jian",
+		"港澳通行证":     "gang ao tong xing zheng",
+		"签注":        "qian zhu",
+		"去香港":       "qu xiang gang",
+		"去澳门":       "qu ao men",
+		"原往来港澳通行证":  "yuan wang lai gang ao tong xing zheng",
+		"数电发票":      "shu dian fa piao",
+		"额度":        "e du",
+		"经办人居民身份证":  "jing ban ren ju min shen fen zheng",
+		"营业执照副本":    "ying ye zhi zhao fu ben",
+		"《发票领用（额度调整）申请表》": "fa piao ling yong e du tiao zheng shen qing biao",
+		"个税":           "ge shui",
+		"退税":           "tui shui",
+		"个人所得税":        "ge ren suo de shui",
+		"收入及专项附加扣除凭证":  "shou ru ji zhuan xiang fu jia kou chu ping zheng",
+		"契税":           "qi shui",
+		"房产交易税":        "fang chan jiao yi shui",
+		"二手房税":         "er shou fang shui",
+		"过户税":          "guo hu shui",
+		"原不动产权证书":      "yuan bu dong chan quan zheng shu",
+		"原购房发票或契税完税凭证": "yuan gou fang fa piao huo qi shui wan shui ping zheng",
+	}
 	marks, err := readings.Parse(cat.Readings)
 	if err != nil {
 		t.Fatalf("the seed catalog's reading marks: %v", err)
 	}
-	polyphones := 0
-	for _, s := range cat.Services {
-		w, ok := want[s.ID]
-		if !ok {
-			t.Errorf("service %s (%s) is new: write down its name's reading here", s.ID, s.Name.Zh)
-			continue
-		}
-		got := marks.Tokens(s.Name.Zh)
-		exp := strings.Fields(w)
+	// check compares text's reading with want and returns how many of its
+	// characters have more than one reading.
+	check := func(where, text, want string) (polyphones int) {
+		got := marks.Tokens(text)
+		exp := strings.Fields(want)
 		if len(got) != len(exp) {
-			t.Errorf("%s %s: %d syllables %v, want %d", s.ID, s.Name.Zh, len(got), got, len(exp))
-			continue
+			t.Errorf("%s %s: %d syllables %v, want %d", where, text, len(got), got, len(exp))
+			return 0
 		}
 		i := 0
-		for _, r := range s.Name.Zh {
+		for _, r := range text {
 			if !unicode.Is(unicode.Han, r) {
 				continue
 			}
 			if rd := readings.Of(r); len(rd) > 1 {
 				polyphones++
 				if got[i] != exp[i] {
-					t.Errorf("%s %s: %c read %q, want %q (readings %v)", s.ID, s.Name.Zh, r, got[i], exp[i], rd)
+					t.Errorf("%s %s: %c read %q, want %q (readings %v)", where, text, r, got[i], exp[i], rd)
 				}
 			} else if got[i] != exp[i] {
-				t.Errorf("%s %s: %c read %q, want %q", s.ID, s.Name.Zh, r, got[i], exp[i])
+				t.Errorf("%s %s: %c read %q, want %q", where, text, r, got[i], exp[i])
 			}
 			i++
 		}
+		return polyphones
 	}
-	if polyphones < 20 {
-		t.Errorf("only %d polyphones in the seed's service names: the dictionary changed?", polyphones)
+	inNames, inTexts := 0, 0
+	for _, s := range cat.Services {
+		w, ok := names[s.ID]
+		if !ok {
+			t.Errorf("service %s (%s) is new: write down its name's reading here", s.ID, s.Name.Zh)
+			continue
+		}
+		inNames += check(s.ID, s.Name.Zh, w)
+		others := slices.Clone(s.Keywords)
+		for _, m := range s.Materials {
+			others = append(others, m.Name.Zh)
+		}
+		for _, text := range others {
+			if w, ok := texts[text]; ok {
+				inTexts += check(s.ID, text, w)
+			} else if n := check(s.ID, text, strings.Join(marks.Tokens(text), " ")); n > 0 {
+				t.Errorf("%s %s has a character of more than one reading: write down its reading here", s.ID, text)
+			}
+		}
 	}
-	t.Logf("%d polyphone occurrences in %d service names checked", polyphones, len(cat.Services))
+	if inNames < 20 || inTexts < 200 {
+		t.Errorf("only %d polyphones in the seed's service names and %d in keywords and materials: the dictionary changed?", inNames, inTexts)
+	}
+	t.Logf("%d polyphone occurrences in %d service names, %d in their keywords and materials, checked", inNames, len(cat.Services), inTexts)
 }
 
 // TestTicketSearch: from home, S B K typed one letter at a time, the
