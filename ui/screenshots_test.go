@@ -34,8 +34,9 @@ var shotSizes = []struct {
 // mode, at every size, and checks the layout: nothing wider than the window,
 // no text outside its container or clipped, no character the bundled font
 // lacks (it would be tofu on a kiosk without system CJK fonts), every button
-// and tile at least a touch target, and every text's lines broken by the
-// Chinese rules (lineBreakFaults: the window line, long service names).
+// and tile at least a touch target, every text's lines broken by the
+// Chinese rules (lineBreakFaults: the window line, long service names), and
+// the speaker button in the status bar, on every screen.
 // With -args -screenshots=DIR it also writes the PNGs.
 func TestScreenshots(t *testing.T) {
 	if *screenshotDir != "" {
@@ -82,6 +83,9 @@ func TestScreenshots(t *testing.T) {
 							sc.each(h)
 						}
 						checkLayout(t, h.k.win.Canvas())
+						if !h.speakerShown() {
+							t.Errorf("no speaker button: %q", texts(h.content()))
+						}
 						for _, f := range lineBreakFaults(h.content(), keep) {
 							t.Error(f)
 						}
