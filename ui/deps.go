@@ -45,8 +45,10 @@ type Deps struct {
 	Technician func()
 	// OnScreen, when set, is called on the UI goroutine with the name of
 	// the screen (and step) each time one is built, such as "home" or
-	// "ticket/card". The real-process benchmark follows the screens with it
-	// to tap as soon as a screen is there instead of after a fixed pause.
+	// "ticket/card", and each time the ticket search shows other services
+	// ("ticket/search sb-card"). The real-process benchmark follows the
+	// screens with it to tap as soon as a screen is there instead of after
+	// a fixed pause.
 	OnScreen func(name string)
 	// Voice, when set, speaks each screen's prompt (voice.go): as the
 	// screen appears per VoiceMode, and on the speaker button of the status

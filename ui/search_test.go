@@ -23,6 +23,8 @@ func (h *harness) searchKeys() []*key { return shown[*key](h.content()) }
 func TestSearchToTicket(t *testing.T) {
 	p := newParts(t)
 	h := newHarness(t, p)
+	var screens []string
+	h.k.deps.OnScreen = func(name string) { screens = append(screens, name) }
 	h.tapTile(h.tr("home.search.title"))
 	h.settle("search", h.ticketIn(flow.TicketSearch))
 	h.waitShows(opening(h.tr("search.hint")))
@@ -47,6 +49,11 @@ func TestSearchToTicket(t *testing.T) {
 	}
 	if n := len(tiles(h.content())); n != 1 {
 		t.Fatalf("%d result tiles for SBK, want 1", n)
+	}
+	// What the search shows is reported with the screens, for the test
+	// through the real window (e2e).
+	if last := screens[len(screens)-1]; last != "ticket/search sb-card" {
+		t.Errorf("screen reported after SBK: %q; all: %q", last, screens)
 	}
 	// From here: one tap, then the card.
 	h.tapTile("社会保障卡补换")

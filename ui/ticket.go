@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -26,8 +28,21 @@ func (s *ticketScreen) startSearch() { s.s = flow.TicketSnapshot{}; s.f.StartSea
 
 func (s *ticketScreen) refresh() { s.f.Refresh() }
 
-// stepName names the flow's step for Deps.OnScreen.
-func (s *ticketScreen) stepName() string { return s.s.State.String() }
+// stepName names the flow's step for Deps.OnScreen. The search adds the
+// services its page shows ("search sb-card"), which change with every
+// letter typed, so that a test driving the real window sees what its taps
+// on the letter keys found.
+func (s *ticketScreen) stepName() string {
+	name := s.s.State.String()
+	if s.s.State == flow.TicketSearch && len(s.s.Services) > 0 {
+		ids := make([]string, len(s.s.Services))
+		for i, svc := range s.s.Services {
+			ids[i] = svc.ID
+		}
+		name += " " + strings.Join(ids, ",")
+	}
+	return name
+}
 
 // update shows a new snapshot of the flow.
 func (s *ticketScreen) update(snap flow.TicketSnapshot) {
@@ -35,6 +50,7 @@ func (s *ticketScreen) update(snap flow.TicketSnapshot) {
 	s.s = snap
 	if typing {
 		s.search.show(snap.Query.Value, s.searchResults())
+		s.k.traceScreen(s)
 		return
 	}
 	s.k.refreshScreen(s)
