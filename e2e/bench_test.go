@@ -23,6 +23,7 @@ func startKiosk(tb testing.TB, bin, data string) (d *desk, took time.Duration, s
 	kiosk := exec.Command(bin, "run", "--data-dir", data, "--window", "1280x800")
 	kiosk.Env = x.env()
 	p, took := startProc(tb, kiosk)
+	d.kiosk = p
 	stop = func() error {
 		err := p.stop()
 		x.shutdown()

@@ -48,6 +48,8 @@ type desk struct {
 	display string
 	dir     string
 	shots   int
+	// kiosk is the kiosk's process, which names the screens it builds.
+	kiosk *proc
 }
 
 func (d *desk) xdo(args ...string) {
@@ -270,6 +272,9 @@ func TestSearchToTicketThroughTheRealWindow(t *testing.T) {
 		d.tap(k)
 	}
 	d.screenshot("search-sbk")
+	// The taps went to S, B and K: the search shows the 社保卡 service
+	// alone, before its result is tapped.
+	d.kiosk.waitScreen(t, "ticket/search sb-card")
 	taps := 0
 	d.tap("search.first")
 	taps++
