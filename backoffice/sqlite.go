@@ -782,22 +782,27 @@ func (t *sqliteTx) TicketByToken(token string) (*Ticket, error) {
 	return t.ticketWhere("ticket by page token", `page_token = ?`, token)
 }
 
-func (t *sqliteTx) DayTickets(date string) ([]*Ticket, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+ticketColumns+` FROM tickets
+func (t *sqliteTx) DayQueue(date string) ([]QueueTicket, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT id, number, service_id, offline, status, called_at, counter_id,
+		COALESCE(page_token, '') FROM tickets
 		WHERE business_date = ? AND status <> 'void' ORDER BY priority DESC, issued_at, id`, date)
 	if err != nil {
-		return nil, fmt.Errorf("day tickets: %w", classify(err))
+		return nil, fmt.Errorf("day queue: %w", classify(err))
 	}
 	defer rows.Close()
-	var out []*Ticket
+	var out []QueueTicket
 	for rows.Next() {
-		tk, err := scanTicket(rows)
-		if err != nil {
-			return nil, fmt.Errorf("day tickets: %w", err)
+		q := QueueTicket{BusinessDate: date}
+		var called sql.NullInt64
+		if err := rows.Scan(&q.ID, &q.Number, &q.ServiceID, &q.Offline, &q.Status, &called, &q.Counter, &q.PageToken); err != nil {
+			return nil, fmt.Errorf("day queue: %w", err)
 		}
-		out = append(out, tk)
+		if called.Valid {
+			q.CalledAt = time.Unix(0, called.Int64).UTC()
+		}
+		out = append(out, q)
 	}
-	return out, wrapErr("day tickets", rows.Err())
+	return out, wrapErr("day queue", rows.Err())
 }
 
 func (t *sqliteTx) ServiceTimes(serviceID string, since time.Time, limit int) ([]ServiceTime, error) {

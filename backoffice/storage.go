@@ -124,9 +124,10 @@ type Tx interface {
 	CurrentAt(date, counter string) (*Ticket, error)
 	// TicketByToken returns the ticket whose page token is token, or nil.
 	TicketByToken(token string) (*Ticket, error)
-	// DayTickets returns every ticket of a business date but the void
-	// ones, in call order (priority first, then by IssuedAt, then by ID).
-	DayTickets(date string) ([]*Ticket, error)
+	// DayQueue returns every ticket of a business date but the void ones,
+	// in call order (priority first, then by IssuedAt, then by ID), with
+	// only what the live pages show of them.
+	DayQueue(date string) ([]QueueTicket, error)
 	// ServiceTimes returns the handling times (call to done) of the latest
 	// done tickets of a service called at or after since, newest first, at
 	// most limit, each with the time of its call.
@@ -172,6 +173,20 @@ const (
 	// TicketNoShow: called, and nobody came.
 	TicketNoShow = "no_show"
 )
+
+// QueueTicket is a ticket as the live pages show it (DayQueue). The
+// snapshot reads the whole day after every change, so it reads only these.
+type QueueTicket struct {
+	ID           int64
+	BusinessDate string
+	Number       string
+	ServiceID    string
+	Offline      bool
+	Status       string
+	CalledAt     time.Time
+	Counter      string
+	PageToken    string
+}
 
 // ServiceTime is one ticket's handling time: from its (last) call to done.
 type ServiceTime struct {
