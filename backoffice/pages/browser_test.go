@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -530,15 +531,34 @@ func TestDisplayShowsEveryCurrentCall(t *testing.T) {
 				current[c] = res.Number
 				h.clk.Advance(time.Minute)
 			}
-			resp, err := http.Get(h.srv.URL + "/display/state")
-			if err != nil {
-				t.Fatal(err)
-			}
+			// The display's snapshot is rebuilt after the calls, not
+			// with them: wait for the one that shows every current call,
+			// whose waiting counts are the ones the display must show.
 			var v api.DisplayView
-			err = json.NewDecoder(resp.Body).Decode(&v)
-			resp.Body.Close()
-			if err != nil {
-				t.Fatal(err)
+			for deadline := time.Now().Add(10 * time.Second); ; {
+				resp, err := http.Get(h.srv.URL + "/display/state")
+				if err != nil {
+					t.Fatal(err)
+				}
+				v = api.DisplayView{}
+				err = json.NewDecoder(resp.Body).Decode(&v)
+				resp.Body.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				shown := map[string]string{}
+				for _, c := range v.Calls {
+					if c.Current {
+						shown[c.CounterID] = c.Number
+					}
+				}
+				if maps.Equal(shown, current) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the display state shows %v as current calls, want %v", shown, current)
+				}
+				time.Sleep(10 * time.Millisecond)
 			}
 			waiting := 0
 			for _, s := range v.Services {
