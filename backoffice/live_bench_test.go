@@ -2,9 +2,12 @@ package backoffice
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -115,4 +118,80 @@ func snapServer(tb testing.TB) *Server {
 	}
 	tb.Cleanup(func() { s.Close() })
 	return s
+}
+
+// TestQueueCountsOnABusyDay: the queue counts of a busy day (snapServer's
+// 6,000 tickets) match the day's tickets counted one by one: waiting,
+// issued and the number each service called last. (No two calls of a
+// service in snapServer's day share a time.)
+func TestQueueCountsOnABusyDay(t *testing.T) {
+	s := snapServer(t)
+	ctx := context.Background()
+	date := s.businessDate(s.clock.Now())
+	// One more call, later than every other, in the first service: the
+	// latest call must win over the day's earlier ones.
+	var called string
+	err := s.store.Update(ctx, func(tx Tx) error {
+		for c, ids := range s.cat.counterSvcs {
+			if slices.Contains(ids, s.cat.Services[0].ID) {
+				tk, err := s.callNext(tx, c, s.clock.Now().Add(3*time.Hour))
+				if err != nil {
+					return err
+				}
+				called = tk.Number
+				return nil
+			}
+		}
+		return errors.New("no counter serves the first service")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]QueueCount{}
+	latest := map[string]time.Time{}
+	var got map[string]QueueCount
+	err = s.store.View(ctx, func(tx Tx) error {
+		tickets, err := tx.DayQueue(date) // every ticket of the day but the void ones
+		if err != nil {
+			return err
+		}
+		for _, tk := range tickets {
+			q := want[tk.ServiceID]
+			q.Issued++
+			if tk.Status == TicketWaiting {
+				q.Waiting++
+			}
+			if !tk.CalledAt.IsZero() && !tk.CalledAt.Before(latest[tk.ServiceID]) {
+				latest[tk.ServiceID], q.LastCalled = tk.CalledAt, tk.Number
+			}
+			want[tk.ServiceID] = q
+		}
+		got, err = tx.QueueCounts(date)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("queue counts:\n got %v\nwant %v", got, want)
+	}
+	if got[s.cat.Services[0].ID].LastCalled != called {
+		t.Errorf("last called in %s is %q, want the latest call %q", s.cat.Services[0].ID, got[s.cat.Services[0].ID].LastCalled, called)
+	}
+}
+
+// BenchmarkQueueCounts reads the queue counts of a busy day (6,000
+// tickets), as GET /v1/queue and the counter page's poll do.
+func BenchmarkQueueCounts(b *testing.B) {
+	s := snapServer(b)
+	date := s.businessDate(s.clock.Now())
+	for b.Loop() {
+		err := s.store.View(context.Background(), func(tx Tx) error {
+			_, err := tx.QueueCounts(date)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 }
