@@ -3,11 +3,15 @@ package pages_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"hallkiosk/backoffice/api"
 	"hallkiosk/internal/cdp"
 )
 
@@ -35,12 +39,17 @@ func pageShots(t *testing.T, ctx context.Context, b *cdp.Browser) map[string][]b
 		h.post("/v1/counters/"+c+"/call-next", adminTok, nil, nil)
 		h.clk.Advance(3 * 60e9)
 	}
+	// The pages read the queue's snapshot, which is rebuilt after the calls,
+	// not with them: a page opened on an older one would get the last calls
+	// a moment later, flashing, and the shot would depend on when it was
+	// taken. Wait for the snapshot with all six calls, four of them current.
+	waitDisplayState(t, h, 6, 4)
 	shots := []shot{
 		{"ticket_waiting_zh_360x740", "/t/" + toks["A005"], "zh-CN", 360, 740, true, `document.body.dataset.status == "waiting"`},
 		{"ticket_called_zh_360x740", "/t/" + toks["A003"], "zh-CN", 360, 740, true, `document.body.dataset.status == "called"`},
 		{"ticket_waiting_en_1280x800", "/t/" + toks["A005"], "en-US", 1280, 800, false, `document.body.dataset.status == "waiting"`},
-		{"display_zh_1920x1080", "/display", "zh-CN", 1920, 1080, false, `document.querySelector("#current .n") && document.fonts.status == "loaded"`},
-		{"display_zh_1080x1920", "/display", "zh-CN", 1080, 1920, false, `document.querySelector("#current .n") && document.fonts.status == "loaded"`},
+		{"display_zh_1920x1080", "/display", "zh-CN", 1920, 1080, false, displayReady},
+		{"display_zh_1080x1920", "/display", "zh-CN", 1080, 1920, false, displayReady},
 		{"counter_zh_1280x800", "/counter/2#token=" + counterTok, "zh-CN", 1280, 800, false, `document.body.dataset.current == "A002"`},
 	}
 	out := map[string][]byte{}
@@ -60,6 +69,41 @@ func pageShots(t *testing.T, ctx context.Context, b *cdp.Browser) map[string][]b
 		p.Close(ctx)
 	}
 	return out
+}
+
+// displayReady holds once the display shows the hall's four current and
+// six recent calls in its fonts.
+const displayReady = `document.querySelectorAll("#current .call").length == 4 && document.querySelectorAll("#calls li").length == 6 && document.fonts.status == "loaded"`
+
+// waitDisplayState polls the display's state until the queue's snapshot
+// holds calls calls, current of them current.
+func waitDisplayState(t *testing.T, h *hall, calls, current int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		resp, err := http.Get(h.srv.URL + "/display/state")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v api.DisplayView
+		err = json.NewDecoder(resp.Body).Decode(&v)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur := 0
+		for _, c := range v.Calls {
+			if c.Current {
+				cur++
+			}
+		}
+		if len(v.Calls) == calls && cur == current {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the display state has %d calls, %d current; want %d, %d current", len(v.Calls), cur, calls, current)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // docShots is where the screenshots are committed.
